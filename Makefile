@@ -1,0 +1,46 @@
+# ospo — every target installs what it needs first; `make test` is what CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO := build/demo
+
+.PHONY: install system-deps test lint pytest demo bench clean
+
+install: $(STAMP)
+
+# Debian tools the project needs: git (file listing honours .gitignore).
+system-deps:
+	@missing=""; for tool in git; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check ospo tests bench
+	$(VENV)/bin/ruff format --check ospo tests bench
+	$(VENV)/bin/mypy
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint pytest
+
+# The main job on a real example: ospo scans its own source tree.
+demo: install
+	mkdir -p $(DEMO)
+	$(VENV)/bin/ospo scan . -o $(DEMO)/inventory.json --cyclonedx $(DEMO)/bom.cdx.json
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

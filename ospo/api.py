@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: Apache-2.0
+"""ospo's Python API: everything the CLI does, callable from code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ospo.config import ExcludeRule, load_config
+from ospo.model import Inventory
+from ospo.scanners import ScanOutcome, scan
+from ospo.scanners.base import ProgressCallback, ScanRequest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanSettings:
+    """Command-line settings for a scan; None means "from .ospo.yml, else the default"."""
+
+    jobs: int = 1
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    excludes: Sequence[str] = ()
+    timeout: float | None = None
+    max_file_size: int | None = None
+    config_path: Path | None = None
+
+
+def scan_tree(
+    path: Path, settings: ScanSettings, progress: ProgressCallback | None = None
+) -> ScanOutcome:
+    """Scan the source tree at ``path`` with its ``.ospo.yml`` and ``settings``."""
+    from ospo.errors import InputError
+
+    if not path.exists():
+        raise InputError("path does not exist", path=str(path))
+    config = load_config(path, settings.config_path) if path.is_dir() else load_config(Path("."))
+    excludes = config.excludes + tuple(
+        ExcludeRule(pattern=p, reason="excluded on the command line") for p in settings.excludes
+    )
+    request = ScanRequest(
+        root=path,
+        jobs=settings.jobs,
+        use_cache=settings.use_cache,
+        cache_dir=settings.cache_dir,
+        timeout=settings.timeout if settings.timeout is not None else config.timeout,
+        max_file_size=settings.max_file_size
+        if settings.max_file_size is not None
+        else config.max_file_size,
+        excludes=excludes,
+        progress=progress,
+    )
+    return scan(request, config)
+
+
+def write_outputs(
+    inventory: Inventory,
+    *,
+    inventory_path: Path | None = None,
+    cyclonedx_path: Path | None = None,
+) -> list[tuple[str, Path]]:
+    """Render every requested document, then write each atomically; return what was written.
+
+    Everything is rendered before anything is written, so a failure leaves no output
+    half-made and none out of step with the others.
+    """
+    from ospo.atomic import atomic_write_text
+    from ospo.reporters import RenderOptions
+    from ospo.reporters.cyclonedx import CycloneDxJsonReporter
+    from ospo.reporters.inventory import InventoryJsonReporter
+
+    planned = []
+    options = RenderOptions()
+    if inventory_path is not None:
+        reporter = InventoryJsonReporter()
+        planned.append((reporter.title, inventory_path, reporter.render(inventory, options)))
+    if cyclonedx_path is not None:
+        cdx = CycloneDxJsonReporter()
+        planned.append((cdx.title, cyclonedx_path, cdx.render(inventory, options)))
+    for _title, where, _text in planned:
+        if where.is_dir():
+            from ospo.errors import InputError
+
+            raise InputError("output path is a directory; give a file name", path=str(where))
+    for _title, where, text in planned:
+        atomic_write_text(where, text)
+    return [(title, where) for title, where, _ in planned]

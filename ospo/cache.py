@@ -1,0 +1,192 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A content-addressed cache of per-file detection results, in SQLite.
+
+Results are keyed by the file's sha256 and by the engine key (ScanCode's version and
+license data, ospo's engine revision), never by options that do not change a result.
+Several processes may use one cache at once (WAL journal, busy timeout). Every record
+carries its own digest: a record that does not match it is dropped and recomputed. A file
+that is not an ospo cache, or that SQLite reports as damaged, is moved aside with a
+warning and a new cache is started. No cache problem stops a scan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+APPLICATION_ID = 0x6F73706F  # "ospo"
+SCHEMA_VERSION = 1
+FILE_NAME = "results.sqlite3"
+
+
+def cache_dir() -> Path:
+    """Return the cache directory: ``$OSPO_CACHE_DIR``, else the user cache directory."""
+    override = os.environ.get("OSPO_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ospo"
+
+
+class ResultCache:
+    """Per-file results by (engine key, sha256). Use :meth:`open`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, engine_key: str) -> None:
+        self._conn = conn
+        self.path = path
+        self.engine_key = engine_key
+        self.warnings: list[str] = []
+
+    @classmethod
+    def open(cls, engine_key: str, directory: Path | None = None) -> ResultCache | None:
+        """Open (or create) the cache; return None with no cache when it cannot be used.
+
+        Warnings about a cache moved aside are in :attr:`warnings` of the returned cache.
+        """
+        directory = directory or cache_dir()
+        warnings: list[str] = []
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        path = directory / FILE_NAME
+        for _attempt in range(2):
+            try:
+                conn = _connect(path)
+                _check_or_init(conn)
+            except _ForeignCache as exc:
+                warnings.append(_move_aside(path, str(exc)))
+                continue
+            except sqlite3.DatabaseError as exc:
+                warnings.append(_move_aside(path, f"damaged ({exc})"))
+                continue
+            except OSError:
+                return None
+            cache = cls(conn, path, engine_key)
+            cache.warnings = warnings
+            return cache
+        return None
+
+    def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the cached records for those of ``digests`` that are cached and intact."""
+        wanted = list(dict.fromkeys(digests))
+        found: dict[str, dict[str, Any]] = {}
+        bad: list[str] = []
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT sha256, record, digest FROM results "
+                    f"WHERE engine = ? AND sha256 IN ({marks})",
+                    [self.engine_key, *chunk],
+                ).fetchall()
+                for sha, record, digest in rows:
+                    if _digest(record) != digest:
+                        bad.append(sha)
+                        continue
+                    try:
+                        found[sha] = json.loads(record)
+                    except ValueError:
+                        bad.append(sha)
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
+            self._disable()
+            return {}
+        if bad:
+            self.warnings.append(
+                f"cache: {len(bad)} damaged record(s) dropped and recomputed in {self.path}"
+            )
+            self._delete(bad)
+        return found
+
+    def put_many(self, items: Mapping[str, Mapping[str, Any]]) -> None:
+        """Store records by sha256; a failure to store is a warning, never an error."""
+        rows = []
+        for sha, record in items.items():
+            text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+            rows.append((self.engine_key, sha, text, _digest(text)))
+        if not rows:
+            return
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO results (engine, sha256, record, digest) "
+                    "VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(f"cache: results not stored ({exc})")
+
+    def close(self) -> None:
+        """Close the connection."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    def _delete(self, digests: list[str]) -> None:
+        with contextlib.suppress(sqlite3.DatabaseError), self._conn:
+            self._conn.executemany(
+                "DELETE FROM results WHERE engine = ? AND sha256 = ?",
+                [(self.engine_key, d) for d in digests],
+            )
+
+    def _disable(self) -> None:
+        self.close()
+        self._conn = sqlite3.connect(":memory:")
+        _check_or_init(self._conn)
+
+
+class _ForeignCache(Exception):
+    pass
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30.0, isolation_level="DEFERRED")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def _check_or_init(conn: sqlite3.Connection) -> None:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if app_id == 0 and not tables:
+        with conn:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS results ("
+                " engine TEXT NOT NULL, sha256 TEXT NOT NULL, record TEXT NOT NULL,"
+                " digest TEXT NOT NULL, PRIMARY KEY (engine, sha256)) WITHOUT ROWID"
+            )
+    elif app_id != APPLICATION_ID:
+        conn.close()
+        raise _ForeignCache("not an ospo cache")
+    else:
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if user_version != SCHEMA_VERSION or "results" not in tables:
+            conn.close()
+            raise _ForeignCache(f"cache format {user_version}, expected {SCHEMA_VERSION}")
+    with contextlib.suppress(sqlite3.OperationalError):
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _move_aside(path: Path, why: str) -> str:
+    aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            with contextlib.suppress(OSError):
+                os.replace(source, Path(f"{aside}{suffix}"))
+    return f"cache: {path} is {why}; moved aside to {aside.name} and rebuilt"

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Copyright and holder detection with ScanCode's detector, minus the groups that cannot match.
+
+ScanCode collects groups of "candidate lines" (any line with a year, a URL or a statement
+marker) and runs its part-of-speech lexer and grammar on each group. Most groups in source
+code are URLs and dates, and the lexer is where the time goes.
+
+A copyright statement (and so a holder) is only built from a grammar tree that holds a
+``COPY`` token or a ``HOLDER`` token (``holder is NAME <email>``). Every lexer pattern that
+yields those tokens in scancode-toolkit 32.5.0 needs one of :data:`MARKERS` in the prepared
+line text (case-insensitive). Groups whose text holds none of them are skipped; every
+other group goes through ScanCode's own detector unchanged, so the statements, holders
+and line numbers are ScanCode's. ``tests/test_copyright_prefilter.py`` pins the lexer
+patterns this relies on and compares results with the ``scancode`` command.
+"""
+
+from __future__ import annotations
+
+import sys
+from time import time
+from typing import Any
+
+#: Lower-case substrings, one of which every COPY or HOLDER lexer token contains.
+MARKERS = ("opyrigh", "opyleft", "copyirght", "cppyright", "(c)", "copr", "holder")
+
+_DETECTOR: Any = None
+
+
+def _may_hold_copyright(group: list[tuple[int, str]]) -> bool:
+    text = " ".join(line for _, line in group).lower()
+    return any(marker in text for marker in MARKERS)
+
+
+def detect_copyrights(
+    location: str, deadline: float = sys.maxsize
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return ``(copyrights, holders)`` for the file at ``location`` as ScanCode finds them.
+
+    Each item is a mapping with ``copyright`` (or ``holder``), ``start_line``, ``end_line``.
+    """
+    global _DETECTOR
+    from cluecode.copyrights import (
+        CopyrightDetection,
+        CopyrightDetector,
+        HolderDetection,
+        collect_candidate_lines,
+    )
+    from cluecode.linux_credits import detect_credits_authors
+    from textcode.analysis import numbered_text_lines
+
+    # ScanCode reports only authors for a Linux-style CREDITS file, no copyrights.
+    if any(True for _ in detect_credits_authors(location)):
+        return [], []
+
+    numbered_lines = list(numbered_text_lines(location, demarkup=True))
+    if not numbered_lines:
+        return [], []
+    if _DETECTOR is None:
+        _DETECTOR = CopyrightDetector()
+
+    copyrights: list[dict[str, Any]] = []
+    holders: list[dict[str, Any]] = []
+    for group in collect_candidate_lines(numbered_lines):
+        if _may_hold_copyright(group):
+            for detection in _DETECTOR.detect(
+                numbered_lines=group,
+                include_copyrights=True,
+                include_holders=True,
+                include_authors=False,
+                include_copyright_years=True,
+                include_copyright_allrights=False,
+            ):
+                if isinstance(detection, CopyrightDetection):
+                    copyrights.append(detection.to_dict())
+                elif isinstance(detection, HolderDetection):
+                    holders.append(detection.to_dict())
+        if time() > deadline:
+            break
+    return copyrights, holders

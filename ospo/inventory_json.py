@@ -1,0 +1,238 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The JSON form of the inventory: stable keys, sorted, schema-versioned, validated on load."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ospo.errors import InputError
+from ospo.model import (
+    SCHEMA_VERSION,
+    Component,
+    CopyrightStatement,
+    Exclusion,
+    FileEntry,
+    Inventory,
+    IssueKind,
+    LicenseEvidence,
+    LicenseMatch,
+    LicenseSource,
+    ScanInfo,
+    ScanIssue,
+    ScanStats,
+    Scope,
+    Subject,
+    Tool,
+)
+from ospo.resources import schema_path
+
+JsonDict = dict[str, Any]
+
+
+def to_json_dict(inv: Inventory) -> JsonDict:
+    """Return the inventory as plain JSON data, with files and components sorted."""
+    return {
+        "schema_version": inv.schema_version,
+        "subject": _subject(inv.subject),
+        "files": [_file(f) for f in sorted(inv.files, key=lambda f: f.path)],
+        "components": [_component(c) for c in sorted(inv.components, key=lambda c: c.purl)],
+        "scan": _scan(inv.scan),
+    }
+
+
+def dumps(inv: Inventory) -> str:
+    """Serialise the inventory to deterministic JSON text."""
+    return json.dumps(to_json_dict(inv), indent=2, ensure_ascii=False) + "\n"
+
+
+def load(path: Path) -> Inventory:
+    """Read and validate an inventory file written by ``ospo scan -o``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("inventory file does not exist", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read inventory: {exc}", path=str(path)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    return from_json_dict(data, source=str(path))
+
+
+def from_json_dict(data: Any, *, source: str = "<inventory>") -> Inventory:
+    """Validate ``data`` against the inventory schema and build the model from it."""
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise InputError("not an ospo inventory (no schema_version)", path=source)
+    major = str(data["schema_version"]).split(".")[0]
+    if major != SCHEMA_VERSION.split(".")[0]:
+        raise InputError(
+            f"inventory schema version {data['schema_version']} is not supported "
+            f"(this ospo reads {SCHEMA_VERSION.split('.')[0]}.x); rescan with this version",
+            path=source,
+        )
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(f"invalid inventory at {where}: {first.message}{more}", path=source)
+    return Inventory(
+        schema_version=data["schema_version"],
+        subject=Subject(**data["subject"]),
+        files=tuple(_load_file(f) for f in data["files"]),
+        components=tuple(_load_component(c) for c in data["components"]),
+        scan=_load_scan(data["scan"]),
+    )
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path("inventory.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _subject(s: Subject) -> JsonDict:
+    return {
+        "name": s.name,
+        "version": s.version,
+        "vcs_revision": s.vcs_revision,
+        "declared_license": s.declared_license,
+        "profile": s.profile,
+    }
+
+
+def _file(f: FileEntry) -> JsonDict:
+    return {
+        "path": f.path,
+        "sha256": f.sha256,
+        "size": f.size,
+        "license_expression": f.license_expression,
+        "copyrights": [c.statement for c in f.copyrights],
+        "holders": list(f.holders),
+        "package": f.package,
+        "scanned": f.scanned,
+        "license_detections": [
+            {
+                "license_expression": d.license_expression,
+                "start_line": d.start_line,
+                "end_line": d.end_line,
+                "score": d.score,
+                "matcher": d.matcher,
+                "rule": d.rule,
+                "scancode_expression": d.scancode_expression,
+            }
+            for d in f.detections
+        ],
+        "copyright_details": [
+            {"statement": c.statement, "start_line": c.start_line, "end_line": c.end_line}
+            for c in f.copyrights
+        ],
+    }
+
+
+def _component(c: Component) -> JsonDict:
+    return {
+        "purl": c.purl,
+        "name": c.name,
+        "version": c.version,
+        "scope": c.scope.value,
+        "direct": c.direct,
+        "license_expression": c.license_expression,
+        "licenses": [
+            {
+                "expression": e.expression,
+                "source": e.source.value,
+                "location": e.location,
+                "valid": e.valid,
+                "note": e.note,
+            }
+            for e in c.licenses
+        ],
+        "unknown_reason": c.unknown_reason,
+        "vendored_path": c.vendored_path,
+        "dependencies": sorted(c.dependencies),
+    }
+
+
+def _scan(s: ScanInfo) -> JsonDict:
+    return {
+        "tools": [{"name": t.name, "version": t.version} for t in s.tools],
+        "timestamp": s.timestamp,
+        "issues": [
+            {"kind": i.kind.value, "path": i.path, "message": i.message}
+            for i in sorted(s.issues, key=lambda i: (i.path or "", i.kind.value, i.message))
+        ],
+        "excluded": [
+            {"pattern": e.pattern, "reason": e.reason, "files": e.files} for e in s.excluded
+        ],
+        "stats": {
+            "files": s.stats.files,
+            "from_cache": s.stats.from_cache,
+            "matched": s.stats.matched,
+            "full_matcher": s.stats.full_matcher,
+            "seconds": s.stats.seconds,
+        },
+    }
+
+
+def _load_file(d: JsonDict) -> FileEntry:
+    copyrights = tuple(
+        CopyrightStatement(**c)
+        for c in d.get("copyright_details")
+        or [{"statement": s, "start_line": 0, "end_line": 0} for s in d["copyrights"]]
+    )
+    return FileEntry(
+        path=d["path"],
+        sha256=d["sha256"],
+        size=d.get("size", 0),
+        license_expression=d["license_expression"],
+        detections=tuple(LicenseMatch(**m) for m in d.get("license_detections", [])),
+        copyrights=copyrights,
+        holders=tuple(d.get("holders", [])),
+        package=d.get("package"),
+        scanned=d.get("scanned", True),
+    )
+
+
+def _load_component(d: JsonDict) -> Component:
+    return Component(
+        purl=d["purl"],
+        name=d["name"],
+        version=d["version"],
+        scope=Scope(d["scope"]),
+        direct=d["direct"],
+        license_expression=d["license_expression"],
+        licenses=tuple(
+            LicenseEvidence(
+                expression=e["expression"],
+                source=LicenseSource(e["source"]),
+                location=e.get("location"),
+                valid=e.get("valid", True),
+                note=e.get("note"),
+            )
+            for e in d["licenses"]
+        ),
+        unknown_reason=d.get("unknown_reason"),
+        vendored_path=d.get("vendored_path"),
+        dependencies=tuple(d.get("dependencies", [])),
+    )
+
+
+def _load_scan(d: JsonDict) -> ScanInfo:
+    stats = d.get("stats", {})
+    return ScanInfo(
+        tools=tuple(Tool(**t) for t in d.get("tools", [])),
+        timestamp=d.get("timestamp"),
+        issues=tuple(
+            ScanIssue(kind=IssueKind(i["kind"]), path=i["path"], message=i["message"])
+            for i in d.get("issues", [])
+        ),
+        excluded=tuple(Exclusion(**e) for e in d.get("excluded", [])),
+        stats=ScanStats(**stats),
+    )

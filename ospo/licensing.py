@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: Apache-2.0
+"""All of ospo's license-expression logic, in one adapter over ``license-expression``.
+
+Expressions from outside (package metadata, SBOMs, users) are checked, not trusted: an
+invalid one comes back as a :class:`CheckedExpression` with ``valid=False`` and the
+reasons, never as an exception. ``LicenseRef-*`` ids are valid SPDX and kept as written;
+``LicenseRef-scancode-<key>`` ids are mapped to the SPDX id when SPDX has one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+_LICENSEREF = re.compile(r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$")
+_SCANCODE_REF = re.compile(r"LicenseRef-scancode-([A-Za-z0-9.\-]+)")
+_SPDX_LID = re.compile(r"SPDX-License-Identifier\s*:\s*(.+)", re.IGNORECASE)
+_LID_TRAILER = re.compile(r"\s*(\*/|-->|\*\)|#\}|%>|\"\"\"|''').*$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckedExpression:
+    """An expression as given, and what checking it found."""
+
+    original: str
+    normalized: str | None  # SPDX-normalised form when valid
+    valid: bool
+    errors: tuple[str, ...] = ()
+    unknown_symbols: tuple[str, ...] = ()
+
+
+@cache
+def spdx_licensing() -> Any:
+    """Return the shared SPDX ``Licensing`` object (built once, about 20 ms)."""
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+@cache
+def check(expression: str) -> CheckedExpression:
+    """Parse and validate ``expression`` as SPDX; never raises."""
+    text = expression.strip()
+    if not text:
+        return CheckedExpression(
+            original=expression, normalized=None, valid=False, errors=("empty license expression",)
+        )
+    licensing = spdx_licensing()
+    try:
+        parsed = licensing.parse(text, validate=False, strict=True)
+    except Exception as exc:  # license-expression raises several unrelated types
+        return CheckedExpression(
+            original=expression,
+            normalized=None,
+            valid=False,
+            errors=(f"not a license expression: {exc}",),
+        )
+    if parsed is None:
+        return CheckedExpression(
+            original=expression, normalized=None, valid=False, errors=("empty license expression",)
+        )
+    unknown = tuple(
+        key for key in licensing.unknown_license_keys(parsed) if not _LICENSEREF.match(key)
+    )
+    if unknown:
+        return CheckedExpression(
+            original=expression,
+            normalized=None,
+            valid=False,
+            errors=(f"unknown license id(s): {', '.join(unknown)}",),
+            unknown_symbols=unknown,
+        )
+    return CheckedExpression(original=expression, normalized=str(parsed), valid=True)
+
+
+def normalize(expression: str | None) -> str | None:
+    """Return the SPDX-normalised expression, or None if it is missing or invalid."""
+    if expression is None:
+        return None
+    return check(expression).normalized
+
+
+def license_ids(expression: str) -> tuple[str, ...]:
+    """Return the license and exception ids in a valid expression, in order of appearance."""
+    checked = check(expression)
+    if not checked.valid or checked.normalized is None:
+        return ()
+    licensing = spdx_licensing()
+    parsed = licensing.parse(checked.normalized)
+    return tuple(dict.fromkeys(s.key for s in licensing.license_symbols(parsed, decompose=True)))
+
+
+def combine_and(expressions: Iterable[str | None]) -> str | None:
+    """Join expressions with AND, each once, in order; None when there are none."""
+    parts: list[str] = []
+    for expr in expressions:
+        if expr and expr not in parts:
+            parts.append(expr)
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return " AND ".join(_wrap(p) for p in parts)
+
+
+def _wrap(expression: str) -> str:
+    parsed = spdx_licensing().parse(expression, validate=False)
+    if type(parsed).__name__ in ("OR",):
+        return f"({expression})"
+    return expression
+
+
+def scancode_ref_to_spdx(expression: str) -> str:
+    """Replace ``LicenseRef-scancode-<key>`` ids that SPDX has an id for with that id."""
+    from ospo.licensedb import license_table
+
+    table = license_table()
+
+    def repl(match: re.Match[str]) -> str:
+        info = table.by_key.get(match.group(1).lower())
+        if info is not None and not info.spdx.startswith("LicenseRef-"):
+            return info.spdx
+        for other in info.other_spdx if info is not None else ():
+            if not other.startswith("LicenseRef-"):
+                return other
+        return match.group(0)
+
+    return _SCANCODE_REF.sub(repl, expression)
+
+
+def spdx_identifier_line(line: str) -> str | None:
+    """Return the expression of an ``SPDX-License-Identifier:`` line if it is valid SPDX."""
+    found = _SPDX_LID.search(line)
+    if not found:
+        return None
+    value = _LID_TRAILER.sub("", found.group(1)).strip().strip("\"'`,;")
+    checked = check(value)
+    return checked.normalized if checked.valid else None
+
+
+def effective_license(
+    declared: Sequence[str], detected: Sequence[str]
+) -> tuple[str | None, str | None]:
+    """Return ``(expression, unknown_reason)`` from declared and detected evidence.
+
+    The declared expression stands when the detected licenses are all covered by it (a
+    choice stays a choice); detected licenses it does not cover are added with AND; an
+    invalid (vague) declaration gives way to what was detected. With neither, the result
+    is None and the reason says so.
+    """
+    valid_declared = [n for n in (normalize(d) for d in declared) if n]
+    valid_detected = [n for n in (normalize(d) for d in detected) if n]
+    if not valid_declared and not valid_detected:
+        if declared:
+            return None, f"declared license is not an SPDX expression: {declared[0]!r}"
+        return None, "no declared license and no license text found"
+    base = combine_and(valid_declared)
+    if base is None:
+        return combine_and(valid_detected), None
+    covered = set(license_ids(base))
+    extra = [d for d in valid_detected if not set(license_ids(d)) <= covered]
+    return combine_and([base, *extra]), None

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The inventory: the one immutable document that flows through ospo's pipeline.
+
+Scanners produce an :class:`Inventory`; later stages return new ones with
+``dataclasses.replace``. Its JSON form (``ospo.inventory_json``) is the hand-off between CI
+steps and carries :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = "1.0"
+
+
+class Scope(StrEnum):
+    """Where a component is used; only ``runtime`` (and ``optional``) ship with the product."""
+
+    RUNTIME = "runtime"
+    DEV = "dev"
+    TEST = "test"
+    OPTIONAL = "optional"
+
+
+class LicenseSource(StrEnum):
+    """Provenance of a license statement about a component."""
+
+    DECLARED = "declared"  # package metadata or manifest
+    DETECTED = "detected"  # found by scanning the component's files
+    CONCLUDED = "concluded"  # a human decision
+
+
+class IssueKind(StrEnum):
+    """Problems met during a scan; each is recorded, none stops the run."""
+
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too-large"
+    UNREADABLE = "unreadable"
+    SYMLINK = "symlink"
+    SCAN_ERROR = "scan-error"
+    CACHE = "cache"
+    MANIFEST = "manifest"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicenseMatch:
+    """One license detection in a file, as ScanCode reported it (expressions in SPDX)."""
+
+    license_expression: str
+    start_line: int
+    end_line: int
+    score: float
+    matcher: str
+    rule: str
+    scancode_expression: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CopyrightStatement:
+    """A copyright statement and the lines it spans."""
+
+    statement: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileEntry:
+    """A file of the product's tree with what was found in it."""
+
+    path: str  # relative, "/"-separated
+    sha256: str
+    size: int
+    license_expression: str | None  # everything detected in the file, as one SPDX expression
+    detections: tuple[LicenseMatch, ...] = ()
+    copyrights: tuple[CopyrightStatement, ...] = ()
+    holders: tuple[str, ...] = ()
+    package: str | None = None  # purl of the vendored component the file belongs to
+    scanned: bool = True  # False when the file was skipped (too large, unreadable)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicenseEvidence:
+    """A statement about a component's license with where it came from."""
+
+    expression: str | None
+    source: LicenseSource
+    location: str | None = None
+    valid: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """A package in the product: a dependency, or third-party code vendored into the tree."""
+
+    purl: str
+    name: str
+    version: str | None
+    scope: Scope = Scope.RUNTIME
+    direct: bool = True
+    license_expression: str | None = None  # the effective license, or None when unknown
+    licenses: tuple[LicenseEvidence, ...] = ()
+    unknown_reason: str | None = None
+    vendored_path: str | None = None  # the directory of vendored code, if any
+    dependencies: tuple[str, ...] = ()  # purls this component depends on
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subject:
+    """The product the inventory describes."""
+
+    name: str
+    version: str | None = None
+    vcs_revision: str | None = None
+    declared_license: str | None = None
+    profile: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tool:
+    """A tool that contributed to the inventory."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanIssue:
+    """Something that went wrong for one file or input; the rest of the run went on."""
+
+    kind: IssueKind
+    path: str | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    """A path pattern left out of the scan, why, and how many files it matched."""
+
+    pattern: str
+    reason: str
+    files: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanStats:
+    """Counts and timings of one scan."""
+
+    files: int = 0
+    from_cache: int = 0
+    matched: int = 0  # files that went through the license and copyright engines
+    full_matcher: int = 0  # of those, files that needed ScanCode's approximate matcher
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanInfo:
+    """How the inventory was made."""
+
+    tools: tuple[Tool, ...] = ()
+    timestamp: str | None = None  # ISO 8601, UTC
+    issues: tuple[ScanIssue, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    stats: ScanStats = field(default_factory=ScanStats)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inventory:
+    """What is in one release of a product."""
+
+    schema_version: str = SCHEMA_VERSION
+    subject: Subject
+    files: tuple[FileEntry, ...] = ()
+    components: tuple[Component, ...] = ()
+    scan: ScanInfo = field(default_factory=ScanInfo)
+
+    def file(self, path: str) -> FileEntry | None:
+        """Return the file entry at ``path``, or None."""
+        for entry in self.files:
+            if entry.path == path:
+                return entry
+        return None
+
+    def component(self, purl: str) -> Component | None:
+        """Return the component with ``purl``, or None."""
+        for comp in self.components:
+            if comp.purl == purl:
+                return comp
+        return None

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The reporter interface: the whole inventory in, one document out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+from ospo.model import Inventory
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderOptions:
+    """Values a reproducible build or a test pins; None means derive them."""
+
+    timestamp: datetime | None = None
+    serial_number: UUID | None = None
+
+
+class Reporter(ABC):
+    """Renders an inventory as one document."""
+
+    name: ClassVar[str]
+    #: What the document is, for messages ("CycloneDX 1.6 JSON SBOM").
+    title: ClassVar[str]
+
+    @abstractmethod
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the document's text."""

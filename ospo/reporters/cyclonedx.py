@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: Apache-2.0
+"""CycloneDX 1.6 JSON SBOM from the inventory, validated against the official schema.
+
+The product is ``metadata.component`` (its license is the declared outbound license).
+Vendored packages are library components with their declared license and the detected
+license evidence. First-party files that carry license or copyright evidence are file
+components with their sha256, the detected license expression as evidence, one occurrence
+per detection (path, first line, and the line range in ``additionalContext``) and the
+copyright statements as copyright evidence. Output is deterministic: the serial number is
+derived from the inventory unless one is given, and the timestamp is the scan's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from ospo.errors import OperationalError
+from ospo.model import Component as OspoComponent
+from ospo.model import FileEntry, Inventory, LicenseSource, Scope
+from ospo.reporters.base import RenderOptions, Reporter
+
+_SERIAL_NAMESPACE = uuid.UUID("6f7370ef-0000-4000-8000-6379636c6f6e")
+
+
+class CycloneDxJsonReporter(Reporter):
+    """CycloneDX 1.6, JSON."""
+
+    name = "cyclonedx"
+    title = "CycloneDX 1.6 JSON SBOM"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the SBOM's JSON text; raise if it does not validate."""
+        from cyclonedx.output.json import JsonV1Dot6
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+
+        bom = build_bom(inventory, options)
+        text: str = JsonV1Dot6(bom).output_as_string(indent=2)
+        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+        if error is not None:
+            raise OperationalError(f"internal error: the CycloneDX SBOM does not validate: {error}")
+        return text + "\n"
+
+
+def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
+    """Return a ``cyclonedx.model.bom.Bom`` for the inventory."""
+    from cyclonedx.model import HashAlgorithm, HashType, Property
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentScope, ComponentType
+    from cyclonedx.model.tool import ToolRepository
+    from packageurl import PackageURL
+
+    subject = inventory.subject
+    product = Component(
+        name=subject.name,
+        version=subject.version,
+        type=ComponentType.APPLICATION,
+        bom_ref="product",
+        licenses=_licenses(subject.declared_license, declared=True),
+    )
+    if subject.vcs_revision:
+        product.properties.add(Property(name="ospo:vcs_revision", value=subject.vcs_revision))
+
+    tools = ToolRepository()
+    for tool in inventory.scan.tools:
+        tools.components.add(
+            Component(name=tool.name, version=tool.version, type=ComponentType.APPLICATION)
+        )
+
+    metadata = BomMetaData(component=product, tools=tools, timestamp=_timestamp(inventory, options))
+    bom = Bom(metadata=metadata, serial_number=options.serial_number or _serial(inventory))
+    bom.register_dependency(product, [])
+
+    for comp in inventory.components:
+        library = Component(
+            name=comp.name,
+            version=comp.version,
+            type=ComponentType.LIBRARY,
+            bom_ref=comp.purl,
+            purl=PackageURL.from_string(comp.purl),
+            scope=ComponentScope.REQUIRED
+            if comp.scope is Scope.RUNTIME
+            else ComponentScope.OPTIONAL
+            if comp.scope is Scope.OPTIONAL
+            else ComponentScope.EXCLUDED,
+            licenses=_component_licenses(comp),
+            evidence=_component_evidence(comp),
+        )
+        if comp.vendored_path:
+            library.properties.add(Property(name="ospo:vendored_path", value=comp.vendored_path))
+        if comp.unknown_reason:
+            library.properties.add(
+                Property(name="ospo:unknown_license_reason", value=comp.unknown_reason)
+            )
+        bom.components.add(library)
+        bom.register_dependency(product, [library])
+
+    for entry in inventory.files:
+        if not (entry.license_expression or entry.copyrights):
+            continue
+        file_component = Component(
+            name=entry.path,
+            type=ComponentType.FILE,
+            bom_ref=f"file:{entry.path}",
+            hashes=[HashType(alg=HashAlgorithm.SHA_256, content=entry.sha256)],
+            evidence=_file_evidence(entry),
+        )
+        if entry.package:
+            file_component.properties.add(Property(name="ospo:package", value=entry.package))
+        bom.components.add(file_component)
+    return bom
+
+
+def _timestamp(inventory: Inventory, options: RenderOptions) -> datetime:
+    if options.timestamp is not None:
+        return options.timestamp
+    if inventory.scan.timestamp:
+        return datetime.strptime(inventory.scan.timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def _serial(inventory: Inventory) -> uuid.UUID:
+    """Derive the serial number from what the SBOM says (not from how fast the scan was)."""
+    import json
+
+    from ospo import inventory_json
+
+    data = inventory_json.to_json_dict(inventory)
+    data["scan"].pop("stats", None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return uuid.uuid5(_SERIAL_NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
+    from cyclonedx.model.license import LicenseAcknowledgement, LicenseExpression
+
+    if not expression:
+        return []
+    ack = LicenseAcknowledgement.DECLARED if declared else LicenseAcknowledgement.CONCLUDED
+    return [LicenseExpression(expression, acknowledgement=ack)]
+
+
+def _component_licenses(comp: OspoComponent) -> list[Any]:
+    concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
+    if concluded and concluded[0].expression:
+        return _licenses(concluded[0].expression, declared=False)
+    declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.valid]
+    if declared and declared[0].expression:
+        return _licenses(declared[0].expression, declared=True)
+    return []
+
+
+def _component_evidence(comp: OspoComponent) -> Any:
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+    from cyclonedx.model.license import LicenseExpression
+
+    detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED and e.expression]
+    if not detected:
+        return None
+    from ospo.licensing import combine_and
+
+    expression = combine_and(e.expression for e in detected)
+    return ComponentEvidence(
+        licenses=[LicenseExpression(expression)] if expression else None,
+        occurrences=[
+            Occurrence(bom_ref=f"{comp.purl}#evidence-{number:04d}", location=e.location)
+            for number, e in enumerate(detected, 1)
+            if e.location
+        ],
+    )
+
+
+def _file_evidence(entry: FileEntry) -> Any:
+    from cyclonedx.model import Copyright
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+    from cyclonedx.model.license import LicenseExpression
+
+    occurrences = [
+        Occurrence(
+            bom_ref=f"file:{entry.path}#detection-{number:04d}",
+            location=entry.path,
+            line=d.start_line or None,
+            additional_context=(
+                f"lines {d.start_line}-{d.end_line}: {d.license_expression} "
+                f"(ScanCode {d.matcher}, rule {d.rule}, score {d.score:g})"
+            ),
+        )
+        for number, d in enumerate(entry.detections, 1)
+    ]
+    return ComponentEvidence(
+        licenses=[LicenseExpression(entry.license_expression)]
+        if entry.license_expression
+        else None,
+        occurrences=occurrences or None,
+        copyright=[Copyright(text=c.statement) for c in entry.copyrights] or None,
+    )

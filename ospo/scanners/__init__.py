@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Scanners: each contributes part of the inventory; :func:`scan` runs them all.
+
+One small interface (``ospo.scanners.base.Scanner``), one module per implementation, one
+registry (:data:`SCANNERS`) that the tests walk.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ospo import __version__
+from ospo.config import ProjectConfig
+from ospo.errors import InputError
+from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
+from ospo.scanners.base import Scanner, ScanRequest
+from ospo.scanners.source import SourceFileScanner
+
+#: Every scanner, by name.
+SCANNERS: dict[str, type[Scanner]] = {SourceFileScanner.name: SourceFileScanner}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanOutcome:
+    """The inventory and the warnings met on the way (cache moved aside, …)."""
+
+    inventory: Inventory
+    warnings: tuple[str, ...] = ()
+
+
+def scan(
+    request: ScanRequest,
+    config: ProjectConfig | None = None,
+    *,
+    timestamp: datetime | None = None,
+) -> ScanOutcome:
+    """Run every registered scanner on ``request.root`` and assemble the inventory."""
+    root = request.root
+    if not root.exists():
+        raise InputError("path does not exist", path=str(root))
+    if not root.is_dir():
+        raise InputError(
+            "not a directory: give the root of the product's source tree", path=str(root)
+        )
+    config = config or ProjectConfig()
+    started = time.monotonic()
+    parts = [SCANNERS[name]().scan(request) for name in sorted(SCANNERS)]
+    files = tuple(f for p in parts for f in p.files)
+    components = tuple(c for p in parts for c in p.components)
+    tools = {("ospo", __version__)} | {(t.name, t.version) for p in parts for t in p.tools}
+    stats = ScanStats(
+        files=sum(p.stats.files for p in parts),
+        from_cache=sum(p.stats.from_cache for p in parts),
+        matched=sum(p.stats.matched for p in parts),
+        full_matcher=sum(p.stats.full_matcher for p in parts),
+        seconds=round(time.monotonic() - started, 3),
+    )
+    when = timestamp or _source_date_epoch() or datetime.now(UTC)
+    subject = Subject(
+        name=config.product_name or root.resolve().name or "product",
+        version=config.product_version,
+        vcs_revision=_git_revision(root),
+        declared_license=config.product_license,
+        profile=config.profile,
+    )
+    inventory = Inventory(
+        subject=subject,
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        components=tuple(sorted(components, key=lambda c: c.purl)),
+        scan=ScanInfo(
+            tools=tuple(Tool(name=n, version=v) for n, v in sorted(tools)),
+            timestamp=when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            issues=tuple(i for p in parts for i in p.issues),
+            excluded=tuple(e for p in parts for e in p.excluded),
+            stats=stats,
+        ),
+    )
+    return ScanOutcome(inventory=inventory, warnings=tuple(w for p in parts for w in p.warnings))
+
+
+def _source_date_epoch() -> datetime | None:
+    """Honour ``SOURCE_DATE_EPOCH`` (reproducible builds) for the inventory's timestamp."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(f"SOURCE_DATE_EPOCH is not a Unix time: {value!r}") from None
+
+
+def _git_revision(root: Path) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None

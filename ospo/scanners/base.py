@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The scanner interface: a request in, a contribution to the inventory out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from ospo.config import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIMEOUT, ExcludeRule
+from ospo.model import Component, Exclusion, FileEntry, ScanIssue, ScanStats, Tool
+
+#: Called with (files done, files to do) while a scanner works.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanRequest:
+    """What to scan and how."""
+
+    root: Path
+    jobs: int = 1
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    excludes: tuple[ExcludeRule, ...] = ()
+    progress: ProgressCallback | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanContribution:
+    """What one scanner adds to the inventory."""
+
+    files: tuple[FileEntry, ...] = ()
+    components: tuple[Component, ...] = ()
+    issues: tuple[ScanIssue, ...] = ()
+    excluded: tuple[Exclusion, ...] = ()
+    tools: tuple[Tool, ...] = ()
+    stats: ScanStats = field(default_factory=ScanStats)
+    warnings: tuple[str, ...] = ()
+
+
+class Scanner(ABC):
+    """Looks at the product in one way and reports what it found."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def scan(self, request: ScanRequest) -> ScanContribution:
+        """Scan ``request.root`` and return this scanner's part of the inventory."""

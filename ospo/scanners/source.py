@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The source scanner: licenses and copyrights of every file in the product's tree.
+
+Files are listed (``walk``), read and hashed; results come from the content-addressed
+cache where they can, and from ScanCode (``ospo.engine``) where they must, in worker
+processes forked after the license index is loaded once, so they share it. Files that time
+out, cannot be read or are too large are recorded as issues and the run goes on. The
+license index is loaded only when some file is not in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ospo.cache import ResultCache
+from ospo.errors import Interrupted
+from ospo.model import (
+    CopyrightStatement,
+    FileEntry,
+    IssueKind,
+    LicenseMatch,
+    ScanIssue,
+    ScanStats,
+    Tool,
+)
+from ospo.scanners import vendored
+from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.walk import list_files
+
+_READ_CHUNK = 1 << 20
+_CACHE_BATCH = 64
+#: Below this many files to match, forking workers costs more than it saves.
+_MIN_FILES_FOR_WORKERS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class _Hashed:
+    rel: str
+    sha256: str
+    size: int
+    scannable: bool
+
+
+class SourceFileScanner(Scanner):
+    """Licenses and copyrights found in the files of the tree, and vendored code."""
+
+    name = "source"
+
+    def scan(self, request: ScanRequest) -> ScanContribution:
+        """Scan every file below ``request.root``."""
+        from ospo.engine import scancode_engine
+
+        root = request.root
+        listing = list_files(root, request.excludes)
+        issues: list[ScanIssue] = [
+            ScanIssue(kind=IssueKind.SYMLINK, path=rel, message="symbolic link, not followed")
+            for rel in listing.symlinks
+        ]
+        issues += [
+            ScanIssue(
+                kind=IssueKind.UNREADABLE,
+                path=rel,
+                message="directory not scanned (git submodule or not readable)",
+            )
+            for rel in listing.skipped_dirs
+        ]
+
+        hashed: list[_Hashed] = []
+        for rel in listing.files:
+            item, issue = _hash_file(root, rel, request.max_file_size)
+            if issue is not None:
+                issues.append(issue)
+            if item is not None:
+                hashed.append(item)
+
+        warnings: list[str] = []
+        cache = None
+        if request.use_cache:
+            cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+            if cache is None:
+                warnings.append("cache: no usable cache directory; scanning without a cache")
+        records: dict[str, dict[str, Any]] = {}
+        try:
+            if cache is not None:
+                records = cache.get_many(h.sha256 for h in hashed if h.scannable)
+            from_cache = sum(1 for h in hashed if h.scannable and h.sha256 in records)
+            todo: dict[str, str] = {}
+            for h in hashed:
+                if h.scannable and h.sha256 not in records and h.sha256 not in todo:
+                    todo[h.sha256] = str(root / h.rel)
+            failures: dict[str, ScanIssue] = {}
+            total = len(todo)
+            if request.progress is not None:
+                request.progress(0, total)
+            pending: dict[str, dict[str, Any]] = {}
+            done = 0
+            try:
+                for sha, outcome in _detect_all(todo, request.jobs, request.timeout):
+                    done += 1
+                    if isinstance(outcome, ScanIssue):
+                        failures[sha] = outcome
+                    else:
+                        records[sha] = outcome
+                        pending[sha] = outcome
+                        if cache is not None and len(pending) >= _CACHE_BATCH:
+                            cache.put_many(pending)
+                            pending = {}
+                    if request.progress is not None:
+                        request.progress(done, total)
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    "interrupted; results computed so far are kept in the cache, "
+                    "no output was written"
+                ) from None
+            finally:
+                if cache is not None:
+                    cache.put_many(pending)
+        finally:
+            if cache is not None:
+                warnings.extend(cache.warnings)
+                cache.close()
+
+        files = []
+        for h in hashed:
+            record = records.get(h.sha256)
+            if h.sha256 in failures:
+                failure = failures[h.sha256]
+                issues.append(ScanIssue(kind=failure.kind, path=h.rel, message=failure.message))
+            files.append(_entry(h, record))
+
+        components, owners = vendored.attribute(
+            root, [f.path for f in files], {f.path: f.license_expression for f in files}
+        )
+        if owners:
+            files = [_with_package(f, owners.get(f.path)) for f in files]
+
+        versions = scancode_engine.engine_versions()
+        return ScanContribution(
+            files=tuple(files),
+            components=tuple(components),
+            issues=tuple(issues),
+            excluded=listing.excluded,
+            tools=tuple(Tool(name=n, version=v) for n, v in versions.items()),
+            stats=ScanStats(
+                files=len(files),
+                from_cache=from_cache,
+                matched=len(todo),
+                full_matcher=sum(1 for sha in todo if records.get(sha, {}).get("full_matcher")),
+            ),
+            warnings=tuple(warnings),
+        )
+
+
+def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, ScanIssue | None]:
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return None, ScanIssue(
+            kind=IssueKind.UNREADABLE,
+            path=rel.encode("utf-8", "replace").decode("utf-8"),
+            message="file name is not valid UTF-8; skipped",
+        )
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(root / rel, "rb") as handle:
+            while chunk := handle.read(_READ_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        return None, ScanIssue(
+            kind=IssueKind.UNREADABLE, path=rel, message=f"cannot read: {exc.strerror or exc}"
+        )
+    item = _Hashed(rel=rel, sha256=digest.hexdigest(), size=size, scannable=size <= max_size)
+    if not item.scannable:
+        return item, ScanIssue(
+            kind=IssueKind.TOO_LARGE,
+            path=rel,
+            message=f"{size:,} bytes, over the {max_size:,}-byte limit: not scanned for "
+            "licenses (raise scan.max_file_size in .ospo.yml to include it)",
+        )
+    return item, None
+
+
+def _entry(h: _Hashed, record: dict[str, Any] | None) -> FileEntry:
+    if record is None:
+        return FileEntry(
+            path=h.rel, sha256=h.sha256, size=h.size, license_expression=None, scanned=False
+        )
+    return FileEntry(
+        path=h.rel,
+        sha256=h.sha256,
+        size=h.size,
+        license_expression=record["license_expression"],
+        detections=tuple(LicenseMatch(**d) for d in record["detections"]),
+        copyrights=tuple(CopyrightStatement(**c) for c in record["copyrights"]),
+        holders=tuple(record["holders"]),
+    )
+
+
+def _with_package(entry: FileEntry, purl: str | None) -> FileEntry:
+    if purl is None:
+        return entry
+    from dataclasses import replace
+
+    return replace(entry, package=purl)
+
+
+# --- detection, in this process or in forked workers ---------------------------------
+
+
+def _detect_all(
+    todo: dict[str, str], jobs: int, timeout: float
+) -> Iterator[tuple[str, dict[str, Any] | ScanIssue]]:
+    """Yield ``(sha256, record or issue)`` for every file in ``todo``, as each is done."""
+    if not todo:
+        return
+    from ospo.engine import scancode_engine
+
+    scancode_engine.load()  # before forking: the workers share the index
+    if jobs <= 1 or len(todo) < _MIN_FILES_FOR_WORKERS:
+        for sha, path in todo.items():
+            yield sha, _detect_one(path, timeout)
+        return
+    context = multiprocessing.get_context("fork")
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+
+    executor = new_pool()
+    queue = iter(todo)
+    running: dict[Future[dict[str, Any] | ScanIssue], str] = {}
+    breaks: dict[str, int] = {}
+
+    def submit(sha: str) -> None:
+        running[executor.submit(_detect_one, todo[sha], timeout)] = sha
+
+    try:
+        for sha in queue:
+            submit(sha)
+            if len(running) >= jobs * 4:
+                break
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken: list[str] = []
+            for future in finished:
+                sha = running.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken.append(sha)
+                    continue
+                yield sha, result
+                next_sha = next(queue, None)
+                if next_sha is not None:
+                    submit(next_sha)
+            if broken:
+                # A worker died (a crash, the OOM killer): every file in flight is lost
+                # with it. Retry them in a new pool; a file in flight at two deaths is
+                # reported instead of retried.
+                in_flight = broken + list(running.values())
+                running.clear()
+                executor.shutdown(wait=False, cancel_futures=True)
+                executor = new_pool()
+                for sha in in_flight:
+                    breaks[sha] = breaks.get(sha, 0) + 1
+                    if breaks[sha] >= 2:
+                        yield (
+                            sha,
+                            ScanIssue(
+                                kind=IssueKind.SCAN_ERROR,
+                                path=None,
+                                message="the scanner process died on this file",
+                            ),
+                        )
+                    else:
+                        submit(sha)
+                while len(running) < jobs * 4:
+                    next_sha = next(queue, None)
+                    if next_sha is None:
+                        break
+                    submit(next_sha)
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    os.environ.setdefault("OSPO_WORKER", "1")
+
+
+def _detect_one(path: str, timeout: float) -> dict[str, Any] | ScanIssue:
+    from ospo.engine.scancode_engine import FileTimeout, detect_file
+
+    try:
+        return detect_file(path, timeout=timeout)
+    except FileTimeout:
+        return ScanIssue(
+            kind=IssueKind.TIMEOUT,
+            path=None,
+            message=f"license and copyright detection took over {timeout:g} s; "
+            "not scanned (raise scan.timeout in .ospo.yml)",
+        )
+    except MemoryError:
+        return ScanIssue(kind=IssueKind.SCAN_ERROR, path=None, message="out of memory")
+    except Exception as exc:  # a ScanCode failure on one file must not stop the run
+        return ScanIssue(
+            kind=IssueKind.SCAN_ERROR,
+            path=None,
+            message=f"ScanCode failed: {type(exc).__name__}: {exc}",
+        )

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared fixtures: an isolated cache, real trees to scan, and the ``ospo`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from realtree import build_real_tree, site_packages
+
+DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from current output"
+    )
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A result cache shared by tests that do not test the cache itself.
+
+    Results are keyed by content, so sharing cannot change an answer; it only saves
+    ScanCode's index load in every subprocess.
+    """
+    return tmp_path_factory.mktemp("ospo-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the user's cache: every test (and its subprocesses) uses the session's."""
+    monkeypatch.setenv("OSPO_CACHE_DIR", str(session_cache))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    return session_cache
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def run_ospo(
+    *args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ospo ARGS`` and return the finished process (stdout, stderr apart)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ospo", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        check=False,
+        timeout=900,
+    )
+
+
+def make_vendored_app(dest: Path) -> Path:
+    """A product tree with first-party code and three kinds of vendored code.
+
+    ``vendor/is-number`` (an npm package), ``third_party/six`` (a PyPI sdist's files) and
+    ``lib/markupsafe`` (an installed library copied with its license file).
+    """
+    app = dest / "app"
+    (app / "src").mkdir(parents=True)
+    (app / "src" / "main.py").write_text(
+        "# SPDX-License-Identifier: LicenseRef-Acme-Proprietary\n"
+        "# Copyright (c) 2026 Acme Corporation\n"
+        "\n"
+        "def main() -> None:\n"
+        "    print('hello')\n",
+        encoding="utf-8",
+    )
+    (app / "src" / "util.py").write_text("def twice(x):\n    return 2 * x\n", encoding="utf-8")
+    shutil.copytree(DATA / "vendored" / "is-number", app / "vendor" / "is-number")
+    shutil.copytree(DATA / "vendored" / "six", app / "third_party" / "six")
+    site = site_packages()
+    lib = app / "lib" / "markupsafe"
+    lib.mkdir(parents=True)
+    for src in sorted((site / "markupsafe").glob("*.py")):
+        shutil.copyfile(src, lib / src.name)
+    license_file = next(site.glob("markupsafe-*.dist-info/licenses/LICENSE*"), None) or next(
+        site.glob("markupsafe-*.dist-info/LICENSE*")
+    )
+    shutil.copyfile(license_file, lib / "LICENSE.txt")
+    return app
+
+
+@pytest.fixture
+def vendored_app(tmp_path: Path) -> Path:
+    return make_vendored_app(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Installed sources and license files of real packages (see ``realtree``)."""
+    root = tmp_path_factory.mktemp("real") / "tree"
+    build_real_tree(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def scancode_reference(real_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What the ``scancode`` command itself reports for ``real_tree`` (licenses, copyrights)."""
+    out = tmp_path_factory.mktemp("scancode") / "scancode.json"
+    scancode = Path(sys.executable).with_name("scancode")
+    proc = subprocess.run(
+        [
+            str(scancode),
+            "-l",
+            "-c",
+            "-n",
+            str(os.cpu_count() or 1),
+            "--quiet",
+            "--json",
+            str(out),
+            str(real_tree),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    prefix = real_tree.name + "/"
+    return {
+        f["path"][len(prefix) :]: f
+        for f in data["files"]
+        if f["type"] == "file" and f["path"].startswith(prefix)
+    }
+
+
+@pytest.fixture(scope="session")
+def scanned_real_tree(real_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """``ospo scan`` of ``real_tree`` with an empty cache, as inventory JSON."""
+    cache = tmp_path_factory.mktemp("real-cache")
+    out = tmp_path_factory.mktemp("real-out") / "inventory.json"
+    proc = run_ospo("scan", real_tree, "-o", out, "-q", env={"OSPO_CACHE_DIR": str(cache)})
+    assert proc.returncode == 0, proc.stderr
+    yield json.loads(out.read_text(encoding="utf-8"))

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The copyright pre-filter skips only groups of lines where ScanCode cannot find a copyright.
+
+The argument (ospo/engine/copyrights.py): a copyright or holder comes only from a grammar
+tree labelled COPYRIGHT*, every such tree holds a COPY or HOLDER token, and every lexer
+pattern producing those tokens needs one of MARKERS in the line. These tests check each
+step against the installed ScanCode, so an upgrade that breaks the argument fails here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ospo.engine.copyrights import MARKERS, detect_copyrights
+
+_RULE = re.compile(r"^\s*<?([A-Z0-9\-]+)>?\s*:\s*\{(.*)\}")
+_ELEMENT = re.compile(r"<([^>]+)>([?*+]?)")
+_SOURCES = {"COPY", "HOLDER"}
+
+
+def _copy_patterns() -> list[str]:
+    from cluecode.copyrights import PATTERNS
+
+    return [pattern for pattern, tag in PATTERNS if tag in _SOURCES]
+
+
+def test_every_copyright_tree_needs_a_copy_or_holder_token() -> None:
+    from cluecode.copyrights import GRAMMAR
+
+    rules = [m.groups() for line in GRAMMAR.splitlines() if (m := _RULE.match(line))]
+    labels = {label for label, _ in rules if "COPYRIGHT" in label} | {"NAME-COPY"}
+    allowed = _SOURCES | labels
+
+    def requires_source(body: str) -> bool:
+        # some element that must occur (no ? or *) and can only be a source or such a tree
+        return any(
+            set(alts.split("|")) <= allowed and quant in ("", "+")
+            for alts, quant in _ELEMENT.findall(body)
+        )
+
+    checked = [(label, body) for label, body in rules if label in labels]
+    assert len(checked) > 150
+    assert [r for r in checked if not requires_source(r[1])] == []
+
+
+def test_copy_and_holder_patterns_are_the_reviewed_ones() -> None:
+    # If ScanCode adds a pattern, review MARKERS against it, then update this count.
+    assert len(_copy_patterns()) == 27
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_every_copy_or_holder_token_holds_a_marker(data: st.DataObject) -> None:
+    for pattern in _copy_patterns():
+        token = data.draw(st.from_regex(pattern, fullmatch=True))
+        assert any(marker in token.lower() for marker in MARKERS), (pattern, token)
+
+
+def test_same_statements_as_scancode_on_varied_text(tmp_path: Path) -> None:
+    from scancode.api import get_copyrights
+
+    samples = {
+        "plain.c": "/* Copyright (c) 2019-2021 Example Corp. All rights reserved. */\n",
+        "symbol.py": "# © 2020 Jane Doe <jane@example.com>\n",
+        "entity.html": "<p>&copy; 2018 The Example Foundation</p>\n",
+        "holder.txt": "The copyright holder is Tim Hudson (tjh@example.com).\n",
+        "spdx.js": "// SPDX-FileCopyrightText: 2024 Example Contributors\n",
+        "dates.txt": "Released 2020-01-01, see https://example.com/changes for details.\n",
+        "nothing.py": "def f(x):\n    return x + 1\n",
+    }
+    for name, text in samples.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        theirs = get_copyrights(str(path))
+        copyrights, holders = detect_copyrights(str(path))
+        assert [(c["copyright"], c["start_line"]) for c in copyrights] == [
+            (c["copyright"], c["start_line"]) for c in theirs["copyrights"]
+        ], name
+        assert [h["holder"] for h in holders] == [h["holder"] for h in theirs["holders"]], name
+    assert detect_copyrights(str(tmp_path / "plain.c"))[0], "a statement must be found"
