@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The inventory's JSON form: round trip, schema, and clear errors for bad documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ospo
+from ospo import inventory_json
+from ospo.errors import InputError
+from ospo.model import (
+    Component,
+    CopyrightStatement,
+    FileEntry,
+    Inventory,
+    IssueKind,
+    LicenseEvidence,
+    LicenseMatch,
+    LicenseSource,
+    ScanInfo,
+    ScanIssue,
+    Scope,
+    Subject,
+    Tool,
+)
+
+
+def _inventory() -> Inventory:
+    return Inventory(
+        subject=Subject(name="demo", version="1.0", declared_license="Apache-2.0"),
+        files=(
+            FileEntry(
+                path="src/a.py",
+                sha256="a" * 64,
+                size=10,
+                license_expression="MIT",
+                detections=(
+                    LicenseMatch(
+                        license_expression="MIT",
+                        start_line=1,
+                        end_line=1,
+                        score=100.0,
+                        matcher="1-spdx-id",
+                        rule="spdx-license-identifier-mit",
+                        scancode_expression="mit",
+                    ),
+                ),
+                copyrights=(
+                    CopyrightStatement(statement="Copyright 2020 A", start_line=2, end_line=2),
+                ),
+                holders=("A",),
+            ),
+        ),
+        components=(
+            Component(
+                purl="pkg:npm/is-number@7.0.0",
+                name="is-number",
+                version="7.0.0",
+                scope=Scope.RUNTIME,
+                license_expression="MIT",
+                licenses=(
+                    LicenseEvidence(
+                        expression="MIT",
+                        source=LicenseSource.DECLARED,
+                        location="vendor/is-number/package.json",
+                    ),
+                ),
+                vendored_path="vendor/is-number",
+            ),
+        ),
+        scan=ScanInfo(
+            tools=(Tool(name="ospo", version="0"),),
+            timestamp="2026-01-01T00:00:00Z",
+            issues=(ScanIssue(kind=IssueKind.TOO_LARGE, path="big.bin", message="too big"),),
+        ),
+    )
+
+
+def test_round_trip_is_lossless() -> None:
+    inv = _inventory()
+    assert inventory_json.from_json_dict(json.loads(inventory_json.dumps(inv))) == inv
+
+
+def test_stable_keys_are_present() -> None:
+    data = inventory_json.to_json_dict(_inventory())
+    assert {"schema_version", "files", "components"} <= set(data)
+    assert {"path", "sha256", "license_expression", "copyrights"} <= set(data["files"][0])
+    assert {"purl", "name", "version", "scope", "direct", "license_expression", "licenses"} <= set(
+        data["components"][0]
+    )
+    assert {"expression", "source", "location"} <= set(data["components"][0]["licenses"][0])
+
+
+def test_schema_errors_name_the_key_path(tmp_path: Path) -> None:
+    data = inventory_json.to_json_dict(_inventory())
+    data["files"][0]["sha256"] = "not-a-hash"
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"invalid inventory at files/0/sha256"):
+        inventory_json.load(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"files": [', "not JSON"),
+        ('{"hello": 1}', "not an ospo inventory"),
+        ('{"schema_version": "9.0"}', "schema version 9.0 is not supported"),
+        ('{"bomFormat": "CycloneDX", "specVersion": "1.6"}', "not an ospo inventory"),
+    ],
+)
+def test_bad_documents_are_input_errors(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "inv.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        inventory_json.load(path)
+
+
+def test_binary_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "inv.json"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    with pytest.raises(InputError, match="cannot read inventory"):
+        inventory_json.load(path)
+    with pytest.raises(InputError, match="does not exist"):
+        inventory_json.load(tmp_path / "missing.json")
+
+
+def test_a_real_scan_validates_against_the_schema(vendored_app: Path, tmp_path: Path) -> None:
+    out = tmp_path / "inv.json"
+    assert run_ospo("scan", vendored_app, "-q", "-o", out).returncode == 0
+    inv = inventory_json.load(out)
+    assert inventory_json.dumps(inv) == out.read_text(encoding="utf-8")

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The licensing adapter: checking, normalising and combining SPDX expressions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ospo import licensing
+
+
+@pytest.mark.parametrize(
+    ("given", "normalized"),
+    [
+        ("mit", "MIT"),
+        ("mit or apache-2.0", "MIT OR Apache-2.0"),
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("Apache-2.0 and (MIT or BSD-3-Clause)", "Apache-2.0 AND (MIT OR BSD-3-Clause)"),
+        ("MIT OR Apache-2.0 AND BSD-2-Clause", "MIT OR (Apache-2.0 AND BSD-2-Clause)"),
+        ("LicenseRef-Acme-Proprietary", "LicenseRef-Acme-Proprietary"),
+        ("MIT AND LicenseRef-scancode-public-domain", "MIT AND LicenseRef-scancode-public-domain"),
+    ],
+)
+def test_valid_expressions_are_normalised(given: str, normalized: str) -> None:
+    checked = licensing.check(given)
+    assert checked.valid
+    assert checked.normalized == normalized
+    assert licensing.normalize(given) == normalized
+
+
+@pytest.mark.parametrize(
+    ("given", "error"),
+    [
+        ("BSD License", "unknown license id(s): BSD License"),
+        ("MIT OR", "not a license expression"),
+        ("(MIT", "not a license expression"),
+        ("", "empty license expression"),
+        ("   ", "empty license expression"),
+        ("Apache Software License", "unknown license id(s)"),
+    ],
+)
+def test_invalid_expressions_become_evidence_not_exceptions(given: str, error: str) -> None:
+    checked = licensing.check(given)
+    assert not checked.valid
+    assert checked.normalized is None
+    assert error in checked.errors[0]
+
+
+def test_license_ids_in_order_of_appearance() -> None:
+    assert licensing.license_ids("MIT AND (Apache-2.0 OR MIT)") == ("MIT", "Apache-2.0")
+    assert licensing.license_ids("GPL-2.0-only WITH Classpath-exception-2.0") == (
+        "GPL-2.0-only",
+        "Classpath-exception-2.0",
+    )
+    assert licensing.license_ids("not valid (") == ()
+
+
+def test_combine_and_keeps_choices_intact() -> None:
+    assert licensing.combine_and([]) is None
+    assert licensing.combine_and(["MIT", None, "MIT"]) == "MIT"
+    assert licensing.combine_and(["MIT", "Apache-2.0 OR BSD-2-Clause"]) == (
+        "MIT AND (Apache-2.0 OR BSD-2-Clause)"
+    )
+
+
+def test_scancode_refs_map_to_spdx_where_spdx_has_an_id() -> None:
+    # bsd-new is ScanCode's key for BSD-3-Clause; a key SPDX lacks stays as it is.
+    assert licensing.scancode_ref_to_spdx("LicenseRef-scancode-bsd-new OR MIT") == (
+        "BSD-3-Clause OR MIT"
+    )
+    assert licensing.scancode_ref_to_spdx("LicenseRef-scancode-unknown-license-reference") == (
+        "LicenseRef-scancode-unknown-license-reference"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expression"),
+    [
+        ("/* SPDX-License-Identifier: LicenseRef-Acme-1 */", "LicenseRef-Acme-1"),
+        ("# SPDX-License-Identifier: GPL-2.0+ OR MIT", "GPL-2.0-or-later OR MIT"),
+        ("<!-- SPDX-License-Identifier: Apache-2.0 -->", "Apache-2.0"),
+        ("// no identifier here", None),
+        ("# SPDX-License-Identifier: Not A License", None),
+    ],
+)
+def test_spdx_identifier_lines(line: str, expression: str | None) -> None:
+    assert licensing.spdx_identifier_line(line) == expression
+
+
+def test_effective_license_follows_the_design() -> None:
+    choice = licensing.effective_license(["Apache-2.0 OR BSD-3-Clause"], ["Apache-2.0"])
+    assert choice == ("Apache-2.0 OR BSD-3-Clause", None), "covered detections keep a choice"
+    assert licensing.effective_license(["BSD-3-Clause"], ["Apache-2.0"]) == (
+        "BSD-3-Clause AND Apache-2.0",
+        None,
+    ), "uncovered detections are added with AND"
+    assert licensing.effective_license(["BSD License"], ["BSD-3-Clause"]) == (
+        "BSD-3-Clause",
+        None,
+    ), "a vague declaration gives way to the precise detection"
+    expression, reason = licensing.effective_license(["BSD License"], [])
+    assert expression is None
+    assert reason is not None and "BSD License" in reason
+    assert licensing.effective_license([], []) == (
+        None,
+        "no declared license and no license text found",
+    )

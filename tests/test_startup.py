@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The pre-commit path stays light: no ScanCode index, no heavy imports, unless needed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("licensedcode.cache", "licensedcode.index", "scancode.api", "cluecode", "cyclonedx")
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))\n"
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=600
+    )
+    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def test_help_imports_nothing_heavy() -> None:
+    loaded = _modules_after(
+        "import contextlib, io\n"
+        "from ospo.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert run(['--help']) == 0\n"
+        "    assert run(['scan', '--help']) == 0\n"
+    )
+    assert not [m for m in loaded if m.startswith(HEAVY)]
+
+
+def test_fully_cached_scan_does_not_load_the_license_index(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    root.mkdir()
+    # unique content: the session's shared cache must not know this file yet
+    (root / "a.py").write_text(f"# SPDX-License-Identifier: MIT\n# {root}\n", encoding="utf-8")
+    scan = (
+        "import contextlib, io\n"
+        "from ospo.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert run(['scan', {str(root)!r}]) == 0\n"
+    )
+    first = _modules_after(scan)
+    assert "licensedcode.cache" in first, "the first scan needs ScanCode"
+    again = _modules_after(scan)
+    assert not [m for m in again if m.startswith(HEAVY)]

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Listing the files of a tree: git's ignore rules, exclusions with reasons, no link loops."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from ospo.config import ExcludeRule
+from ospo.scanners.walk import list_files
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def test_git_work_tree_honours_gitignore(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "src").mkdir(parents=True)
+    (root / "build").mkdir()
+    (root / "src" / "a.py").write_text("a = 1\n", encoding="utf-8")
+    (root / "src" / "tracked.log").write_text("kept: tracked\n", encoding="utf-8")
+    (root / "build" / "out.o").write_text("object\n", encoding="utf-8")
+    (root / "notes.log").write_text("ignored\n", encoding="utf-8")
+    (root / ".gitignore").write_text("build/\n*.log\n", encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", "-f", "src/tracked.log")
+    (root / "untracked.py").write_text("b = 2\n", encoding="utf-8")
+    listing = list_files(root)
+    assert listing.git
+    assert listing.files == (".gitignore", "src/a.py", "src/tracked.log", "untracked.py")
+
+
+def test_deleted_tracked_file_is_not_listed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "gone.py").write_text("x\n", encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", "gone.py")
+    (root / "gone.py").unlink()
+    assert list_files(root).files == ()
+
+
+def test_plain_tree_skips_dot_git_and_never_follows_links(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text("x\n", encoding="utf-8")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "m.py").write_text("m\n", encoding="utf-8")
+    os.symlink("..", root / "pkg" / "parent")
+    os.symlink("loop-b", root / "loop-a")
+    os.symlink("loop-a", root / "loop-b")
+    listing = list_files(root)
+    assert not listing.git
+    assert listing.files == ("pkg/m.py",)
+    assert listing.symlinks == ("loop-a", "loop-b", "pkg/parent")
+
+
+def test_exclusions_count_files_and_keep_reasons(tmp_path: Path) -> None:
+    root = tmp_path / "t"
+    for rel in ("src/a.py", "tests/fixtures/x/y.json", "tests/test_a.py", "docs/a.min.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x\n", encoding="utf-8")
+    rules = (
+        ExcludeRule(pattern="tests/fixtures", reason="test data"),
+        ExcludeRule(pattern="**/*.min.js", reason="generated"),
+        ExcludeRule(pattern="nothing/**", reason="matches nothing"),
+    )
+    listing = list_files(root, rules)
+    assert listing.files == ("src/a.py", "tests/test_a.py")
+    assert [(e.pattern, e.reason, e.files) for e in listing.excluded] == [
+        ("tests/fixtures", "test data", 1),
+        ("**/*.min.js", "generated", 1),
+        ("nothing/**", "matches nothing", 0),
+    ]
+
+
+def test_glob_semantics() -> None:
+    rule = ExcludeRule(pattern="vendor/*/test?.c", reason="r")
+    assert rule.matches("vendor/x/test1.c")
+    assert not rule.matches("vendor/x/y/test1.c")
+    assert ExcludeRule(pattern="**/node_modules", reason="r").matches("a/b/node_modules/c/d.js")
+    assert ExcludeRule(pattern="docs", reason="r").matches("docs/index.md")
+    assert not ExcludeRule(pattern="doc", reason="r").matches("docs/index.md")
