@@ -248,3 +248,39 @@ def _cached_count(db: Path) -> int:
             conn.close()
     except sqlite3.Error:
         return 0
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    root = tmp_path / "t"
+    root.mkdir()
+    # unique content, so that the session's shared cache does not know the file
+    (root / "a.py").write_text(f"# SPDX-License-Identifier: MIT\n# {root}\n", encoding="utf-8")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ospo", "scan", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+    )
+    os.close(follower)
+    stdout, _ = proc.communicate(timeout=600)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"Matching files" in seen
+    assert "Matching files" not in stdout
+    (root / "a.py").write_text(f"# SPDX-License-Identifier: BSD-2-Clause\n# {root}\n")
+    piped = run_ospo("scan", root)  # stderr is not a terminal: no bar
+    assert piped.returncode == 0
+    assert "1 matched" in piped.stdout
+    assert "Matching files" not in piped.stderr
