@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ospo.config import ExcludeRule, load_config
@@ -24,6 +25,7 @@ class ScanSettings:
     timeout: float | None = None
     max_file_size: int | None = None
     config_path: Path | None = None
+    only: tuple[str, ...] | None = None  # scan just these files (relative to the root)
 
 
 def scan_tree(
@@ -49,6 +51,7 @@ def scan_tree(
         else config.max_file_size,
         excludes=excludes,
         progress=progress,
+        only=settings.only,
     )
     return scan(request, config)
 
@@ -85,3 +88,61 @@ def write_outputs(
     for _title, where, text in planned:
         atomic_write_text(where, text)
     return [(title, where) for title, where, _ in planned]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckSettings:
+    """How to judge an inventory; None means "from .ospo.yml, else the policy's default"."""
+
+    policy_path: Path | None = None
+    profile: str | None = None
+    waivers_path: Path | None = None
+    baseline_path: Path | None = None
+    fail_on: str = "warning"
+    only_new: bool = False
+    today: date | None = None
+    commits: str | None = None
+
+
+def check_inventory(
+    inventory: Inventory,
+    settings: CheckSettings,
+    root: Path | None = None,
+    *,
+    partial: bool = False,
+) -> Inventory:
+    """Evaluate ``inventory`` with the policy, waivers and baseline the settings name.
+
+    Waivers default to ``.ospo/waivers.yml`` under ``root`` when that file exists; the
+    policy to ``policy:`` in ``.ospo.yml``, else the shipped default policy. ``partial``
+    says the inventory holds only some files (a commit), so whole-tree rules stay quiet.
+    """
+    from ospo import inventory_json
+    from ospo.model import Severity
+    from ospo.policy import evaluate, load_policy, load_waivers, resolve_profile
+    from ospo.policy.waivers import DEFAULT_WAIVERS
+
+    config = load_config(root) if root is not None and root.is_dir() else None
+    policy_path = settings.policy_path
+    if policy_path is None and config is not None and config.policy is not None:
+        policy_path = config.policy
+    policy = load_policy(policy_path)
+    waivers_path = settings.waivers_path
+    if waivers_path is None and root is not None and (root / DEFAULT_WAIVERS).is_file():
+        waivers_path = root / DEFAULT_WAIVERS
+    waivers = load_waivers(waivers_path) if waivers_path is not None else ()
+    baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
+    profile = resolve_profile(policy, settings.profile, inventory)
+    return evaluate(
+        inventory,
+        policy,
+        profile=profile,
+        waivers=waivers,
+        baseline=baseline,
+        fail_on=Severity(settings.fail_on),
+        only_new=settings.only_new,
+        today=settings.today,
+        root=root,
+        commits=settings.commits,
+        partial=partial,
+    )

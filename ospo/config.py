@@ -86,11 +86,32 @@ class ProjectConfig:
     excludes: tuple[ExcludeRule, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     timeout: float = DEFAULT_TIMEOUT
+    policy: Path | None = None  # the organisation's policy file, relative to the config
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+class _Loader(yaml.SafeLoader):
+    """``safe_load`` that keeps dates as written (``2026-12-31`` stays a string)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def load_yaml(path: Path, schema_name: str) -> Any:
     """Read YAML at ``path`` and validate it against ``schema_name``; raise ConfigError."""
+    return load_yaml_document(path, schema_name)[0]
+
+
+def line_of(node: Any, key_path: Sequence[Any]) -> int | None:
+    """Return the 1-based line of the YAML node at ``key_path`` in a composed document."""
+    return _line_of(node, key_path)
+
+
+def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
+    """Like :func:`load_yaml`, and also return the composed node tree (for line numbers)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -98,11 +119,14 @@ def load_yaml(path: Path, schema_name: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None:
+            problem = f"{problem} ({context} started on line {context_mark.line + 1})"
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(f"not valid YAML: {problem}", path=str(path), line=line) from None
     if data is None:
@@ -118,7 +142,7 @@ def load_yaml(path: Path, schema_name: str) -> Any:
         line = _line_of(node, line_path)
         where = ".".join(str(k) for k in key_path) or "(top level)"
         raise ConfigError(f"{where}: {_message(first)}", path=str(path), line=line)
-    return data
+    return data, node
 
 
 def find_config(root: Path) -> Path | None:
@@ -154,6 +178,7 @@ def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
         excludes=excludes,
         max_file_size=int(max_size),
         timeout=float(scan.get("timeout", DEFAULT_TIMEOUT)),
+        policy=(path.parent / data["policy"]) if data.get("policy") else None,
         raw=data,
     )
 

@@ -22,6 +22,9 @@ from ospo.errors import ExitCode, OspoError
 #: Subcommand name -> "module:attribute".
 SUBCOMMANDS = {
     "scan": "ospo.cli.scan:scan",
+    "check": "ospo.cli.check:check",
+    "policy": "ospo.cli.policy:policy",
+    "decide": "ospo.cli.decide:decide",
 }
 
 

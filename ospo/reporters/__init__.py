@@ -4,13 +4,39 @@
 from __future__ import annotations
 
 from ospo.reporters.base import RenderOptions, Reporter
+from ospo.reporters.check import (
+    CheckJsonReporter,
+    CheckTextReporter,
+    JunitReporter,
+    MarkdownReporter,
+)
 from ospo.reporters.cyclonedx import CycloneDxJsonReporter
 from ospo.reporters.inventory import InventoryJsonReporter
+from ospo.reporters.sarif import SarifReporter
 from ospo.reporters.summary import ScanSummaryReporter
 
 #: Every reporter, by name.
 REPORTERS: dict[str, type[Reporter]] = {
-    r.name: r for r in (InventoryJsonReporter, CycloneDxJsonReporter, ScanSummaryReporter)
+    r.name: r
+    for r in (
+        InventoryJsonReporter,
+        CycloneDxJsonReporter,
+        ScanSummaryReporter,
+        CheckTextReporter,
+        CheckJsonReporter,
+        SarifReporter,
+        JunitReporter,
+        MarkdownReporter,
+    )
 }
 
-__all__ = ["REPORTERS", "RenderOptions", "Reporter"]
+#: ``ospo check --format`` names, to reporter names.
+CHECK_FORMATS = {
+    "text": "check-text",
+    "json": "check-json",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+
+__all__ = ["CHECK_FORMATS", "REPORTERS", "RenderOptions", "Reporter"]

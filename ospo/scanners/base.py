@@ -28,6 +28,8 @@ class ScanRequest:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     excludes: tuple[ExcludeRule, ...] = ()
     progress: ProgressCallback | None = None
+    #: Scan only these files (relative paths), e.g. the files of a commit; None: all.
+    only: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

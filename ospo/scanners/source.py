@@ -74,8 +74,11 @@ class SourceFileScanner(Scanner):
             for rel in listing.skipped_dirs
         ]
 
+        selected = (
+            listing.files if request.only is None else _selection(listing.files, request.only)
+        )
         hashed: list[_Hashed] = []
-        for rel in listing.files:
+        for rel in selected:
             item, issue = _hash_file(root, rel, request.max_file_size)
             if issue is not None:
                 issues.append(issue)
@@ -158,6 +161,28 @@ class SourceFileScanner(Scanner):
             ),
             warnings=tuple(warnings),
         )
+
+
+def _selection(files: tuple[str, ...], only: tuple[str, ...]) -> tuple[str, ...]:
+    """The requested files, plus the license files and manifests of the vendored packages
+    they belong to (so those packages keep their license evidence)."""
+    present = set(files)
+    wanted = {p for p in only if p in present}
+    roots = [
+        r
+        for r in vendored.find_vendored_roots(files)
+        if any(p == r or p.startswith(r + "/") for p in wanted)
+    ]
+    for rel in files:
+        for root in roots:
+            rest = rel[len(root) + 1 :]
+            if (
+                rel.startswith(root + "/")
+                and "/" not in rest
+                and (vendored.is_license_file(rest) or rest in vendored.MANIFEST_NAMES)
+            ):
+                wanted.add(rel)
+    return tuple(sorted(wanted))
 
 
 def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, ScanIssue | None]:

@@ -80,6 +80,10 @@ def is_license_file(name: str) -> bool:
     return lowered.startswith(_rules()[1]) and suffix not in _CODE_SUFFIXES
 
 
+#: Manifests whose name, version and declared license a vendored package takes.
+MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "Cargo.toml", "composer.json"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Manifest:
     ecosystem: str  # purl type

@@ -1,0 +1,286 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Judging a license expression under a policy, a profile, a scope and a linkage.
+
+* a license id gets a class (ScanCode's category refined by the policy's lists and
+  overrides), and the class an outcome from the profile's matrix (or the ``non_shipped``
+  matrix for dev/test components); weak library-level copyleft depends on linkage;
+* ``X WITH exception`` takes the exception's class when the policy names one (GCC's runtime
+  exception makes GPL code permissive for the product, Classpath makes it library-level);
+* ``AND`` takes the worst outcome of its parts; ``OR`` the best, and records which
+  alternative was elected and why (the NOTICE uses the elected license);
+* under the ``source`` profile every inbound license must also be compatible with the
+  product's outbound license (``policies/compatibility.yml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ospo import licensing
+from ospo.licensedb import license_table
+from ospo.policy.loader import Policy, compatibility_data, obligations_data
+from ospo.policy.model import Compatibility, LicenseClass, Linkage, Outcome, Profile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """Where a license is judged."""
+
+    profile: Profile
+    shipped: bool = True
+    linkage: Linkage = Linkage.DYNAMIC
+    outbound: str | None = None  # the product's outbound license (source profile)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The outcome for one expression, with the reasons and what was elected."""
+
+    outcome: Outcome
+    expression: str
+    elected: str | None = None  # the alternative chosen from an OR
+    reasons: tuple[str, ...] = ()
+    licenses: tuple[tuple[str, LicenseClass], ...] = ()  # the licenses that apply
+    incompatible: bool = False  # denied because of the outbound license
+
+
+class Classifier:
+    """License ids to classes, as the policy derives and overrides them."""
+
+    def __init__(self, policy: Policy) -> None:
+        lic = policy.data["licenses"]
+        derive = lic.get("derive", {})
+        self._categories: Mapping[str, str] = derive.get("categories", {})
+        self._library = {x.lower() for x in derive.get("library_level", [])}
+        self._network = {x.lower() for x in derive.get("network", [])}
+        self._nc_markers = tuple(m.lower() for m in derive.get("non_commercial_markers", []))
+        self._overrides = {k.lower(): LicenseClass(v) for k, v in lic.get("overrides", {}).items()}
+        self._exceptions = {
+            k.lower(): LicenseClass(v) for k, v in lic.get("exceptions", {}).items()
+        }
+        self._cache: dict[str, tuple[LicenseClass, str]] = {}
+
+    def classify(self, license_id: str) -> tuple[LicenseClass, str]:
+        """Return the class of ``license_id`` and where it comes from."""
+        cached = self._cache.get(license_id)
+        if cached is None:
+            cached = self._classify(license_id)
+            self._cache[license_id] = cached
+        return cached
+
+    def _classify(self, license_id: str) -> tuple[LicenseClass, str]:
+        lowered = license_id.lower()
+        if lowered in self._overrides:
+            return self._overrides[lowered], "the policy's override"
+        if lowered in self._network:
+            return LicenseClass.NETWORK_COPYLEFT, "network copyleft in the policy's list"
+        if lowered in self._library:
+            return LicenseClass.WEAK_COPYLEFT_LIBRARY, "library-level copyleft in the policy's list"
+        info = license_table().lookup(license_id)
+        if info is None:
+            return LicenseClass.UNKNOWN, "not in ScanCode's license database"
+        key = info.key.lower()
+        if any(marker in key for marker in self._nc_markers):
+            return LicenseClass.NON_COMMERCIAL, f"ScanCode key {info.key} marks it non-commercial"
+        mapped = self._categories.get(info.category)
+        if mapped is None:
+            return LicenseClass.UNKNOWN, f"ScanCode category {info.category!r} is not classified"
+        return LicenseClass(mapped), f"ScanCode category {info.category}"
+
+    def exception_class(self, exception_id: str) -> LicenseClass | None:
+        """Return the class a WITH exception gives its license, if the policy names one."""
+        return self._exceptions.get(exception_id.lower())
+
+
+class Judge:
+    """Outcomes for expressions; results are cached per (expression, context)."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.classifier = Classifier(policy)
+        self._profiles: Mapping[str, Mapping[str, Any]] = policy.data["profiles"]
+        self._non_shipped: Mapping[str, Any] = policy.data["non_shipped"]
+        preference = policy.data["licenses"].get("preference", [c.value for c in LicenseClass])
+        self._preference = {LicenseClass(c): i for i, c in enumerate(preference)}
+        self.judge = lru_cache(maxsize=65536)(self._judge)
+
+    def _judge(self, expression: str, context: Context) -> Verdict:
+        checked = licensing.check(expression)
+        if not checked.valid or checked.normalized is None:
+            outcome = self._matrix_outcome(LicenseClass.UNKNOWN, context)
+            return Verdict(
+                outcome=outcome,
+                expression=expression,
+                reasons=(
+                    f"{expression!r} is not a valid SPDX expression: {'; '.join(checked.errors)}",
+                ),
+                licenses=((expression, LicenseClass.UNKNOWN),),
+            )
+        parsed = licensing.spdx_licensing().parse(checked.normalized)
+        return self._node(parsed, context)
+
+    # -- the expression tree -------------------------------------------------------
+
+    def _node(self, node: Any, context: Context) -> Verdict:
+        kind = type(node).__name__
+        if kind == "AND":
+            parts = [self._node(arg, context) for arg in node.args]
+            worst = max(parts, key=lambda v: v.outcome.rank)
+            # the parts that decide the outcome explain it
+            decisive = [p for p in parts if p.outcome is worst.outcome]
+            return Verdict(
+                outcome=worst.outcome,
+                expression=str(node),
+                elected=None if not any(p.elected for p in parts) else str(node),
+                reasons=tuple(dict.fromkeys(r for p in decisive for r in p.reasons)),
+                licenses=tuple(lc for p in parts for lc in p.licenses),
+                incompatible=any(p.incompatible and p.outcome is worst.outcome for p in parts),
+            )
+        if kind == "OR":
+            options = [self._node(arg, context) for arg in node.args]
+            # Among acceptable alternatives (allow, obligations) the policy's preferred
+            # class wins (MIT over GPL even where both pass); otherwise the mildest outcome.
+            best_index = min(
+                range(len(options)),
+                key=lambda i: (
+                    max(options[i].outcome.rank, Outcome.OBLIGATIONS.rank),
+                    self._class_rank(options[i]),
+                    options[i].outcome.rank,
+                    i,
+                ),
+            )
+            best = options[best_index]
+            others = [o for i, o in enumerate(options) if i != best_index]
+            why = (
+                f"elected {best.expression} ({best.outcome.value}) from the choice {node}"
+                + "".join(f"; {o.expression} would be {o.outcome.value}" for o in others[:3])
+            )
+            return Verdict(
+                outcome=best.outcome,
+                expression=str(node),
+                elected=best.elected or best.expression,
+                reasons=(why, *best.reasons),
+                licenses=best.licenses,
+                incompatible=best.incompatible,
+            )
+        if kind == "LicenseWithExceptionSymbol":
+            license_id = node.license_symbol.key
+            exception_id = node.exception_symbol.key
+            base_class, why = self.classifier.classify(license_id)
+            exception_class = self.classifier.exception_class(exception_id)
+            if exception_class is not None:
+                klass = exception_class
+                why = f"{exception_id} makes {license_id} {exception_class.value}"
+            else:
+                klass = base_class
+                why = f"{why}; the policy gives {exception_id} no effect"
+            return self._leaf(f"{license_id} WITH {exception_id}", klass, why, context)
+        key = getattr(node, "key", str(node))
+        klass, why = self.classifier.classify(key)
+        return self._leaf(key, klass, why, context)
+
+    def _leaf(self, license_id: str, klass: LicenseClass, why: str, context: Context) -> Verdict:
+        outcome = self._matrix_outcome(klass, context)
+        where = (
+            f"the {context.profile.value} profile" if context.shipped else "a dev/test dependency"
+        )
+        if klass is LicenseClass.WEAK_COPYLEFT_LIBRARY and context.shipped:
+            where += f", {context.linkage.value} linking"
+        compat_note = ""
+        incompatible = False
+        if context.profile is Profile.SOURCE and context.shipped and context.outbound:
+            compat, rationale = compatibility(context.outbound, license_id, klass)
+            compat_note = f"; {compat.value} with the outbound {context.outbound}: {rationale}"
+            if compat is Compatibility.INCOMPATIBLE:
+                outcome, incompatible = Outcome.DENY, True
+            elif compat is Compatibility.REVIEW and outcome.rank < Outcome.REVIEW.rank:
+                outcome = Outcome.REVIEW
+        reason = f"{license_id} is {klass.value} ({why}): {outcome.value} for {where}{compat_note}"
+        return Verdict(
+            outcome=outcome,
+            expression=license_id,
+            reasons=(reason,),
+            licenses=((license_id, klass),),
+            incompatible=incompatible,
+        )
+
+    def _matrix_outcome(self, klass: LicenseClass, context: Context) -> Outcome:
+        matrix = self._profiles[context.profile.value] if context.shipped else self._non_shipped
+        spec = matrix.get(klass.value, "review")
+        if isinstance(spec, Mapping):
+            spec = spec[context.linkage.value]
+        return Outcome(spec)
+
+    def _class_rank(self, verdict: Verdict) -> int:
+        return max((self._preference.get(c, 99) for _, c in verdict.licenses), default=99)
+
+    def obligations(self, verdict: Verdict) -> tuple[str, ...]:
+        """Return what the licenses that apply ask of the product."""
+        data = obligations_data()
+        out: list[str] = []
+        for license_id, klass in verdict.licenses:
+            for item in [
+                *data["classes"].get(klass.value, []),
+                *data["licenses"].get(license_id.split(" WITH ")[0], []),
+            ]:
+                if item not in out:
+                    out.append(item)
+        return tuple(out)
+
+
+def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Compatibility, str]:
+    """Whether ``inbound`` code may go into a project under ``outbound``, and why.
+
+    A compound outbound expression must accept the inbound license in every alternative
+    (recipients may pick any of them).
+    """
+    outbound_ids = licensing.license_ids(outbound) or (outbound,)
+    worst = (Compatibility.COMPATIBLE, "")
+    order = {Compatibility.COMPATIBLE: 0, Compatibility.REVIEW: 1, Compatibility.INCOMPATIBLE: 2}
+    for out_id in outbound_ids:
+        verdict = _compatibility_one(out_id, inbound, klass)
+        if order[verdict[0]] >= order[worst[0]]:
+            worst = verdict
+    return worst
+
+
+def _compatibility_one(
+    outbound: str, inbound: str, klass: LicenseClass
+) -> tuple[Compatibility, str]:
+    base = inbound.split(" WITH ")[0]
+    if base == outbound:
+        return Compatibility.COMPATIBLE, "the same license"
+    data = compatibility_data()
+    entry = data["outbound"].get(outbound)
+    if entry is None:
+        fallback = data["fallback"]
+        if klass.value in fallback["compatible"]["classes"]:
+            return Compatibility.COMPATIBLE, fallback["compatible"]["rationale"]
+        return Compatibility.REVIEW, fallback["review_rationale"]
+    if base in entry.get("incompatible_ids", []):
+        return Compatibility.INCOMPATIBLE, entry["incompatible_rationale"]
+    for verdict, section in (
+        (Compatibility.COMPATIBLE, "compatible"),
+        (Compatibility.REVIEW, "review"),
+    ):
+        rule = entry.get(section)
+        if rule and (base in rule.get("ids", []) or klass.value in rule.get("classes", [])):
+            return verdict, rule["rationale"]
+    if klass is LicenseClass.UNKNOWN:
+        return (
+            Compatibility.REVIEW,
+            "the license is unknown, so its compatibility cannot be established",
+        )
+    if klass in (
+        LicenseClass.PROPRIETARY,
+        LicenseClass.SOURCE_AVAILABLE,
+        LicenseClass.NON_COMMERCIAL,
+    ):
+        return (
+            Compatibility.INCOMPATIBLE,
+            f"{klass.value} terms cannot be passed on under an open source license",
+        )
+    return Compatibility.INCOMPATIBLE, entry["incompatible_rationale"]

@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Loading a policy: the shipped default, an organisation's file that extends it, validation.
+
+A policy file may say ``extends: default`` (the shipped policy) or ``extends: PATH``
+(relative to the file). Maps are merged key by key, lists replace. Every file is validated
+against ``ospo/schemas/policy.schema.json`` on its own (so errors name the right file and
+line), and the merged result once more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ospo.config import load_yaml
+from ospo.errors import ConfigError
+from ospo.resources import data_dir, schema_path
+
+DEFAULT = "default"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """A validated, merged policy and where it came from."""
+
+    name: str
+    digest: str  # sha256 of the merged policy, to tell policies apart in reports
+    sources: tuple[str, ...]
+    data: Mapping[str, Any]
+
+
+def default_policy_path() -> Path:
+    """Return the path of the shipped default policy."""
+    return data_dir("policies") / "default.yml"
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Load ``path`` (or the default policy) with everything it extends."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    current = path or default_policy_path()
+    seen: set[Path] = set()
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            raise ConfigError("policy extends itself (a cycle of 'extends')", path=str(current))
+        seen.add(resolved)
+        data = load_yaml(current, "policy.schema.json")
+        if not isinstance(data, dict):
+            raise ConfigError("a policy must be a mapping of keys", path=str(current))
+        chain.append((current, data))
+        parent = data.get("extends")
+        if parent is None:
+            break
+        current = default_policy_path() if parent == DEFAULT else (current.parent / parent)
+        if not current.exists():
+            raise ConfigError(f"extends {parent!r}: no such policy file", path=str(chain[-1][0]))
+    merged: dict[str, Any] = {}
+    for _, data in reversed(chain):
+        merged = _merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    _check_merged(merged, chain[0][0])
+    text = json.dumps(merged, sort_keys=True, default=str)
+    return Policy(
+        name=str(merged.get("name", chain[0][0].stem)),
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sources=tuple(str(p) for p, _ in chain),
+        data=merged,
+    )
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), value)
+        else:
+            out[key] = value
+    return out
+
+
+def _check_merged(merged: dict[str, Any], top: Path) -> None:
+    errors = sorted(_validator().iter_errors(merged), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(k) for k in first.absolute_path) or "(top level)"
+        raise ConfigError(
+            f"after merging with what it extends, {where}: {first.message}", path=str(top)
+        )
+    for required in ("licenses", "profiles", "default_profile", "non_shipped", "linkage"):
+        if required not in merged:
+            raise ConfigError(
+                f"policy has no {required!r} (write 'extends: default' to start from the "
+                "shipped policy)",
+                path=str(top),
+            )
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_path("policy.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+@cache
+def compatibility_data() -> Mapping[str, Any]:
+    """Return the outbound-compatibility table shipped in ``policies/compatibility.yml``."""
+    data: Mapping[str, Any] = yaml.safe_load(
+        (data_dir("policies") / "compatibility.yml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def obligations_data() -> Mapping[str, Any]:
+    """Return the obligations table shipped in ``policies/obligations.yml``."""
+    data: Mapping[str, Any] = yaml.safe_load(
+        (data_dir("policies") / "obligations.yml").read_text(encoding="utf-8")
+    )
+    return data

@@ -1,0 +1,259 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Compliance rules on licenses: components, vendored code, first-party files, evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ospo import licensing
+from ospo.model import Component, Finding, LicenseSource, Severity
+from ospo.policy.judge import Context
+from ospo.policy.model import LicenseClass, Linkage, Outcome
+from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext, RuleDoc
+
+_UNKNOWN_FIX = (
+    "Establish the license: scan the installed package (ospo scan --env), or record the "
+    "OSRB's concluded license with `ospo decide`."
+)
+
+
+class ComponentLicenseRule(Rule):
+    """Judges the effective license of every component (dependencies and vendored code)."""
+
+    name = "component-license"
+    docs = (
+        RuleDoc(rule="license/denied", summary="a component's license is denied in this context"),
+        RuleDoc(
+            rule="license/incompatible",
+            summary="a component's license is incompatible with the product's outbound "
+            "license (source profile)",
+        ),
+        RuleDoc(rule="license/review", summary="a component's license needs an OSRB decision"),
+        RuleDoc(
+            rule="license/obligations", summary="a component's license is allowed, with obligations"
+        ),
+        RuleDoc(rule="license/unknown", summary="a component's license could not be established"),
+    )
+
+    def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield one finding per component whose license is not simply allowed."""
+        outbound = ctx.inventory.subject.declared_license
+        for comp in ctx.inventory.components:
+            shipped = ctx.shipped(comp)
+            linkage = ctx.linkage(comp)
+            context = Context(
+                profile=ctx.profile, shipped=shipped, linkage=linkage, outbound=outbound
+            )
+            where = f"{comp.name}{'@' + comp.version if comp.version else ''}"
+            if comp.vendored_path:
+                where += f" (vendored in {comp.vendored_path}/)"
+            if comp.license_expression is None:
+                outcome = ctx.judge.judge("LicenseRef-ospo-unknown", context).outcome
+                if outcome is Outcome.ALLOW:
+                    continue
+                yield Finding(
+                    rule="license/unknown",
+                    severity=SEVERITY_OF[outcome],
+                    component=comp.purl,
+                    message=f"{where}: no license could be established"
+                    f"{': ' + comp.unknown_reason if comp.unknown_reason else ''}",
+                    how_to_fix=_UNKNOWN_FIX,
+                )
+                continue
+            verdict = ctx.judge.judge(comp.license_expression, context)
+            if verdict.outcome is Outcome.ALLOW:
+                continue
+            rule = {
+                Outcome.DENY: "license/incompatible" if verdict.incompatible else "license/denied",
+                Outcome.REVIEW: "license/review",
+                Outcome.OBLIGATIONS: "license/obligations",
+            }[verdict.outcome]
+            yield Finding(
+                rule=rule,
+                severity=SEVERITY_OF[verdict.outcome],
+                component=comp.purl,
+                license=comp.license_expression,
+                elected_license=verdict.elected,
+                message=f"{where} is under {comp.license_expression}: {'; '.join(verdict.reasons)}",
+                how_to_fix=_how_to_fix(verdict.outcome, verdict.licenses, linkage, shipped),
+                obligations=ctx.judge.obligations(verdict)
+                if verdict.outcome is Outcome.OBLIGATIONS
+                else (),
+            )
+
+
+def _how_to_fix(
+    outcome: Outcome,
+    licenses: tuple[tuple[str, LicenseClass], ...],
+    linkage: Linkage,
+    shipped: bool,
+) -> str:
+    if outcome is Outcome.OBLIGATIONS:
+        return (
+            "Meet the obligations listed (the NOTICE file from `ospo notice` covers attribution)."
+        )
+    classes = {c for _, c in licenses}
+    if outcome is Outcome.REVIEW:
+        hint = "Ask the OSRB for a decision and record it with `ospo decide`"
+        if LicenseClass.WEAK_COPYLEFT_LIBRARY in classes and linkage is Linkage.STATIC:
+            hint += ", or link the library dynamically"
+        return hint + "."
+    fix = "Replace the component with one under an allowed license"
+    if shipped:
+        fix += ", make it a dev/test-only dependency if it does not ship"
+    return (
+        fix
+        + ", or obtain a different license from its authors (then record it with `ospo decide`)."
+    )
+
+
+class LicenseEvidenceRule(Rule):
+    """Invalid license statements, and declared licenses that disagree with detected ones."""
+
+    name = "license-evidence"
+    docs = (
+        RuleDoc(
+            rule="license/invalid", summary="a license statement is not a valid SPDX expression"
+        ),
+        RuleDoc(
+            rule="license/mismatch",
+            summary="the detected license is not covered by the declared one",
+        ),
+    )
+
+    def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield findings about the evidence itself."""
+        for comp in ctx.inventory.components:
+            for evidence in comp.licenses:
+                # Without a license at all, license/unknown reports it (with this reason);
+                # beside a valid statement, an invalid one is a note.
+                if not evidence.valid and comp.license_expression is not None:
+                    yield Finding(
+                        rule="license/invalid",
+                        severity=Severity.INFO,
+                        component=comp.purl,
+                        path=evidence.location,
+                        license=evidence.expression,
+                        message=f"{comp.name}: {evidence.source.value} license "
+                        f"{evidence.expression!r} is not a valid SPDX expression"
+                        f"{' (' + evidence.note + ')' if evidence.note else ''}",
+                        how_to_fix="Record the license the OSRB concludes with `ospo decide`, and "
+                        "ask upstream to declare an SPDX expression.",
+                    )
+            mismatch = _mismatch(comp)
+            if mismatch is not None:
+                declared, detected = mismatch
+                yield Finding(
+                    rule="license/mismatch",
+                    severity=Severity.WARNING,
+                    component=comp.purl,
+                    license=comp.license_expression,
+                    message=f"{comp.name} declares {declared} but its files say {detected}",
+                    how_to_fix="Check the license files and record the concluded license with "
+                    "`ospo decide`; report the discrepancy upstream.",
+                )
+
+
+def _mismatch(comp: Component) -> tuple[str, str] | None:
+    declared = [
+        e.expression
+        for e in comp.licenses
+        if e.source is LicenseSource.DECLARED and e.valid and e.expression
+    ]
+    detected = [
+        e.expression
+        for e in comp.licenses
+        if e.source is LicenseSource.DETECTED and e.valid and e.expression
+    ]
+    if not declared or not detected:
+        return None
+    declared_ids = {i for d in declared for i in licensing.license_ids(d)}
+    uncovered = [d for d in detected if not set(licensing.license_ids(d)) <= declared_ids]
+    if not uncovered:
+        return None
+    return " AND ".join(dict.fromkeys(declared)), " AND ".join(dict.fromkeys(uncovered))
+
+
+class FileLicenseRule(Rule):
+    """First-party files whose license differs from the product's."""
+
+    name = "file-license"
+    docs = (
+        RuleDoc(
+            rule="file/license",
+            summary="a first-party file carries a license other than the product's",
+        ),
+        RuleDoc(
+            rule="license/unknown-reference",
+            summary="a first-party file mentions a license ScanCode cannot identify",
+        ),
+    )
+
+    def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield findings for files whose detected license is not the product's."""
+        product = ctx.inventory.subject.declared_license
+        product_ids = set(licensing.license_ids(product)) if product else set()
+        mentions = set(ctx.policy.data.get("files", {}).get("mentions", []))
+        context = Context(
+            profile=ctx.profile, shipped=True, linkage=Linkage.STATIC, outbound=product
+        )
+        for entry in ctx.inventory.files:
+            if entry.package is not None or not entry.license_expression:
+                continue
+            line = entry.detections[0].start_line if entry.detections else None
+            expression, mentioned = _without_mentions(entry.license_expression, mentions)
+            ids = set(licensing.license_ids(expression)) if expression else set()
+            if ids <= product_ids:
+                if mentioned:
+                    yield Finding(
+                        rule="license/unknown-reference",
+                        severity=Severity.INFO,
+                        path=entry.path,
+                        line=line,
+                        license=entry.license_expression,
+                        message=f"{entry.path} mentions a license ScanCode cannot identify",
+                        how_to_fix="Make the reference precise with an SPDX-License-Identifier "
+                        "line.",
+                    )
+                continue
+            assert expression is not None
+            verdict = ctx.judge.judge(expression, context)
+            if verdict.outcome is Outcome.ALLOW:
+                continue
+            theirs = (
+                f"the product's license {product}" if product else "no declared product license"
+            )
+            yield Finding(
+                rule="file/license",
+                severity=SEVERITY_OF[verdict.outcome],
+                path=entry.path,
+                line=line,
+                license=entry.license_expression,
+                elected_license=verdict.elected,
+                message=f"{entry.path} is under {entry.license_expression}, not {theirs}: "
+                f"{'; '.join(verdict.reasons)}",
+                how_to_fix="If the file was copied from elsewhere, treat it as vendored code "
+                "(move it under vendor/ with its license) or replace it; if it is yours, "
+                "correct its license header. Set product.license in .ospo.yml.",
+                obligations=ctx.judge.obligations(verdict)
+                if verdict.outcome is Outcome.OBLIGATIONS
+                else (),
+            )
+
+
+def _without_mentions(expression: str, mentions: set[str]) -> tuple[str | None, bool]:
+    """Drop the conjuncts that only mention a license; say whether there were any."""
+    checked = licensing.check(expression)
+    if not checked.valid or checked.normalized is None:
+        return expression, False
+    parsed = licensing.spdx_licensing().parse(checked.normalized)
+    parts = []
+    stack = [parsed]
+    while stack:  # the conjuncts of nested ANDs, in order
+        node = stack.pop(0)
+        if type(node).__name__ == "AND":
+            stack[:0] = list(node.args)
+        else:
+            parts.append(node)
+    kept = [str(p) for p in parts if not set(licensing.license_ids(str(p))) <= mentions]
+    return licensing.combine_and(kept), len(kept) < len(parts)

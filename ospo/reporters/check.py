@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The results of ``ospo check``: for people (text, markdown) and for machines (JSON, JUnit).
+
+SARIF lives in ``ospo.reporters.sarif``. Every format shows waived findings as waived and
+each finding with how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ospo import __version__
+from ospo.errors import OspoError
+from ospo.model import Evaluation, Finding, Inventory, Severity
+from ospo.reporters.base import RenderOptions, Reporter
+
+CHECK_SCHEMA_VERSION = "1.0"
+_HEADINGS = {
+    Severity.ERROR: "Denied by policy (errors)",
+    Severity.WARNING: "Needs an OSRB decision (warnings)",
+    Severity.INFO: "Allowed, with obligations or notes (info)",
+}
+
+
+def evaluation_of(inventory: Inventory) -> Evaluation:
+    """Return the inventory's evaluation; reporters of check results need one."""
+    if inventory.evaluation is None:
+        raise OspoError("internal error: the inventory has not been evaluated")
+    return inventory.evaluation
+
+
+def counted(evaluation: Evaluation, finding: Finding) -> bool:
+    """Whether the finding counts against the gate."""
+    return (
+        not finding.waived
+        and finding.severity.rank >= evaluation.fail_on.rank
+        and (not evaluation.only_new or finding.status in ("new", None))
+    )
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding with the stable keys of the check JSON."""
+    waiver = finding.waiver
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "component": finding.component,
+        "path": finding.path,
+        "line": finding.line,
+        "license": finding.license,
+        "elected_license": finding.elected_license,
+        "message": finding.message,
+        "how_to_fix": finding.how_to_fix,
+        "waived": finding.waived,
+        "waiver": None
+        if waiver is None
+        else {
+            "decision": waiver.decision,
+            "approver": waiver.approver,
+            "role": waiver.role,
+            "reason": waiver.reason,
+            "ticket": waiver.ticket,
+            "expires": waiver.expires,
+            "source": waiver.source,
+        },
+        "status": finding.status,
+        "obligations": list(finding.obligations),
+    }
+
+
+class CheckJsonReporter(Reporter):
+    """The check result as JSON (stable keys: verdict, findings)."""
+
+    name = "check-json"
+    title = "check results (JSON)"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the JSON text."""
+        ev = evaluation_of(inventory)
+        data = {
+            "schema_version": CHECK_SCHEMA_VERSION,
+            "verdict": ev.verdict,
+            "policy": ev.policy,
+            "policy_digest": ev.policy_digest,
+            "profile": ev.profile,
+            "fail_on": ev.fail_on.value,
+            "only_new": ev.only_new,
+            "subject": {
+                "name": inventory.subject.name,
+                "version": inventory.subject.version,
+                "license": inventory.subject.declared_license,
+            },
+            "counts": _counts(ev),
+            "findings": [finding_json(f) for f in ev.findings],
+            "resolved": [finding_json(f) for f in ev.resolved],
+            "obligations": [
+                {
+                    "license": o.license,
+                    "class": o.license_class,
+                    "obligations": list(o.obligations),
+                    "components": list(o.components),
+                }
+                for o in ev.obligations
+            ],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _counts(ev: Evaluation) -> dict[str, int]:
+    counts = {s.value: 0 for s in Severity}
+    for f in ev.findings:
+        if not f.waived:
+            counts[f.severity.value] += 1
+    counts["waived"] = sum(1 for f in ev.findings if f.waived)
+    counts["failing"] = sum(1 for f in ev.findings if counted(ev, f))
+    return counts
+
+
+def _subject_of(finding: Finding) -> str:
+    where = finding.component or finding.path or ""
+    if finding.path and finding.line:
+        where = f"{finding.path}:{finding.line}"
+    return where
+
+
+class CheckTextReporter(Reporter):
+    """Findings for people: grouped by severity, each with how to fix it."""
+
+    name = "check-text"
+    title = "check results"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the text."""
+        ev = evaluation_of(inventory)
+        counts = _counts(ev)
+        lines = [
+            f"{inventory.subject.name}: {ev.verdict.upper()} — policy {ev.policy}, profile "
+            f"{ev.profile}, failing on {ev.fail_on.value}"
+            f"{' (new findings only)' if ev.only_new else ''}",
+            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
+            f"{counts['waived']} waived; {counts['failing']} count against the gate",
+        ]
+        for severity in Severity.ERROR, Severity.WARNING, Severity.INFO:
+            group = [f for f in ev.findings if f.severity is severity and not f.waived]
+            if not group:
+                continue
+            lines += ["", _HEADINGS[severity] + ":"]
+            for f in group:
+                status = f" [{f.status}]" if f.status else ""
+                mark = "✗" if counted(ev, f) else "-"
+                lines.append(f"  {mark} {f.rule}{status}: {_subject_of(f)}")
+                lines.append(f"      {f.message}")
+                lines.append(f"      how to fix: {f.how_to_fix}")
+        waived = [f for f in ev.findings if f.waived]
+        if waived:
+            lines += ["", "Waived by OSRB decisions:"]
+            for f in waived:
+                w = f.waiver
+                who = f"{w.approver} ({w.role})" if w else "?"
+                ticket = f", {w.ticket}" if w and w.ticket else ""
+                lines.append(
+                    f"  ~ {f.rule}: {_subject_of(f)} — {who}{ticket}: {w.reason if w else ''}"
+                )
+        if ev.resolved:
+            lines += ["", f"Resolved since the baseline: {len(ev.resolved)}"]
+            for f in ev.resolved:
+                lines.append(f"  + {f.rule}: {_subject_of(f)}")
+        return "\n".join(lines) + "\n"
+
+
+class MarkdownReporter(Reporter):
+    """A pull-request comment: the verdict, what blocks, what needs a decision."""
+
+    name = "markdown"
+    title = "check results (Markdown)"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the Markdown text."""
+        ev = evaluation_of(inventory)
+        counts = _counts(ev)
+        icon = "✅" if ev.verdict == "pass" else "❌"
+        out = [
+            f"### {icon} ospo: {ev.verdict} — {_md(inventory.subject.name)}",
+            "",
+            f"Policy **{_md(ev.policy)}**, profile **{ev.profile}**, failing on "
+            f"**{ev.fail_on.value}**{' (new findings only)' if ev.only_new else ''}: "
+            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
+            f"{counts['waived']} waived.",
+        ]
+        blocking = [f for f in ev.findings if counted(ev, f)]
+        if blocking:
+            out += ["", "| | rule | where | license | how to fix |", "|---|---|---|---|---|"]
+            for f in blocking:
+                mark = "🛑" if f.severity is Severity.ERROR else "⚠️"
+                out.append(
+                    f"| {mark} | `{f.rule}` | {_md(_subject_of(f))} | {_md(f.license or '')} | "
+                    f"{_md(f.how_to_fix)} |"
+                )
+        rest = [f for f in ev.findings if not counted(ev, f)]
+        if rest:
+            out += [
+                "",
+                f"<details><summary>{len(rest)} more (info, waived or not new)</summary>",
+                "",
+            ]
+            for f in rest:
+                state = " (waived)" if f.waived else ""
+                out.append(f"- `{f.rule}`{state} {_md(_subject_of(f))}: {_md(f.message)}")
+            out += ["", "</details>"]
+        return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell (and keep HTML from package names inert)."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", " ")
+    )
+    for char in "`*_[]":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+class JunitReporter(Reporter):
+    """JUnit XML: one test case per finding; failures are what counts against the gate."""
+
+    name = "junit"
+    title = "check results (JUnit XML)"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the XML text."""
+        ev = evaluation_of(inventory)
+        failing = [f for f in ev.findings if counted(ev, f)]
+        suite = ET.Element(
+            "testsuite",
+            name=f"ospo check {inventory.subject.name}",
+            tests=str(max(len(ev.findings), 1)),
+            failures=str(len(failing)),
+            errors="0",
+            skipped=str(sum(1 for f in ev.findings if f.waived)),
+        )
+        props = ET.SubElement(suite, "properties")
+        for key, value in (
+            ("policy", ev.policy),
+            ("profile", ev.profile),
+            ("fail_on", ev.fail_on.value),
+            ("ospo", __version__),
+        ):
+            ET.SubElement(props, "property", name=key, value=value)
+        if not ev.findings:
+            ET.SubElement(suite, "testcase", classname="ospo", name="policy check")
+        for f in ev.findings:
+            case = ET.SubElement(suite, "testcase", classname=f.rule, name=_subject_of(f) or f.rule)
+            if f.waived and f.waiver is not None:
+                ET.SubElement(
+                    case,
+                    "skipped",
+                    message=f"waived by {f.waiver.approver} ({f.waiver.role}): {f.waiver.reason}",
+                )
+            elif counted(ev, f):
+                failure = ET.SubElement(case, "failure", type=f.severity.value, message=f.message)
+                failure.text = f"how to fix: {f.how_to_fix}"
+            else:
+                out = ET.SubElement(case, "system-out")
+                out.text = f"{f.severity.value}: {f.message}"
+        ET.indent(suite)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(suite, encoding="unicode")
+            + "\n"
+        )

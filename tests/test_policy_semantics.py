@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The default policy judges real license expressions as the issue describes, per profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from ospo.policy import load_policy
+from ospo.policy.judge import Context, Judge, compatibility
+from ospo.policy.model import Compatibility, LicenseClass, Linkage, Outcome, Profile
+
+ALLOW, OBL, REVIEW, DENY = Outcome.ALLOW, Outcome.OBLIGATIONS, Outcome.REVIEW, Outcome.DENY
+
+
+@pytest.fixture(scope="module")
+def judge() -> Judge:
+    return Judge(load_policy())
+
+
+def _outcome(judge: Judge, expression: str, profile: Profile, **kw: object) -> Outcome:
+    return judge.judge(expression, Context(profile=profile, **kw)).outcome  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("MIT", OBL),
+        ("Apache-2.0", OBL),
+        ("BSD-3-Clause", OBL),
+        ("CC0-1.0", ALLOW),
+        ("Unlicense", ALLOW),
+        ("MPL-2.0", OBL),
+        ("EPL-2.0", OBL),
+        ("GPL-2.0-only", DENY),
+        ("GPL-3.0-or-later", DENY),
+        ("AGPL-3.0-only", DENY),
+        ("SSPL-1.0", DENY),
+        ("BUSL-1.1", DENY),
+        ("Elastic-2.0", DENY),
+        ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", DENY),
+        ("CC-BY-NC-4.0", DENY),
+        ("PolyForm-Noncommercial-1.0.0", DENY),
+        ("LicenseRef-Acme-Unknown", REVIEW),
+        ("LicenseRef-scancode-unknown-license-reference", REVIEW),
+    ],
+)
+def test_binary_profile(judge: Judge, expression: str, expected: Outcome) -> None:
+    assert _outcome(judge, expression, Profile.BINARY) is expected
+
+
+def test_lgpl_depends_on_linkage(judge: Judge) -> None:
+    for lgpl in ("LGPL-2.1-only", "LGPL-3.0-or-later"):
+        assert _outcome(judge, lgpl, Profile.BINARY, linkage=Linkage.DYNAMIC) is OBL
+        assert _outcome(judge, lgpl, Profile.BINARY, linkage=Linkage.STATIC) is REVIEW
+
+
+def test_or_passes_if_any_alternative_passes_and_records_the_election(judge: Judge) -> None:
+    verdict = judge.judge("MIT OR GPL-3.0-only", Context(profile=Profile.BINARY))
+    assert verdict.outcome is OBL
+    assert verdict.elected == "MIT"
+    assert "elected MIT" in verdict.reasons[0]
+    assert "GPL-3.0-only would be deny" in verdict.reasons[0]
+    # even where both pass, the preferred (permissive) alternative is elected
+    assert judge.judge("GPL-3.0-only OR MIT", Context(profile=Profile.SAAS)).elected == "MIT"
+    # no alternative passes: the mildest outcome, still recorded
+    both_bad = judge.judge("GPL-2.0-only OR AGPL-3.0-only", Context(profile=Profile.BINARY))
+    assert both_bad.outcome is DENY
+
+
+def test_and_needs_every_part(judge: Judge) -> None:
+    assert _outcome(judge, "MIT AND GPL-3.0-only", Profile.BINARY) is DENY
+    assert _outcome(judge, "MIT AND BSD-2-Clause", Profile.BINARY) is OBL
+    nested = judge.judge("MIT AND (LGPL-2.1-only OR Apache-2.0)", Context(profile=Profile.BINARY))
+    assert nested.outcome is OBL
+    assert nested.elected is not None
+
+
+def test_with_exceptions_count(judge: Judge) -> None:
+    classpath = judge.judge(
+        "GPL-2.0-only WITH Classpath-exception-2.0", Context(profile=Profile.BINARY)
+    )
+    assert classpath.outcome is OBL
+    assert classpath.licenses[0][1] is LicenseClass.WEAK_COPYLEFT_LIBRARY
+    gcc = judge.judge("GPL-3.0-or-later WITH GCC-exception-3.1", Context(profile=Profile.BINARY))
+    assert gcc.outcome is OBL
+    assert gcc.licenses[0][1] is LicenseClass.PERMISSIVE
+    # an exception the policy says nothing about leaves the license as it is
+    unknown_exc = judge.judge(
+        "GPL-2.0-only WITH Font-exception-2.0 AND GPL-2.0-only", Context(profile=Profile.BINARY)
+    )
+    assert unknown_exc.outcome is DENY
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("GPL-3.0-only", ALLOW),
+        ("GPL-2.0-or-later", ALLOW),
+        ("AGPL-3.0-only", DENY),
+        ("SSPL-1.0", DENY),
+        ("MIT", OBL),
+        ("LGPL-2.1-only", OBL),
+        ("CC-BY-NC-4.0", DENY),
+        ("LicenseRef-Foo", REVIEW),
+    ],
+)
+def test_saas_profile(judge: Judge, expression: str, expected: Outcome) -> None:
+    assert _outcome(judge, expression, Profile.SAAS) is expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("GPL-3.0-only", ALLOW),
+        ("AGPL-3.0-only", ALLOW),
+        ("MIT", ALLOW),
+        ("CC-BY-NC-SA-4.0", REVIEW),
+        ("LicenseRef-Foo", REVIEW),
+        ("BUSL-1.1", REVIEW),
+    ],
+)
+def test_internal_profile(judge: Judge, expression: str, expected: Outcome) -> None:
+    assert _outcome(judge, expression, Profile.INTERNAL) is expected
+
+
+def test_dev_dependencies_are_relaxed_but_unknown_is_still_reported(judge: Judge) -> None:
+    assert _outcome(judge, "GPL-3.0-only", Profile.BINARY, shipped=False) is ALLOW
+    assert _outcome(judge, "AGPL-3.0-only", Profile.BINARY, shipped=False) is ALLOW
+    assert _outcome(judge, "LicenseRef-Foo", Profile.BINARY, shipped=False) is REVIEW
+
+
+@pytest.mark.parametrize(
+    ("outbound", "inbound", "expected"),
+    [
+        ("GPL-3.0-only", "Apache-2.0", Compatibility.COMPATIBLE),
+        ("Apache-2.0", "GPL-3.0-only", Compatibility.INCOMPATIBLE),
+        ("Apache-2.0", "GPL-2.0-only", Compatibility.INCOMPATIBLE),
+        ("GPL-2.0-only", "Apache-2.0", Compatibility.INCOMPATIBLE),
+        ("GPL-2.0-or-later", "Apache-2.0", Compatibility.COMPATIBLE),
+        ("GPL-3.0-only", "GPL-2.0-only", Compatibility.INCOMPATIBLE),
+        ("MIT", "BSD-3-Clause", Compatibility.COMPATIBLE),
+        ("Apache-2.0", "MPL-2.0", Compatibility.REVIEW),
+        ("AGPL-3.0-only", "GPL-3.0-only", Compatibility.COMPATIBLE),
+        ("LGPL-2.1-only", "Apache-2.0", Compatibility.INCOMPATIBLE),
+        ("Apache-2.0", "LicenseRef-Acme", Compatibility.REVIEW),
+        ("Apache-2.0", "LicenseRef-scancode-proprietary-license", Compatibility.INCOMPATIBLE),
+        ("Zlib", "GPL-3.0-only", Compatibility.REVIEW),  # no data for Zlib: the OSRB decides
+    ],
+)
+def test_outbound_compatibility_has_a_direction(
+    judge: Judge, outbound: str, inbound: str, expected: Compatibility
+) -> None:
+    klass, _ = judge.classifier.classify(inbound)
+    verdict, rationale = compatibility(outbound, inbound, klass)
+    assert verdict is expected
+    assert rationale
+
+
+def test_source_profile_judges_against_the_outbound_license(judge: Judge) -> None:
+    into_gpl = judge.judge("Apache-2.0", Context(profile=Profile.SOURCE, outbound="GPL-3.0-only"))
+    assert into_gpl.outcome is OBL
+    into_apache = judge.judge(
+        "GPL-3.0-only", Context(profile=Profile.SOURCE, outbound="Apache-2.0")
+    )
+    assert into_apache.outcome is DENY
+    assert into_apache.incompatible
+    assert "asf" in into_apache.reasons[0]
+    # a dual-licensed product must be able to ship the component under either license
+    dual = judge.judge(
+        "GPL-3.0-only", Context(profile=Profile.SOURCE, outbound="GPL-3.0-only OR Apache-2.0")
+    )
+    assert dual.outcome is DENY
+
+
+def test_invalid_expression_is_judged_unknown_not_an_exception(judge: Judge) -> None:
+    verdict = judge.judge("BSD License", Context(profile=Profile.BINARY))
+    assert verdict.outcome is REVIEW
+    assert "not a valid SPDX expression" in verdict.reasons[0]
+
+
+def test_classification_comes_from_scancode_with_policy_refinements(judge: Judge) -> None:
+    classify = judge.classifier.classify
+    assert classify("MIT")[0] is LicenseClass.PERMISSIVE
+    assert classify("CC0-1.0")[0] is LicenseClass.PUBLIC_DOMAIN
+    assert classify("MPL-2.0")[0] is LicenseClass.WEAK_COPYLEFT_FILE
+    assert classify("LGPL-2.1-only")[0] is LicenseClass.WEAK_COPYLEFT_LIBRARY
+    assert classify("GPL-2.0-only")[0] is LicenseClass.STRONG_COPYLEFT
+    assert classify("AGPL-3.0-or-later")[0] is LicenseClass.NETWORK_COPYLEFT
+    assert classify("SSPL-1.0")[0] is LicenseClass.SOURCE_AVAILABLE
+    assert classify("CC-BY-NC-4.0")[0] is LicenseClass.NON_COMMERCIAL
+    assert classify("LicenseRef-scancode-commercial-license")[0] is LicenseClass.PROPRIETARY
+    assert classify("LicenseRef-whatever")[0] is LicenseClass.UNKNOWN
+    # every license ScanCode knows gets a class other than unknown unless ScanCode itself
+    # has no category for it
+    from ospo.licensedb import license_table
+
+    table = license_table()
+    unclassified = [
+        i.key
+        for i in table.by_key.values()
+        if classify(i.spdx)[0] is LicenseClass.UNKNOWN
+        and i.category not in ("Unstated License", "Patent License", "CLA")
+    ]
+    assert unclassified == []
+
+
+def test_obligations_follow_the_licenses(judge: Judge) -> None:
+    verdict = judge.judge("Apache-2.0", Context(profile=Profile.BINARY))
+    obligations = judge.obligations(verdict)
+    assert any("NOTICE" in o for o in obligations)
+    assert any("license text" in o for o in obligations)
