@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from ospo.api import ScanSettings, scan_tree
-from ospo.reporters import REPORTERS, RenderOptions
+from ospo.api import CheckSettings, ScanSettings, check_inventory, scan_tree
+from ospo.policy import load_policy
+from ospo.policy.judge import Judge
+from ospo.policy.model import Profile
+from ospo.policy.rules import RULES, RuleContext
+from ospo.reporters import CHECK_FORMATS, REPORTERS, RenderOptions
 from ospo.scanners import SCANNERS
 from ospo.scanners.base import ScanRequest
 
@@ -20,9 +25,39 @@ def test_every_scanner_contributes(vendored_app: Path) -> None:
 
 
 def test_every_reporter_renders(vendored_app: Path) -> None:
-    inventory = scan_tree(vendored_app, ScanSettings()).inventory
-    assert set(REPORTERS) == {"inventory", "cyclonedx", "summary"}
+    scanned = scan_tree(vendored_app, ScanSettings()).inventory
+    inventory = check_inventory(scanned, CheckSettings(), root=vendored_app)
+    assert set(REPORTERS) == {
+        "inventory",
+        "cyclonedx",
+        "summary",
+        "check-text",
+        "check-json",
+        "sarif",
+        "junit",
+        "markdown",
+    }
+    assert set(CHECK_FORMATS.values()) <= set(REPORTERS)
     for name, reporter_type in REPORTERS.items():
         text = reporter_type().render(inventory, RenderOptions())
         assert text.endswith("\n"), name
         assert "is-number" in text, name
+
+
+def test_every_rule_runs_and_documents_its_ids(vendored_app: Path) -> None:
+    inventory = scan_tree(vendored_app, ScanSettings()).inventory
+    policy = load_policy()
+    ctx = RuleContext(
+        inventory=inventory,
+        policy=policy,
+        judge=Judge(policy),
+        profile=Profile.SOURCE,
+        today=date(2026, 1, 1),
+    )
+    assert RULES
+    for name, rule_type in RULES.items():
+        assert rule_type.name == name
+        documented = {d.rule for d in rule_type.docs}
+        for finding in rule_type().evaluate(ctx):
+            assert finding.rule in documented, (name, finding.rule)
+            assert finding.how_to_fix
