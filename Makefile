@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO := build/demo
 
-.PHONY: install system-deps test lint pytest demo bench clean
+.PHONY: install system-deps test lint pytest selfcheck demo bench clean
 
 install: $(STAMP)
 
@@ -32,12 +32,21 @@ lint: install
 pytest: install
 	$(VENV)/bin/pytest
 
-test: lint pytest
+# ospo's own gate on its own tree (profile source, decisions in .ospo/waivers.yml).
+selfcheck: install
+	$(VENV)/bin/ospo check . --fail-on error
 
-# The main job on a real example: ospo scans its own source tree.
+test: lint pytest selfcheck
+
+# The main job on a real example: ospo scans its own source tree, judges it against its
+# policy and writes the reports.
 demo: install
 	mkdir -p $(DEMO)
 	$(VENV)/bin/ospo scan . -o $(DEMO)/inventory.json --cyclonedx $(DEMO)/bom.cdx.json
+	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error -o $(DEMO)/check.txt
+	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format sarif -o $(DEMO)/check.sarif
+	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format markdown -o $(DEMO)/check.md
+	cat $(DEMO)/check.txt
 
 bench: install
 	$(PY) bench/run.py

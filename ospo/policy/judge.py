@@ -219,9 +219,14 @@ class Judge:
 
     def obligations(self, verdict: Verdict) -> tuple[str, ...]:
         """Return what the licenses that apply ask of the product."""
+        return self.obligations_of(verdict.licenses)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Judge per evaluation; bounded
+    def obligations_of(self, licenses: tuple[tuple[str, LicenseClass], ...]) -> tuple[str, ...]:
+        """Return what these (license, class) pairs ask of the product."""
         data = obligations_data()
         out: list[str] = []
-        for license_id, klass in verdict.licenses:
+        for license_id, klass in licenses:
             for item in [
                 *data["classes"].get(klass.value, []),
                 *data["licenses"].get(license_id.split(" WITH ")[0], []),
