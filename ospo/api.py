@@ -26,6 +26,7 @@ class ScanSettings:
     max_file_size: int | None = None
     config_path: Path | None = None
     only: tuple[str, ...] | None = None  # scan just these files (relative to the root)
+    envs: tuple[Path, ...] = ()  # installed environments: a venv, site-packages, node_modules
 
 
 def scan_tree(
@@ -52,6 +53,7 @@ def scan_tree(
         excludes=excludes,
         progress=progress,
         only=settings.only,
+        envs=settings.envs,
     )
     return scan(request, config)
 

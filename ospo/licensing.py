@@ -163,3 +163,27 @@ def effective_license(
     covered = set(license_ids(base))
     extra = [d for d in valid_detected if not set(license_ids(d)) <= covered]
     return combine_and([base, *extra]), None
+
+
+_TOKEN = re.compile(r"[()]|[^\s()]+")
+
+
+def from_scancode_keys(expression: str) -> str | None:
+    """Translate an expression written in ScanCode's license keys to SPDX ids.
+
+    Returns None unless every license token is a ScanCode key and the result is valid.
+    """
+    from ospo.licensedb import license_table
+
+    table = license_table()
+    out: list[str] = []
+    for token in _TOKEN.findall(expression):
+        upper = token.upper()
+        if token in "()" or upper in ("AND", "OR", "WITH"):
+            out.append(upper if upper in ("AND", "OR", "WITH") else token)
+            continue
+        info = table.by_key.get(token.lower())
+        if info is None:
+            return None
+        out.append(info.spdx)
+    return normalize(" ".join(out).replace("( ", "(").replace(" )", ")"))

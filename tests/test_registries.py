@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,12 +18,40 @@ from ospo.scanners import SCANNERS
 from ospo.scanners.base import ScanRequest
 
 
-def test_every_scanner_contributes(vendored_app: Path) -> None:
+def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
+    """Each scanner finds something in a tree of the kind it reads."""
+    from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
+    from ospo.scanners.manifests import ManifestScanner
+
+    locks = Path(__file__).parent / "data" / "lockfiles"
+    projects = tmp_path / "projects"
+    for source in (
+        "npm",
+        "yarn-classic",
+        "pnpm",
+        "uv",
+        "poetry",
+        "pipenv",
+        "uv-export",
+        "pip-tools",
+    ):
+        shutil.copytree(locks / source, projects / source)
+    (projects / "solo").mkdir()
+    shutil.copyfile(locks / "npm" / "package.json", projects / "solo" / "package.json")
+    shutil.copyfile(locks / "uv" / "pyproject.toml", projects / "solo" / "pyproject.toml")
+    modules = tmp_path / "node_modules"
+    shutil.copytree(
+        Path(__file__).parent / "data" / "vendored" / "is-number", modules / "is-number"
+    )
+    envs = (Path(sys.prefix), modules)
     assert SCANNERS
     for name, scanner_type in SCANNERS.items():
-        contribution = scanner_type().scan(ScanRequest(root=vendored_app))
+        root = projects if issubclass(scanner_type, ManifestScanner) else vendored_app
+        request = ScanRequest(root=root, envs=envs)
+        contribution = scanner_type().scan(request)
         assert contribution.files or contribution.components, name
         assert scanner_type.name == name
+    assert {PythonEnvironmentScanner.name, NodeModulesScanner.name} <= set(SCANNERS)
 
 
 def test_every_reporter_renders(vendored_app: Path) -> None:

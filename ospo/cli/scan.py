@@ -28,6 +28,14 @@ from ospo.errors import ExitCode
     help="Write a CycloneDX 1.6 JSON SBOM here.",
 )
 @click.option(
+    "--env",
+    "envs",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="Installed environment to read packages from: a virtualenv, a site-packages "
+    "directory, a Python interpreter or a node_modules tree; repeatable.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -65,6 +73,7 @@ def scan(
     path: Path,
     output: Path | None,
     cyclonedx: Path | None,
+    envs: tuple[Path, ...],
     jobs: int | None,
     no_cache: bool,
     excludes: tuple[str, ...],
@@ -90,6 +99,7 @@ def scan(
         timeout=timeout,
         max_file_size=max_size,
         config_path=config_path,
+        envs=envs,
     )
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         outcome = scan_tree(path, settings, progress=progress.update)

@@ -2,12 +2,15 @@
 """CycloneDX 1.6 JSON SBOM from the inventory, validated against the official schema.
 
 The product is ``metadata.component`` (its license is the declared outbound license).
-Vendored packages are library components with their declared license and the detected
-license evidence. First-party files that carry license or copyright evidence are file
-components with their sha256, the detected license expression as evidence, one occurrence
-per detection (path, first line, and the line range in ``additionalContext``) and the
-copyright statements as copyright evidence. Output is deterministic: the serial number is
-derived from the inventory unless one is given, and the timestamp is the scan's.
+Packages (dependencies from manifests and lock files, vendored code) are library
+components with their declared license and the detected license evidence; dev and test
+dependencies are ``scope: excluded``. The product depends on the direct components
+(vendored code is direct), and each component on the dependencies its lock file records.
+First-party files that carry license or copyright evidence are file components with their
+sha256, the detected license expression as evidence, one occurrence per detection (path,
+first line, and the line range in ``additionalContext``) and the copyright statements as
+copyright evidence. Output is deterministic: the serial number is derived from the
+inventory unless one is given, and the timestamp is the scan's.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
     bom = Bom(metadata=metadata, serial_number=options.serial_number or _serial(inventory))
     bom.register_dependency(product, [])
 
+    libraries = {}
     for comp in inventory.components:
         library = Component(
             name=comp.name,
@@ -96,7 +100,13 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
                 Property(name="ospo:unknown_license_reason", value=comp.unknown_reason)
             )
         bom.components.add(library)
-        bom.register_dependency(product, [library])
+        libraries[comp.purl] = library
+    # the product depends on what it asks for itself (vendored code counts); each
+    # component on what its lock file says it needs
+    bom.register_dependency(product, [libraries[c.purl] for c in inventory.components if c.direct])
+    for comp in inventory.components:
+        needs = [libraries[d] for d in sorted(comp.dependencies) if d in libraries]
+        bom.register_dependency(libraries[comp.purl], needs)
 
     for entry in inventory.files:
         if not (entry.license_expression or entry.copyrights):
@@ -144,13 +154,28 @@ def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
 
 
 def _component_licenses(comp: OspoComponent) -> list[Any]:
+    """A human conclusion if there is one, else what the package declares.
+
+    Valid declared expressions (from every source that found the package) are joined into
+    one expression; a declaration that is not SPDX (``Public Domain``) is kept as a named
+    license, since CycloneDX allows one expression or a list of named licenses, not both.
+    """
+    from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
+
+    from ospo.licensing import combine_and
+
     concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
     if concluded and concluded[0].expression:
         return _licenses(concluded[0].expression, declared=False)
-    declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.valid]
-    if declared and declared[0].expression:
-        return _licenses(declared[0].expression, declared=True)
-    return []
+    declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
+    expression = combine_and(e.expression for e in declared if e.valid)
+    if expression:
+        return _licenses(expression, declared=True)
+    names = dict.fromkeys(e.expression for e in declared if e.expression)
+    return [
+        DisjunctiveLicense(name=name, acknowledgement=LicenseAcknowledgement.DECLARED)
+        for name in names
+    ]
 
 
 def _component_evidence(comp: OspoComponent) -> Any:

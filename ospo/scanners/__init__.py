@@ -10,19 +10,49 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ospo import __version__
 from ospo.config import ProjectConfig
 from ospo.errors import InputError
+from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.scanners.base import Scanner, ScanRequest
+from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
+from ospo.scanners.manifests import shared_listing
+from ospo.scanners.npm import NpmLockScanner
+from ospo.scanners.package_json import PackageJsonScanner
+from ospo.scanners.pipfile import PipfileLockScanner
+from ospo.scanners.pnpm import PnpmLockScanner
+from ospo.scanners.poetry import PoetryLockScanner
+from ospo.scanners.pylock import PylockScanner
+from ospo.scanners.pyproject import PyprojectScanner
+from ospo.scanners.requirements import RequirementsScanner
 from ospo.scanners.source import SourceFileScanner
+from ospo.scanners.uv import UvLockScanner
+from ospo.scanners.yarn import YarnLockScanner
 
 #: Every scanner, by name.
-SCANNERS: dict[str, type[Scanner]] = {SourceFileScanner.name: SourceFileScanner}
+SCANNERS: dict[str, type[Scanner]] = {
+    scanner.name: scanner
+    for scanner in (
+        SourceFileScanner,
+        NpmLockScanner,
+        PackageJsonScanner,
+        YarnLockScanner,
+        PnpmLockScanner,
+        RequirementsScanner,
+        PyprojectScanner,
+        PoetryLockScanner,
+        UvLockScanner,
+        PipfileLockScanner,
+        PylockScanner,
+        PythonEnvironmentScanner,
+        NodeModulesScanner,
+    )
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,9 +79,20 @@ def scan(
         )
     config = config or ProjectConfig()
     started = time.monotonic()
-    parts = [SCANNERS[name]().scan(request) for name in sorted(SCANNERS)]
-    files = tuple(f for p in parts for f in p.files)
-    components = tuple(c for p in parts for c in p.components)
+    with shared_listing():
+        parts = [SCANNERS[name]().scan(request) for name in sorted(SCANNERS)]
+    # one component per package, whichever scanners found it
+    components = merge_components(c for p in parts for c in p.components)
+    by_key = {merge_key(c.purl): c.purl for c in components}
+    packages = {f.package for p in parts for f in p.files if f.package is not None}
+    moved = {old: by_key.get(merge_key(old), old) for old in packages}
+    files = tuple(
+        replace(f, package=moved[f.package])
+        if f.package is not None and moved[f.package] != f.package
+        else f
+        for p in parts
+        for f in p.files
+    )
     tools = {("ospo", __version__)} | {(t.name, t.version) for p in parts for t in p.tools}
     stats = ScanStats(
         files=sum(p.stats.files for p in parts),
@@ -71,7 +112,7 @@ def scan(
     inventory = Inventory(
         subject=subject,
         files=tuple(sorted(files, key=lambda f: f.path)),
-        components=tuple(sorted(components, key=lambda c: c.purl)),
+        components=components,
         scan=ScanInfo(
             tools=tuple(Tool(name=n, version=v) for n, v in sorted(tools)),
             timestamp=when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -30,6 +30,8 @@ class ScanRequest:
     progress: ProgressCallback | None = None
     #: Scan only these files (relative paths), e.g. the files of a commit; None: all.
     only: tuple[str, ...] | None = None
+    #: Installed environments to read (a virtualenv, site-packages, node_modules).
+    envs: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

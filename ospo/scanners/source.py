@@ -37,6 +37,25 @@ from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
 from ospo.scanners.walk import list_files
 
 _READ_CHUNK = 1 << 20
+#: Lock files list other packages' licenses as data: the dependency scanners read them;
+#: matching their text would attribute every dependency's license to the product's file.
+LOCK_FILE_NAMES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile.lock",
+        "Cargo.lock",
+        "composer.lock",
+        "Gemfile.lock",
+        "go.sum",
+        "packages.lock.json",
+        "pylock.toml",
+    }
+)
 _CACHE_BATCH = 64
 #: Below this many files to match, forking workers costs more than it saves.
 _MIN_FILES_FOR_WORKERS = 8
@@ -83,54 +102,18 @@ class SourceFileScanner(Scanner):
             if issue is not None:
                 issues.append(issue)
             if item is not None:
+                name = rel.rsplit("/", 1)[-1]
+                if name in LOCK_FILE_NAMES or (
+                    name.startswith("pylock.") and name.endswith(".toml")
+                ):
+                    item = _Hashed(
+                        rel=item.rel, sha256=item.sha256, size=item.size, scannable=False
+                    )
                 hashed.append(item)
 
-        warnings: list[str] = []
-        cache = None
-        if request.use_cache:
-            cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
-            if cache is None:
-                warnings.append("cache: no usable cache directory; scanning without a cache")
-        records: dict[str, dict[str, Any]] = {}
-        try:
-            if cache is not None:
-                records = cache.get_many(h.sha256 for h in hashed if h.scannable)
-            from_cache = sum(1 for h in hashed if h.scannable and h.sha256 in records)
-            todo: dict[str, str] = {}
-            for h in hashed:
-                if h.scannable and h.sha256 not in records and h.sha256 not in todo:
-                    todo[h.sha256] = str(root / h.rel)
-            failures: dict[str, ScanIssue] = {}
-            total = len(todo)
-            if request.progress is not None:
-                request.progress(0, total)
-            pending: dict[str, dict[str, Any]] = {}
-            done = 0
-            try:
-                for sha, outcome in _detect_all(todo, request.jobs, request.timeout):
-                    done += 1
-                    if isinstance(outcome, ScanIssue):
-                        failures[sha] = outcome
-                    else:
-                        records[sha] = outcome
-                        pending[sha] = outcome
-                        if cache is not None and len(pending) >= _CACHE_BATCH:
-                            cache.put_many(pending)
-                            pending = {}
-                    if request.progress is not None:
-                        request.progress(done, total)
-            except KeyboardInterrupt:
-                raise Interrupted(
-                    "interrupted; results computed so far are kept in the cache, "
-                    "no output was written"
-                ) from None
-            finally:
-                if cache is not None:
-                    cache.put_many(pending)
-        finally:
-            if cache is not None:
-                warnings.extend(cache.warnings)
-                cache.close()
+        todo = {h.sha256: str(root / h.rel) for h in hashed if h.scannable}
+        run = detect_contents(todo, request)
+        records, failures = run.records, run.failures
 
         files = []
         for h in hashed:
@@ -155,12 +138,84 @@ class SourceFileScanner(Scanner):
             tools=tuple(Tool(name=n, version=v) for n, v in versions.items()),
             stats=ScanStats(
                 files=len(files),
-                from_cache=from_cache,
-                matched=len(todo),
-                full_matcher=sum(1 for sha in todo if records.get(sha, {}).get("full_matcher")),
+                from_cache=run.from_cache,
+                matched=run.matched,
+                full_matcher=run.full_matcher,
             ),
-            warnings=tuple(warnings),
+            warnings=run.warnings,
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DetectionRun:
+    """Records by content hash, from the cache or from ScanCode, and what went wrong."""
+
+    records: dict[str, dict[str, Any]]
+    failures: dict[str, ScanIssue]
+    from_cache: int
+    matched: int
+    full_matcher: int
+    warnings: tuple[str, ...]
+
+
+def detect_contents(contents: dict[str, str], request: ScanRequest) -> DetectionRun:
+    """Return detection records for ``contents`` (sha256 -> a path holding that content).
+
+    Cached records are used where they exist; the rest goes through ScanCode (loading its
+    index only then) and into the cache, batch by batch, so an interruption loses nothing
+    already computed.
+    """
+    from ospo.engine import scancode_engine
+
+    warnings: list[str] = []
+    cache = None
+    if request.use_cache:
+        cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+        if cache is None:
+            warnings.append("cache: no usable cache directory; scanning without a cache")
+    records: dict[str, dict[str, Any]] = {}
+    failures: dict[str, ScanIssue] = {}
+    try:
+        if cache is not None:
+            records = cache.get_many(contents)
+        from_cache = len(records)
+        todo = {sha: path for sha, path in contents.items() if sha not in records}
+        if request.progress is not None:
+            request.progress(0, len(todo))
+        pending: dict[str, dict[str, Any]] = {}
+        done = 0
+        try:
+            for sha, outcome in _detect_all(todo, request.jobs, request.timeout):
+                done += 1
+                if isinstance(outcome, ScanIssue):
+                    failures[sha] = outcome
+                else:
+                    records[sha] = outcome
+                    pending[sha] = outcome
+                    if cache is not None and len(pending) >= _CACHE_BATCH:
+                        cache.put_many(pending)
+                        pending = {}
+                if request.progress is not None:
+                    request.progress(done, len(todo))
+        except KeyboardInterrupt:
+            raise Interrupted(
+                "interrupted; results computed so far are kept in the cache, no output was written"
+            ) from None
+        finally:
+            if cache is not None:
+                cache.put_many(pending)
+    finally:
+        if cache is not None:
+            warnings.extend(cache.warnings)
+            cache.close()
+    return DetectionRun(
+        records=records,
+        failures=failures,
+        from_cache=from_cache,
+        matched=len(todo),
+        full_matcher=sum(1 for sha in todo if records.get(sha, {}).get("full_matcher")),
+        warnings=tuple(warnings),
+    )
 
 
 def _selection(files: tuple[str, ...], only: tuple[str, ...]) -> tuple[str, ...]:
@@ -185,35 +240,49 @@ def _selection(files: tuple[str, ...], only: tuple[str, ...]) -> tuple[str, ...]
     return tuple(sorted(wanted))
 
 
-def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, ScanIssue | None]:
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
-        return None, ScanIssue(
-            kind=IssueKind.UNREADABLE,
-            path=rel.encode("utf-8", "replace").decode("utf-8"),
-            message="file name is not valid UTF-8; skipped",
-        )
+def hash_path(
+    path: Path, max_size: int, display: str | None = None
+) -> tuple[tuple[str, int, bool] | None, ScanIssue | None]:
+    """Return ``((sha256, size, scannable), issue)`` for the file at ``path``.
+
+    ``scannable`` is False when the file is larger than ``max_size`` (the issue says so);
+    an unreadable file gives ``(None, issue)``. ``display`` names the file in issues.
+    """
+    name = display if display is not None else str(path)
     digest = hashlib.sha256()
     size = 0
     try:
-        with open(root / rel, "rb") as handle:
+        with open(path, "rb") as handle:
             while chunk := handle.read(_READ_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
     except OSError as exc:
         return None, ScanIssue(
-            kind=IssueKind.UNREADABLE, path=rel, message=f"cannot read: {exc.strerror or exc}"
+            kind=IssueKind.UNREADABLE, path=name, message=f"cannot read: {exc.strerror or exc}"
         )
-    item = _Hashed(rel=rel, sha256=digest.hexdigest(), size=size, scannable=size <= max_size)
-    if not item.scannable:
-        return item, ScanIssue(
+    if size > max_size:
+        return (digest.hexdigest(), size, False), ScanIssue(
             kind=IssueKind.TOO_LARGE,
-            path=rel,
+            path=name,
             message=f"{size:,} bytes, over the {max_size:,}-byte limit: not scanned for "
             "licenses (raise scan.max_file_size in .ospo.yml to include it)",
         )
-    return item, None
+    return (digest.hexdigest(), size, True), None
+
+
+def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, ScanIssue | None]:
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "replace").decode("utf-8")
+        return None, ScanIssue(
+            kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
+        )
+    hashed, issue = hash_path(root / rel, max_size, display=rel)
+    if hashed is None:
+        return None, issue
+    sha, size, scannable = hashed
+    return _Hashed(rel=rel, sha256=sha, size=size, scannable=scannable), issue
 
 
 def _entry(h: _Hashed, record: dict[str, Any] | None) -> FileEntry:

@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Installed environments: a real virtualenv (ospo's own) and a node_modules tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, run_ospo
+from ospo import licensing
+from ospo.model import LicenseSource
+from ospo.scanners.base import ScanRequest
+from ospo.scanners.environments import (
+    NodeModulesScanner,
+    PythonEnvironmentScanner,
+    pypi_name,
+    site_packages,
+)
+
+VENV = Path(sys.prefix)
+
+
+@pytest.fixture(scope="module")
+def venv_components() -> dict[str, object]:
+    contribution = PythonEnvironmentScanner().scan(ScanRequest(root=Path("."), envs=(VENV,)))
+    return {pypi_name(c.name): c for c in contribution.components}
+
+
+def test_site_packages_from_venv_interpreter_or_directory() -> None:
+    (site,) = site_packages(VENV)
+    assert site.name == "site-packages"
+    assert site_packages(site) == [site]
+    assert site_packages(Path(sys.executable)) == [site]
+    assert site_packages(DATA) == []
+
+
+def test_declared_and_detected_are_kept_apart(venv_components: dict) -> None:
+    expression = venv_components["license-expression"]
+    assert expression.purl.startswith("pkg:pypi/license-expression@")
+    assert expression.license_expression == "Apache-2.0"
+    sources = {e.source for e in expression.licenses}
+    assert sources == {LicenseSource.DECLARED, LicenseSource.DETECTED}
+    detected = [e for e in expression.licenses if e.source is LicenseSource.DETECTED]
+    assert all(".dist-info/" in (e.location or "") for e in detected)
+    assert venv_components["packageurl-python"].license_expression == "MIT"
+
+
+def test_vague_classifier_gives_way_to_license_files(venv_components: dict) -> None:
+    # requests declares only the vague "Apache Software License" classifier in some
+    # versions; wherever a declaration is vague, the license file decides.
+    for comp in venv_components.values():
+        vague = [e for e in comp.licenses if not e.valid and "vague" in (e.note or "")]
+        detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED]
+        if (
+            vague
+            and detected
+            and not any(e.valid for e in comp.licenses if e.source is LicenseSource.DECLARED)
+        ):
+            assert comp.license_expression is not None, comp.name
+
+
+def test_unknown_is_kept_with_its_reason(venv_components: dict) -> None:
+    ply = venv_components["ply"]  # declares "BSD" and ships no license file
+    assert ply.license_expression is None
+    assert "BSD" in (ply.unknown_reason or "")
+    assert "installed in" in (ply.unknown_reason or "")
+
+
+def test_dependency_edges_point_at_installed_packages(venv_components: dict) -> None:
+    jinja2 = venv_components["jinja2"]
+    assert any(d.startswith("pkg:pypi/markupsafe@") for d in jinja2.dependencies)
+
+
+def test_agrees_with_pip_licenses(venv_components: dict) -> None:
+    """Every SPDX license pip-licenses reports is in ospo's expression; every difference
+    is one of the cases explained below."""
+    tool = Path(sys.executable).with_name("pip-licenses")
+    proc = subprocess.run(
+        [str(tool), "--python", sys.executable, "--format=json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    theirs = {pypi_name(p["Name"]): p["License"] for p in json.loads(proc.stdout)}
+    assert len(theirs) >= 20
+    valid = 0
+    differences = {}
+    for name, reported in theirs.items():
+        comp = venv_components.get(name)
+        assert comp is not None, f"{name} is installed but ospo did not see it"
+        checked = licensing.check(reported)
+        ours = comp.license_expression
+        if checked.valid and checked.normalized:
+            valid += 1
+            if ours is None or not set(licensing.license_ids(checked.normalized)) <= set(
+                licensing.license_ids(ours)
+            ):
+                differences[name] = (reported, ours)
+        elif ours is None:
+            differences[name] = (reported, ours)
+    # ply says only "BSD" and ships no license file: unknown, with the reason, by design.
+    assert set(differences) <= {"ply"}, differences
+    known = sum(1 for c in venv_components.values() if c.license_expression)
+    assert known > valid, "ospo establishes licenses where pip-licenses has only raw strings"
+
+
+def test_node_modules(tmp_path: Path) -> None:
+    modules = tmp_path / "node_modules"
+    shutil.copytree(DATA / "vendored" / "is-number", modules / "is-number")
+    scoped = modules / "@acme" / "private"
+    scoped.mkdir(parents=True)
+    (scoped / "package.json").write_text(
+        json.dumps(
+            {
+                "name": "@acme/private",
+                "version": "1.0.0",
+                "license": "UNLICENSED",
+                "dependencies": {"is-number": "^7.0.0"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    nested = modules / "@acme" / "private" / "node_modules" / "legacy"
+    nested.mkdir(parents=True)
+    (nested / "package.json").write_text(
+        json.dumps(
+            {
+                "name": "legacy",
+                "version": "0.1.0",
+                "licenses": [{"type": "MIT"}, {"type": "Apache-2.0"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    contribution = NodeModulesScanner().scan(ScanRequest(root=tmp_path, envs=(modules,)))
+    comps = {c.purl: c for c in contribution.components}
+    assert set(comps) == {
+        "pkg:npm/is-number@7.0.0",
+        "pkg:npm/%40acme/private@1.0.0",
+        "pkg:npm/legacy@0.1.0",
+    }
+    is_number = comps["pkg:npm/is-number@7.0.0"]
+    assert is_number.license_expression == "MIT"
+    assert {e.source for e in is_number.licenses} == {
+        LicenseSource.DECLARED,
+        LicenseSource.DETECTED,
+    }
+    private = comps["pkg:npm/%40acme/private@1.0.0"]
+    assert private.license_expression == "LicenseRef-npm-UNLICENSED"
+    assert private.dependencies == ("pkg:npm/is-number@7.0.0",)
+    assert comps["pkg:npm/legacy@0.1.0"].license_expression == "MIT OR Apache-2.0"
+
+
+def test_scan_with_env_end_to_end(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "app.py").write_text("# SPDX-License-Identifier: MIT\nimport click\n")
+    out = tmp_path / "inv.json"
+    proc = run_ospo(
+        "scan", root, "--env", VENV, "-q", "-o", out, "--cyclonedx", tmp_path / "bom.json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    names = {c["name"] for c in data["components"]}
+    assert {"click", "license-expression", "scancode-toolkit"} <= names
+    missing = run_ospo("scan", root, "--env", tmp_path / "nowhere")
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
