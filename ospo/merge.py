@@ -110,6 +110,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
         return parts[0]
     versioned = [p for p in parts if p.version]
     first = versioned[0] if versioned else parts[0]
+    known = [p for p in parts if p.scope_known]  # an environment cannot tell dev from runtime
     evidence = tuple(dict.fromkeys(e for p in parts for e in p.licenses))
     expression, reason = _effective(evidence)
     if expression is None and not evidence:
@@ -119,7 +120,8 @@ def _merge(key: str, parts: list[Component]) -> Component:
         purl=key,
         name=first.name,
         version=first.version,
-        scope=widest_scope(*(p.scope for p in parts)),
+        scope=widest_scope(*(p.scope for p in (known or parts))),
+        scope_known=bool(known),
         direct=any(p.direct for p in parts),
         license_expression=expression,
         licenses=evidence,

@@ -105,6 +105,9 @@ class Component:
     unknown_reason: str | None = None
     vendored_path: str | None = None  # the directory of vendored code, if any
     dependencies: tuple[str, ...] = ()  # purls this component depends on
+    #: False when the source cannot tell the scope (an installed environment): when merged,
+    #: the scope from a manifest or lock file wins. Not part of the JSON form.
+    scope_known: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

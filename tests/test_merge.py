@@ -187,3 +187,29 @@ def test_scan_merges_a_lock_file_with_code_vendored_in_the_tree(tmp_path: Path) 
     assert ms["license_expression"] == "MIT"
     owned = {f["path"]: f["package"] for f in inventory["files"]}
     assert owned["third_party/ms/index.js"] == "pkg:npm/ms@2.1.3"
+
+
+def test_an_environment_does_not_widen_a_manifest_scope() -> None:
+    from_env = Component(
+        purl="pkg:pypi/pytest@9.2.0",
+        name="pytest",
+        version="9.2.0",
+        scope=Scope.RUNTIME,
+        scope_known=False,
+        license_expression="MIT",
+        licenses=(
+            LicenseEvidence(
+                expression="MIT",
+                source=LicenseSource.DECLARED,
+                location="pytest-9.2.0.dist-info/METADATA",
+            ),
+        ),
+    )
+    from_manifest = Component(
+        purl="pkg:pypi/pytest@9.2.0", name="pytest", version="9.2.0", scope=Scope.DEV
+    )
+    (merged,) = merge_components([from_env, from_manifest])
+    assert merged.scope is Scope.DEV
+    assert merged.license_expression == "MIT"
+    (alone,) = merge_components([from_env])
+    assert alone.scope is Scope.RUNTIME, "without a manifest, what is installed may ship"

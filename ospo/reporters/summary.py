@@ -49,6 +49,7 @@ class ScanSummaryReporter(Reporter):
             for category in sorted(by_category, key=lambda c: (order.get(c, 99), c))
         ]
         holders: Counter[str] = Counter(h for f in inventory.files for h in f.holders)
+        deps = [c for c in inventory.components if not c.vendored_path]
         return render(
             "scan-summary.txt.j2",
             subject=inventory.subject.name,
@@ -57,7 +58,12 @@ class ScanSummaryReporter(Reporter):
             categories=categories,
             holder_count=len(holders),
             holders=sorted(holders.items(), key=lambda x: (-x[1], x[0]))[:_TOP_HOLDERS],
-            components=inventory.components,
+            vendored=[c for c in inventory.components if c.vendored_path],
+            dependencies=deps,
+            dependency_scopes=", ".join(
+                f"{n} {scope}" for scope, n in sorted(Counter(c.scope.value for c in deps).items())
+            ),
+            unknown_dependencies=[c for c in deps if c.license_expression is None],
             excluded=[e for e in inventory.scan.excluded if e.files],
             issue_count=len(inventory.scan.issues),
             issues=inventory.scan.issues[:_TOP_ISSUES],

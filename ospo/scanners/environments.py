@@ -131,6 +131,7 @@ class _EnvironmentScanner(Scanner):
                     name=package.name,
                     version=package.version,
                     scope=Scope.RUNTIME,
+                    scope_known=False,
                     direct=False,
                     license_expression=expression,
                     licenses=package.declared + tuple(detected),
