@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ospo.errors import ConfigError
+from ospo.inputs import read_input_text
 from ospo.resources import schema_path
 
 
@@ -112,12 +113,7 @@ def line_of(node: Any, key_path: Sequence[Any]) -> int | None:
 
 def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
     """Like :func:`load_yaml`, and also return the composed node tree (for line numbers)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("file does not exist", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    text = read_input_text(path, "file", ConfigError)
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo.errors import InputError
+from ospo.inputs import read_input_text
 from ospo.model import (
     SCHEMA_VERSION,
     Component,
@@ -50,12 +51,7 @@ def dumps(inv: Inventory) -> str:
 
 def load(path: Path) -> Inventory:
     """Read and validate an inventory file written by ``ospo scan -o``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("inventory file does not exist", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read inventory: {exc}", path=str(path)) from None
+    text = read_input_text(path, "inventory file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ospo import licensing
 from ospo.errors import InputError
+from ospo.inputs import read_input_text
 from ospo.model import (
     Component,
     Inventory,
@@ -34,12 +35,7 @@ _SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
 
 def load_sbom(path: Path) -> Inventory:
     """Read the SBOM at ``path``; raise :class:`InputError` if it is not a valid one."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("SBOM file does not exist", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read SBOM: {exc}", path=str(path)) from None
+    text = read_input_text(path, "SBOM file")
     stripped = text.lstrip()
     if stripped.startswith("<"):
         raise InputError(

@@ -176,16 +176,10 @@ def _root_and_files(paths: tuple[Path, ...], staged: bool) -> tuple[Path, tuple[
 
 
 def _git_toplevel(start: Path) -> Path | None:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
+    from ospo.inputs import git_text
+
+    top = git_text(start, "rev-parse", "--show-toplevel")
+    return Path(top) if top else None
 
 
 def _emit(inventory: object, fmt: str, output: Path | None) -> None:

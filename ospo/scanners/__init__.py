@@ -8,7 +8,6 @@ registry (:data:`SCANNERS`) that the tests walk.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 from ospo import __version__
 from ospo.config import ProjectConfig
 from ospo.errors import InputError
+from ospo.inputs import git_text
 from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.scanners.base import Scanner, ScanRequest
@@ -136,13 +136,4 @@ def _source_date_epoch() -> datetime | None:
 
 
 def _git_revision(root: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return git_text(root, "rev-parse", "HEAD") or None

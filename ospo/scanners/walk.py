@@ -11,12 +11,12 @@ are applied with their reason.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ospo.config import ExcludeRule
+from ospo.inputs import git, git_text
 from ospo.model import Exclusion
 
 
@@ -72,23 +72,10 @@ def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    try:
-        inside = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None  # no git on this machine: walk the tree
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return None
-    listed = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True,
-        check=False,
-    )
-    if listed.returncode != 0:
+    if git_text(root, "rev-parse", "--is-inside-work-tree") != "true":
+        return None  # not a work tree (or no git on this machine): walk the tree
+    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listed is None or listed.returncode != 0:
         return None
     names = listed.stdout.decode("utf-8", errors="surrogateescape").split("\0")
     # ls-files lists a tracked file that was deleted from the work tree: skip those.
