@@ -83,3 +83,14 @@ def test_glob_semantics() -> None:
     assert ExcludeRule(pattern="**/node_modules", reason="r").matches("a/b/node_modules/c/d.js")
     assert ExcludeRule(pattern="docs", reason="r").matches("docs/index.md")
     assert not ExcludeRule(pattern="doc", reason="r").matches("docs/index.md")
+
+
+def test_a_tree_ignored_by_its_enclosing_repository_is_walked(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "build" / "unpacked").mkdir(parents=True)
+    (repo / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (repo / "build" / "unpacked" / "a.c").write_text("int a;\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    listing = list_files(repo / "build" / "unpacked")
+    assert not listing.git
+    assert listing.files == ("a.c",)

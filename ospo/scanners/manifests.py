@@ -46,13 +46,24 @@ _LISTINGS: ContextVar[dict[tuple[Path, tuple[Any, ...]], _Listing] | None] = Con
 )
 
 
+_CANDIDATES: ContextVar[dict[tuple[Path, tuple[Any, ...]], list[str]] | None] = ContextVar(
+    "ospo_manifest_candidates", default=None
+)
+
+
 @contextmanager
 def shared_listing() -> Iterator[None]:
-    """Within this block, manifest scanners of the same request list the tree only once."""
+    """Within this block, the scanners of one request list the tree (and pick the files
+    manifest scanners read) only once."""
+    from ospo.scanners.walk import shared_listings
+
     token = _LISTINGS.set({})
+    candidates = _CANDIDATES.set({})
     try:
-        yield
+        with shared_listings():
+            yield
     finally:
+        _CANDIDATES.reset(candidates)
         _LISTINGS.reset(token)
 
 
@@ -73,6 +84,17 @@ def _listing(request: ScanRequest) -> _Listing:
 
 def candidate_files(request: ScanRequest) -> list[str]:
     """Return the files of the tree that belong to the product, not to vendored code."""
+    memo = _CANDIDATES.get()
+    key = (request.root, tuple(request.excludes))
+    if memo is not None and key in memo:
+        return memo[key]
+    result = _candidate_files(request)
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+def _candidate_files(request: ScanRequest) -> list[str]:
     files, vendored_roots = _listing(request)
     vendored = set(vendored_roots)
     out = []
@@ -106,11 +128,7 @@ class ManifestScanner(Scanner):
     def scan(self, request: ScanRequest) -> ScanContribution:
         """Parse every file of this family in the tree; a broken one is an issue."""
         files = candidate_files(request)
-        by_dir: dict[str, set[str]] = {}
-        for rel in files:
-            parent, _, name = rel.rpartition("/")
-            by_dir.setdefault(parent, set()).add(name)
-        siblings = {d: frozenset(names) for d, names in by_dir.items()}
+        siblings = _siblings(request.root, tuple(request.excludes), files)
         only = request.only  # a commit's files: read only those
         if only is not None:
             wanted = set(only)
@@ -140,6 +158,22 @@ class ManifestScanner(Scanner):
                     )
                 )
         return ScanContribution(components=merge_components(components), issues=tuple(issues))
+
+
+def _siblings(root: Path, excludes: tuple[Any, ...], files: list[str]) -> dict[str, frozenset[str]]:
+    """The file names of each directory, made once per scan (every manifest scanner asks)."""
+    memo = _CANDIDATES.get()
+    key = (root, ("siblings", *excludes))
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[return-value]
+    by_dir: dict[str, set[str]] = {}
+    for rel in files:
+        parent, _, name = rel.rpartition("/")
+        by_dir.setdefault(parent, set()).add(name)
+    result = {d: frozenset(names) for d, names in by_dir.items()}
+    if memo is not None:
+        memo[key] = result  # type: ignore[assignment]
+    return result
 
 
 def _issue(rel: str, exc: InputError) -> ScanIssue:

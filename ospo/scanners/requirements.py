@@ -73,9 +73,9 @@ class RequirementsScanner(ManifestScanner):
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read requirements*.txt, *requirements.txt and requirements/*.txt."""
+        if not rel.lower().endswith(".txt"):
+            return False  # cheap test first: this runs for every file of the tree
         path = PurePosixPath(rel)
-        if path.suffix.lower() != ".txt":
-            return False
         stem = path.stem.lower()
         return (
             stem.startswith("requirements")

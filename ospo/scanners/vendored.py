@@ -18,11 +18,12 @@ Files belong to the innermost vendored root above them.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path, PurePosixPath
+from functools import cache, lru_cache
+from pathlib import Path
 
 import yaml
 from packageurl import PackageURL
@@ -76,8 +77,9 @@ _CODE_SUFFIXES = frozenset(
 def is_license_file(name: str) -> bool:
     """Return whether a file name is a license file (``LICENSE``, ``COPYING.txt`` …)."""
     lowered = name.lower()
-    suffix = PurePosixPath(lowered).suffix
-    return lowered.startswith(_rules()[1]) and suffix not in _CODE_SUFFIXES
+    if not lowered.startswith(_rules()[1]):
+        return False
+    return os.path.splitext(lowered)[1] not in _CODE_SUFFIXES
 
 
 #: Manifests whose name, version and declared license a vendored package takes.
@@ -95,6 +97,11 @@ class _Manifest:
 
 def find_vendored_roots(files: Sequence[str]) -> list[str]:
     """Return the vendored package roots (relative directories) among ``files``' parents."""
+    return list(_vendored_roots(tuple(files)))
+
+
+@lru_cache(maxsize=4)  # several scanners ask about the same listing in one scan
+def _vendored_roots(files: tuple[str, ...]) -> tuple[str, ...]:
     vendor_dirs = vendor_directories()
     roots: set[str] = set()
     for rel in files:
@@ -108,7 +115,7 @@ def find_vendored_roots(files: Sequence[str]) -> list[str]:
             roots.add("/".join(parts[: depth + (2 if is_scope else 1)]))
         if len(parts) >= 2 and is_license_file(parts[-1]):
             roots.add("/".join(parts[:-1]))
-    return sorted(roots)
+    return tuple(sorted(roots))
 
 
 def attribute(

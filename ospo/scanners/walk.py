@@ -11,7 +11,10 @@ are applied with their reason.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +34,34 @@ class Listing:
     skipped_dirs: tuple[str, ...] = field(default=())  # git submodules, unreadable dirs
 
 
+_MEMO: ContextVar[dict[tuple[Path, tuple[ExcludeRule, ...]], Listing] | None] = ContextVar(
+    "ospo_listings", default=None
+)
+
+
+@contextmanager
+def shared_listings() -> Iterator[None]:
+    """Within this block every scanner gets the same listing of a tree, made once."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
     """List the regular files under ``root`` that the scan should read."""
+    memo = _MEMO.get()
+    key = (root, tuple(excludes))
+    if memo is not None and key in memo:
+        return memo[key]
+    listing = _list_files(root, excludes)
+    if memo is not None:
+        memo[key] = listing
+    return listing
+
+
+def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     git_files = _git_files(root)
     if git_files is not None:
         candidates, git = git_files, True
@@ -44,6 +73,7 @@ def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
     skipped: list[str] = [c[:-1] for c in candidates if c.endswith("/")]
     candidates = [c for c in candidates if not c.endswith("/")]
     counts = dict.fromkeys(range(len(excludes)), 0)
+    root_text = str(root)
     for rel in candidates:
         if rel == ".git" or rel.startswith(".git/") or "/.git/" in f"/{rel}":
             continue
@@ -51,12 +81,15 @@ def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
         if rule_index is not None:
             counts[rule_index] += 1
             continue
-        full = root / rel
-        if full.is_symlink():
+        try:
+            mode = os.lstat(os.path.join(root_text, rel)).st_mode
+        except OSError:
+            continue  # gone since it was listed
+        if stat.S_ISLNK(mode):
             symlinks.append(rel)
-        elif full.is_file():
+        elif stat.S_ISREG(mode):
             files.append(rel)
-        elif full.is_dir():
+        elif stat.S_ISDIR(mode):
             skipped.append(rel)  # a git submodule: scan it on its own
     excluded = tuple(
         Exclusion(pattern=r.pattern, reason=r.reason, files=counts[i])
@@ -74,12 +107,15 @@ def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
 def _git_files(root: Path) -> list[str] | None:
     if git_text(root, "rev-parse", "--is-inside-work-tree") != "true":
         return None  # not a work tree (or no git on this machine): walk the tree
+    ignored = git(root, "check-ignore", "-q", ".")
+    if ignored is not None and ignored.returncode == 0:
+        return None  # the tree itself is ignored by the enclosing repository: walk it
     listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listed is None or listed.returncode != 0:
         return None
     names = listed.stdout.decode("utf-8", errors="surrogateescape").split("\0")
-    # ls-files lists a tracked file that was deleted from the work tree: skip those.
-    return [n for n in dict.fromkeys(names) if n and os.path.lexists(root / n)]
+    # A tracked file deleted from the work tree is still listed: list_files' lstat skips it.
+    return [n for n in dict.fromkeys(names) if n]
 
 
 def _walk(root: Path) -> list[str]:
