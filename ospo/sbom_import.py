@@ -60,8 +60,7 @@ def load_sbom(path: Path) -> Inventory:
 
 
 def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
+    from ospo.cdx_validation import validation_error
 
     version = str(data.get("specVersion", ""))
     if version not in _SUPPORTED:
@@ -69,15 +68,10 @@ def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
             f"CycloneDX specVersion {version!r} is not supported ({', '.join(_SUPPORTED)})",
             path=str(path),
         )
-    error = JsonStrictValidator(SchemaVersion.from_version(version)).validate_str(text)
-    if error is not None:
-        detail = getattr(error, "data", None)
-        if detail is not None and getattr(detail, "context", None):
-            from jsonschema.exceptions import best_match
-
-            detail = best_match([detail])  # the deepest, most specific reason
-        where = "/".join(str(p) for p in getattr(detail, "absolute_path", [])) or "(top level)"
-        message = getattr(detail, "message", None) or str(error)
+    detail = validation_error(data, version)  # the most specific reason, if any
+    if detail is not None:
+        where = "/".join(str(p) for p in detail.absolute_path) or "(top level)"
+        message = str(detail.message)
         if len(message) > 200:
             message = message[:200] + " …"
         raise InputError(

@@ -36,15 +36,21 @@ class CycloneDxJsonReporter(Reporter):
 
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
         """Return the SBOM's JSON text; raise if it does not validate."""
+        import json
+
         from cyclonedx.output.json import JsonV1Dot6
-        from cyclonedx.schema import SchemaVersion
-        from cyclonedx.validation.json import JsonStrictValidator
+
+        from ospo.cdx_validation import validation_error
 
         bom = build_bom(inventory, options)
         text: str = JsonV1Dot6(bom).output_as_string(indent=2)
-        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+        error = validation_error(json.loads(text), "1.6")
         if error is not None:
-            raise OperationalError(f"internal error: the CycloneDX SBOM does not validate: {error}")
+            where = "/".join(str(p) for p in error.absolute_path)
+            raise OperationalError(
+                f"internal error: the CycloneDX SBOM does not validate at {where}: "
+                f"{str(error.message)[:300]}"
+            )
         return text + "\n"
 
 
