@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 APPLICATION_ID = 0x6F73706F  # "ospo"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "results.sqlite3"
 
 
@@ -125,6 +125,43 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self.warnings.append(f"cache: results not stored ({exc})")
 
+    def known_hashes(self, signatures: Mapping[str, str]) -> dict[str, str]:
+        """Return the sha256 of each path whose file signature is unchanged since it was hashed.
+
+        A signature is the file's device, inode, size, mtime and ctime in nanoseconds (see
+        ``ospo.scanners.source.file_signature``); any change to the file changes it.
+        """
+        found: dict[str, str] = {}
+        paths = list(signatures)
+        try:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT path, signature, sha256 FROM hashes WHERE path IN ({marks})", chunk
+                ).fetchall()
+                for path, signature, sha in rows:
+                    if signatures.get(path) == signature:
+                        found[path] = sha
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
+            self._disable()
+            return {}
+        return found
+
+    def remember_hashes(self, entries: Mapping[str, tuple[str, str]]) -> None:
+        """Store ``path -> (signature, sha256)``; a failure to store is a warning."""
+        if not entries:
+            return
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO hashes (path, signature, sha256) VALUES (?, ?, ?)",
+                    [(path, sig, sha) for path, (sig, sha) in entries.items()],
+                )
+        except sqlite3.DatabaseError as exc:
+            self.warnings.append(f"cache: file hashes not stored ({exc})")
+
     def close(self) -> None:
         """Close the connection."""
         with contextlib.suppress(sqlite3.Error):
@@ -165,12 +202,17 @@ def _check_or_init(conn: sqlite3.Connection) -> None:
                 " engine TEXT NOT NULL, sha256 TEXT NOT NULL, record TEXT NOT NULL,"
                 " digest TEXT NOT NULL, PRIMARY KEY (engine, sha256)) WITHOUT ROWID"
             )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS hashes ("
+                " path TEXT PRIMARY KEY, signature TEXT NOT NULL, sha256 TEXT NOT NULL)"
+                " WITHOUT ROWID"
+            )
     elif app_id != APPLICATION_ID:
         conn.close()
         raise _ForeignCache("not an ospo cache")
     else:
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if user_version != SCHEMA_VERSION or "results" not in tables:
+        if user_version != SCHEMA_VERSION or not {"results", "hashes"} <= tables:
             conn.close()
             raise _ForeignCache(f"cache format {user_version}, expected {SCHEMA_VERSION}")
     with contextlib.suppress(sqlite3.OperationalError):

@@ -175,3 +175,27 @@ def test_corrupt_cache_warns_and_gives_right_answers(tree: Path, tmp_path: Path)
     assert "Traceback" not in proc.stderr
     again = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))
     assert again["files"] == good["files"]
+
+
+def test_unchanged_files_are_not_read_again_but_changes_are_seen(
+    tree: Path, tmp_path: Path
+) -> None:
+    """File hashes are remembered by signature (inode, size, times), like git's index."""
+    import os
+    import time
+
+    cache = tmp_path / "cache"
+    old = time.time() - 60  # not "racy": changed well before it was hashed
+    for path in tree.iterdir():
+        os.utime(path, (old, old))
+    _scan(tree, tmp_path / "1.json", cache)
+    conn = sqlite3.connect(cache / FILE_NAME)
+    remembered = conn.execute("SELECT count(*) FROM hashes").fetchone()[0]
+    conn.close()
+    assert remembered == 2
+    # Same size, same mtime, new content: the ctime still changes, so it is re-read.
+    (tree / "a.py").write_text("# SPDX-License-Identifier: BSD\\nx = 1\\n", encoding="utf-8")
+    os.utime(tree / "a.py", (old, old))
+    again = _scan(tree, tmp_path / "2.json", cache)
+    by_path = {f["path"]: f for f in again["files"]}
+    assert by_path["a.py"]["license_expression"] != "MIT"

@@ -14,7 +14,8 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -97,8 +98,9 @@ class SourceFileScanner(Scanner):
             listing.files if request.only is None else _selection(listing.files, request.only)
         )
         hashed: list[_Hashed] = []
+        memory, remember = _known_hashes(root, selected, request)
         for rel in selected:
-            item, issue = _hash_file(root, rel, request.max_file_size)
+            item, issue = _hash_file(root, rel, request.max_file_size, memory)
             if issue is not None:
                 issues.append(issue)
             if item is not None:
@@ -111,6 +113,7 @@ class SourceFileScanner(Scanner):
                     )
                 hashed.append(item)
 
+        hash_warnings = memory.warnings + remember(memory)
         todo = {h.sha256: str(root / h.rel) for h in hashed if h.scannable}
         run = detect_contents(todo, request)
         records, failures = run.records, run.failures
@@ -142,7 +145,7 @@ class SourceFileScanner(Scanner):
                 matched=run.matched,
                 full_matcher=run.full_matcher,
             ),
-            warnings=run.warnings,
+            warnings=run.warnings + tuple(hash_warnings),
         )
 
 
@@ -261,16 +264,84 @@ def hash_path(
             kind=IssueKind.UNREADABLE, path=name, message=f"cannot read: {exc.strerror or exc}"
         )
     if size > max_size:
-        return (digest.hexdigest(), size, False), ScanIssue(
-            kind=IssueKind.TOO_LARGE,
-            path=name,
-            message=f"{size:,} bytes, over the {max_size:,}-byte limit: not scanned for "
-            "licenses (raise scan.max_file_size in .ospo.yml to include it)",
-        )
+        return (digest.hexdigest(), size, False), _too_large(name, size, max_size)
     return (digest.hexdigest(), size, True), None
 
 
-def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, ScanIssue | None]:
+def _too_large(name: str, size: int, max_size: int) -> ScanIssue:
+    return ScanIssue(
+        kind=IssueKind.TOO_LARGE,
+        path=name,
+        message=f"{size:,} bytes, over the {max_size:,}-byte limit: not scanned for "
+        "licenses (raise scan.max_file_size in .ospo.yml to include it)",
+    )
+
+
+#: A file changed less than this before it was hashed may change again within the same
+#: timestamp: its hash is not remembered (git's "racy" entries).
+_RACY_NS = 2_000_000_000
+
+
+def file_signature(st: os.stat_result) -> str:
+    """What changes whenever a file's content may have: device, inode, size, mtime, ctime."""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+class _HashMemory:
+    """Hashes of files whose signature is unchanged, and the new ones to remember."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}  # absolute path -> sha256
+        self.signatures: dict[str, str] = {}
+        self.learned: dict[str, tuple[str, str]] = {}
+        self.warnings: list[str] = []
+
+
+def _known_hashes(
+    root: Path, selected: tuple[str, ...], request: ScanRequest
+) -> tuple[_HashMemory, Callable[[_HashMemory], list[str]]]:
+    """Look up the hashes of unchanged files in the cache (like git's index).
+
+    Returns the memory and a function that stores what was learned, returning warnings.
+    """
+    from ospo.engine import scancode_engine
+
+    memory = _HashMemory()
+    base = os.path.abspath(root)
+    for rel in selected:
+        try:
+            rel.encode("utf-8")  # a name that is not UTF-8 is reported, not remembered
+            memory.signatures[os.path.join(base, rel)] = file_signature(
+                os.stat(os.path.join(base, rel))
+            )
+        except (OSError, ValueError):
+            continue
+    cache = (
+        ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+        if request.use_cache
+        else None
+    )
+    if cache is not None:
+        memory.known = cache.known_hashes(memory.signatures)
+        memory.warnings.extend(cache.warnings)
+        cache.close()
+
+    def remember(mem: _HashMemory) -> list[str]:
+        if not request.use_cache or not mem.learned:
+            return []
+        store = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+        if store is None:
+            return []
+        store.remember_hashes(mem.learned)
+        store.close()
+        return store.warnings
+
+    return memory, remember
+
+
+def _hash_file(
+    root: Path, rel: str, max_size: int, memory: _HashMemory | None = None
+) -> tuple[_Hashed | None, ScanIssue | None]:
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
@@ -278,10 +349,21 @@ def _hash_file(root: Path, rel: str, max_size: int) -> tuple[_Hashed | None, Sca
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
         )
+    full = os.path.join(os.path.abspath(root), rel)
+    if memory is not None and full in memory.known:
+        size = int(memory.signatures[full].split(":")[2])
+        issue = None if size <= max_size else _too_large(rel, size, max_size)
+        return _Hashed(
+            rel=rel, sha256=memory.known[full], size=size, scannable=size <= max_size
+        ), issue
     hashed, issue = hash_path(root / rel, max_size, display=rel)
     if hashed is None:
         return None, issue
     sha, size, scannable = hashed
+    if memory is not None and full in memory.signatures:
+        mtime_ns = int(memory.signatures[full].split(":")[3])
+        if time.time_ns() - mtime_ns > _RACY_NS:
+            memory.learned[full] = (memory.signatures[full], sha)
     return _Hashed(rel=rel, sha256=sha, size=size, scannable=scannable), issue
 
 
