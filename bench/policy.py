@@ -226,6 +226,7 @@ def main() -> int:
     fd, tmp = tempfile.mkstemp(dir=REPORT.parent, prefix=".benchmarks-policy.")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines))
+    os.chmod(tmp, 0o644)
     os.replace(tmp, REPORT)
     print("\n".join(lines))
     return 0
