@@ -114,7 +114,8 @@ class SourceFileScanner(Scanner):
                 hashed.append(item)
 
         hash_warnings = memory.warnings + remember(memory)
-        todo = {h.sha256: str(root / h.rel) for h in hashed if h.scannable}
+        base = str(root)
+        todo = {h.sha256: os.path.join(base, h.rel) for h in hashed if h.scannable}
         run = detect_contents(todo, request)
         records, failures = run.records, run.failures
 
