@@ -27,6 +27,7 @@ class ScanSettings:
     config_path: Path | None = None
     only: tuple[str, ...] | None = None  # scan just these files (relative to the root)
     envs: tuple[Path, ...] = ()  # installed environments: a venv, site-packages, node_modules
+    import_sboms: tuple[Path, ...] = ()  # SBOMs from other tools
 
 
 def scan_tree(
@@ -54,6 +55,7 @@ def scan_tree(
         progress=progress,
         only=settings.only,
         envs=settings.envs,
+        import_sboms=settings.import_sboms,
     )
     return scan(request, config)
 

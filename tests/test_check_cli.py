@@ -287,3 +287,20 @@ def test_check_without_git_or_config_uses_defaults(tmp_path: Path) -> None:
     data = json.loads(proc.stdout)
     assert data["profile"] == "binary"
     assert data["policy"] == "default"
+
+
+def test_scan_imports_an_sbom_from_another_tool(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "app.py").write_text("# SPDX-License-Identifier: MIT\n", encoding="utf-8")
+    out = tmp_path / "inv.json"
+    proc = run_ospo("scan", root, "--import-sbom", SBOM, "-q", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    comps = {c["purl"]: c for c in json.loads(out.read_text(encoding="utf-8"))["components"]}
+    assert comps["pkg:pypi/requests@2.32.3"]["license_expression"] == "Apache-2.0"
+    assert len(comps) == 14
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"bomFormat": "CycloneDX", "specVersion": "0.9"}', encoding="utf-8")
+    failed = run_ospo("scan", root, "--import-sbom", bad, "-q", "-o", out)
+    assert failed.returncode == 2
+    assert "specVersion '0.9' is not supported" in failed.stderr

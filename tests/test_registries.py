@@ -44,10 +44,11 @@ def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
         Path(__file__).parent / "data" / "vendored" / "is-number", modules / "is-number"
     )
     envs = (Path(sys.prefix), modules)
+    sbom = Path(__file__).parent / "data" / "sbom" / "cyclonedx-py-flask-requests.cdx.json"
     assert SCANNERS
     for name, scanner_type in SCANNERS.items():
         root = projects if issubclass(scanner_type, ManifestScanner) else vendored_app
-        request = ScanRequest(root=root, envs=envs)
+        request = ScanRequest(root=root, envs=envs, import_sboms=(sbom,))
         contribution = scanner_type().scan(request)
         assert contribution.files or contribution.components, name
         assert scanner_type.name == name

@@ -36,6 +36,14 @@ from ospo.errors import ExitCode
     "directory, a Python interpreter or a node_modules tree; repeatable.",
 )
 @click.option(
+    "--import-sbom",
+    "import_sboms",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A CycloneDX JSON SBOM made by another tool whose components join the inventory; "
+    "repeatable.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -74,6 +82,7 @@ def scan(
     output: Path | None,
     cyclonedx: Path | None,
     envs: tuple[Path, ...],
+    import_sboms: tuple[Path, ...],
     jobs: int | None,
     no_cache: bool,
     excludes: tuple[str, ...],
@@ -100,6 +109,7 @@ def scan(
         max_file_size=max_size,
         config_path=config_path,
         envs=envs,
+        import_sboms=import_sboms,
     )
     with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
         outcome = scan_tree(path, settings, progress=progress.update)

@@ -21,6 +21,7 @@ from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.scanners.base import Scanner, ScanRequest
 from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
+from ospo.scanners.imported import ImportedSbomScanner
 from ospo.scanners.manifests import shared_listing
 from ospo.scanners.npm import NpmLockScanner
 from ospo.scanners.package_json import PackageJsonScanner
@@ -51,6 +52,7 @@ SCANNERS: dict[str, type[Scanner]] = {
         PylockScanner,
         PythonEnvironmentScanner,
         NodeModulesScanner,
+        ImportedSbomScanner,
     )
 }
 

@@ -32,6 +32,8 @@ class ScanRequest:
     only: tuple[str, ...] | None = None
     #: Installed environments to read (a virtualenv, site-packages, node_modules).
     envs: tuple[Path, ...] = ()
+    #: SBOMs made by other tools whose components join the inventory.
+    import_sboms: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
