@@ -31,7 +31,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,8 @@ class Context:
     jobs: int
     repeat: int
     skip_scancode: bool
+    #: ospo's source digest -> revision, for every code state an ospo step ran on
+    ospo_sources: dict[str, str] = field(default_factory=dict)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,6 +183,7 @@ def _run(args: argparse.Namespace) -> int:
         load_end=loadavg(),
         revision_end=revision(ROOT),
         source_digest_end=source_digest(ROOT),
+        ospo_sources=tuple(ctx.ospo_sources.items()),
     )
     write_atomically(args.output, render(env, run, results))
     failed = 0
@@ -494,7 +497,11 @@ def _ospo(
     env["OSPO_CACHE_DIR"] = str(cache)
     env["GIT_CEILING_DIRECTORIES"] = str(target.resolve().parent)
     log = output.with_suffix(".log")
+    before = source_digest(ROOT)
+    ctx.ospo_sources.setdefault(before, revision(ROOT))
     run = measure.run(argv, log=log, env=env, cwd=ROOT)
+    after = source_digest(ROOT)
+    ctx.ospo_sources.setdefault(after, revision(ROOT))
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("ospo:"):
             warnings.append(line)

@@ -30,6 +30,7 @@ class RunInfo:
     load_end: str
     revision_end: str  # the repository's revision when the run finished
     source_digest_end: str  # ospo's source digest when the run finished
+    ospo_sources: tuple[tuple[str, str], ...]  # (digest, revision) ospo steps ran on
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -136,8 +137,7 @@ def _machine(out: list[str], env: Environment, run: RunInfo, results: Sequence[T
         "## Machine",
         "",
         f"- CPU: {env.cpu_model}, {env.cores} cores; RAM: {env.ram_gib:.1f} GiB; {env.kernel}",
-        f"- Python {env.python}; scancode-toolkit {env.scancode}; ospo {env.ospo}, "
-        f"revision: {env.revision} (ospo/ source digest `{env.source_digest}`)",
+        f"- Python {env.python}; scancode-toolkit {env.scancode}; ospo {env.ospo}",
         *_source_changes(env, run),
         f"- Load average (1, 5, 15 min): {run.load_start} at the start, {run.load_end} at the end.",
     ]
@@ -167,13 +167,24 @@ def _machine(out: list[str], env: Environment, run: RunInfo, results: Sequence[T
 
 
 def _source_changes(env: Environment, run: RunInfo) -> list[str]:
-    if env.source_digest == run.source_digest_end and env.revision == run.revision_end:
-        return []
+    """Say which ospo code was measured; ospo is installed in editable mode."""
+    sources = run.ospo_sources or ((env.source_digest, env.revision),)
+    changed = (env.source_digest, env.revision) != (run.source_digest_end, run.revision_end)
+    if len(sources) == 1:
+        digest, revision = sources[0]
+        line = f"- ospo revision measured: {revision} (ospo/ source digest `{digest}`)"
+        if changed:
+            line += (
+                f". The repository changed during the run (at the start: {env.revision}, "
+                f"digest `{env.source_digest}`; at the end: {run.revision_end}, digest "
+                f"`{run.source_digest_end}`), but every ospo step ran on the same code"
+            )
+        return [line + "."]
+    states = "; ".join(f"{revision} (digest `{digest}`)" for digest, revision in sources)
     return [
-        "- **ospo changed during the run**: at the end the revision was "
-        f"{run.revision_end} (ospo/ source digest `{run.source_digest_end}`). ospo is "
-        "installed in editable mode, so later steps may have run other code than earlier "
-        "ones."
+        "- **ospo changed while it was being measured** (it is installed in editable "
+        f"mode): its steps ran on {len(sources)} different states of the code: {states}. "
+        "Compare the steps with care."
     ]
 
 
