@@ -65,11 +65,14 @@ def write_outputs(
     *,
     inventory_path: Path | None = None,
     cyclonedx_path: Path | None = None,
+    spdx_path: Path | None = None,
+    root: Path | None = None,
 ) -> list[tuple[str, Path]]:
     """Render every requested document, then write each atomically; return what was written.
 
     Everything is rendered before anything is written, so a failure leaves no output
-    half-made and none out of step with the others.
+    half-made and none out of step with the others. ``root`` is the scanned tree: the SPDX
+    export reads its files again for the SHA1 that SPDX requires.
     """
     from ospo.atomic import atomic_write_text
     from ospo.reporters import RenderOptions
@@ -82,8 +85,17 @@ def write_outputs(
         reporter = InventoryJsonReporter()
         planned.append((reporter.title, inventory_path, reporter.render(inventory, options)))
     if cyclonedx_path is not None:
-        cdx = CycloneDxJsonReporter()
+        # XML for a file named *.xml, JSON otherwise
+        from ospo.reporters.cyclonedx import CycloneDxXmlReporter
+
+        xml = cyclonedx_path.suffix.lower() == ".xml"
+        cdx = CycloneDxXmlReporter() if xml else CycloneDxJsonReporter()
         planned.append((cdx.title, cyclonedx_path, cdx.render(inventory, options)))
+    if spdx_path is not None:
+        from ospo.reporters.spdx import SpdxJsonReporter
+
+        spdx = SpdxJsonReporter(root=root)
+        planned.append((spdx.title, spdx_path, spdx.render(inventory, options)))
     for _title, where, _text in planned:
         if where.is_dir():
             from ospo.errors import InputError

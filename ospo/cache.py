@@ -79,6 +79,7 @@ class ResultCache:
         wanted = list(dict.fromkeys(digests))
         found: dict[str, dict[str, Any]] = {}
         bad: list[str] = []
+        seen: dict[str, tuple[str, dict[str, Any]]] = {}
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
@@ -89,13 +90,23 @@ class ResultCache:
                     [self.engine_key, *chunk],
                 ).fetchall()
                 for sha, record, digest in rows:
-                    if _digest(record) != digest:
+                    # Many files share one record (no license, no copyright): check and
+                    # parse each distinct text once. Records are read, never changed.
+                    known = seen.get(record)
+                    if known is None:
+                        actual = _digest(record)
+                        try:
+                            parsed = json.loads(record) if actual == digest else None
+                        except ValueError:
+                            parsed = None
+                        if parsed is None:
+                            bad.append(sha)
+                            continue
+                        known = seen[record] = (actual, parsed)
+                    if known[0] != digest:
                         bad.append(sha)
                         continue
-                    try:
-                        found[sha] = json.loads(record)
-                    except ValueError:
-                        bad.append(sha)
+                    found[sha] = known[1]
         except sqlite3.DatabaseError as exc:
             self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
             self._disable()

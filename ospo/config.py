@@ -15,8 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ospo.errors import ConfigError
 from ospo.inputs import read_input_text
 from ospo.resources import schema_path
@@ -91,14 +89,22 @@ class ProjectConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-class _Loader(yaml.SafeLoader):
-    """``safe_load`` that keeps dates as written (``2026-12-31`` stays a string)."""
+@cache
+def _loader() -> type[Any]:
+    """``safe_load``'s loader, keeping dates as written (``2026-12-31`` stays a string).
 
+    Built on first use: a scan of a tree without ``.ospo.yml`` does not import PyYAML here.
+    """
+    import yaml
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
 def load_yaml(path: Path, schema_name: str) -> Any:
@@ -113,10 +119,12 @@ def line_of(node: Any, key_path: Sequence[Any]) -> int | None:
 
 def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
     """Like :func:`load_yaml`, and also return the composed node tree (for line numbers)."""
+    import yaml
+
     text = read_input_text(path, "file", ConfigError)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader())
+        data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -220,6 +228,8 @@ def _line_of(node: Any, key_path: Sequence[Any]) -> int | None:
     """Return the 1-based line of the YAML node at ``key_path`` (or of its nearest parent)."""
     if node is None:
         return None
+    import yaml
+
     line = int(node.start_mark.line) + 1
     for key in key_path:
         if isinstance(node, yaml.MappingNode):

@@ -176,6 +176,7 @@ def _component(c: Component) -> JsonDict:
         "unknown_reason": c.unknown_reason,
         "vendored_path": c.vendored_path,
         "dependencies": sorted(c.dependencies),
+        "hashes": [{"algorithm": a, "value": v} for a, v in sorted(c.hashes)],
     }
 
 
@@ -240,6 +241,7 @@ def _load_component(d: JsonDict) -> Component:
         unknown_reason=d.get("unknown_reason"),
         vendored_path=d.get("vendored_path"),
         dependencies=tuple(d.get("dependencies", [])),
+        hashes=tuple((h["algorithm"], h["value"]) for h in d.get("hashes", [])),
     )
 
 

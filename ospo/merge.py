@@ -17,7 +17,7 @@ stays apart, since there is no telling which one the manifest meant.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -112,7 +112,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
     first = versioned[0] if versioned else parts[0]
     known = [p for p in parts if p.scope_known]  # an environment cannot tell dev from runtime
     evidence = tuple(dict.fromkeys(e for p in parts for e in p.licenses))
-    expression, reason = _effective(evidence)
+    expression, reason = effective_of(evidence)
     if expression is None and not evidence:
         reasons = [p.unknown_reason for p in parts if p.unknown_reason]
         reason = "; ".join(dict.fromkeys(reasons)) or reason
@@ -128,10 +128,15 @@ def _merge(key: str, parts: list[Component]) -> Component:
         unknown_reason=None if expression else reason,
         vendored_path=next((p.vendored_path for p in parts if p.vendored_path), None),
         dependencies=tuple(sorted({d for p in parts for d in p.dependencies})),
+        hashes=tuple(sorted({h for p in parts for h in p.hashes})),
     )
 
 
-def _effective(evidence: tuple[LicenseEvidence, ...]) -> tuple[str | None, str | None]:
+def effective_of(evidence: Sequence[LicenseEvidence]) -> tuple[str | None, str | None]:
+    """The effective license of a component's evidence, or None with the reason.
+
+    A valid concluded license wins; otherwise declared and detected are combined by
+    ``licensing.effective_license``."""
     concluded = [
         e.expression
         for e in evidence

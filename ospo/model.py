@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Scope(StrEnum):
@@ -105,6 +105,9 @@ class Component:
     unknown_reason: str | None = None
     vendored_path: str | None = None  # the directory of vendored code, if any
     dependencies: tuple[str, ...] = ()  # purls this component depends on
+    #: (algorithm, lowercase hex) of the package's artifact where a lock file records it;
+    #: algorithms as CycloneDX names them (``SHA-1``, ``SHA-256``, ``SHA-512``).
+    hashes: tuple[tuple[str, str], ...] = ()
     #: False when the source cannot tell the scope (an installed environment): when merged,
     #: the scope from a manifest or lock file wins. Not part of the JSON form.
     scope_known: bool = True

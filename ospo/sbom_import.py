@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading an SBOM made by another tool into an inventory (CycloneDX JSON, spec 1.2-1.6).
+"""Reading an SBOM made by another tool into an inventory (CycloneDX 1.2-1.6, JSON or XML).
 
 The document is validated against the official schema of the version it declares, with
 cyclonedx-python-lib; one that does not validate is an input error naming the file and the
-place. ``metadata.component`` is the product (its license is the outbound license); a
-component with ``scope: excluded`` is not shipped (dev/test). License statements keep their
+place. CycloneDX XML is validated against its XSD and turned into the JSON shape by
+``ospo.cdx_xml``; from there both are built into the inventory by the same code.
+
+``metadata.component`` is the product (its license is the outbound license); a component
+with ``scope: excluded``, or marked ``cdx:npm:package:development``, is a dev dependency
+(not shipped), one with ``scope: optional`` optional. License statements keep their
 provenance: ``acknowledgement: concluded`` becomes concluded evidence, anything else
-declared, and ``evidence.licenses`` detected.
+declared, and ``evidence.licenses`` detected. The ``ospo:`` properties and evidence
+occurrences that ospo's own SBOMs carry are read back, so that an exported SBOM imports to
+the inventory it came from.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 from ospo import licensing
 from ospo.errors import InputError
 from ospo.inputs import read_input_text
+from ospo.merge import effective_of
 from ospo.model import (
     Component,
     Inventory,
@@ -34,14 +41,21 @@ _SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
 
 
 def load_sbom(path: Path) -> Inventory:
-    """Read the SBOM at ``path``; raise :class:`InputError` if it is not a valid one."""
+    """Read the SBOM at ``path``; raise :class:`InputError` if it is not a valid one.
+
+    The format is told from the content, not the file name: CycloneDX JSON or XML, SPDX
+    JSON or tag-value.
+    """
     text = read_input_text(path, "SBOM file")
-    stripped = text.lstrip()
+    stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("<"):
-        raise InputError(
-            "CycloneDX XML is not read yet; export JSON (e.g. `cyclonedx-py ... --of JSON`)",
-            path=str(path),
-        )
+        from ospo.cdx_xml import load_cyclonedx_xml
+
+        return load_cyclonedx_xml(text, path)
+    if stripped.startswith(("SPDXVersion:", "#")) or "\nSPDXVersion:" in text[:4096]:
+        from ospo.spdx import load_spdx_tagvalue
+
+        return load_spdx_tagvalue(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -49,17 +63,30 @@ def load_sbom(path: Path) -> Inventory:
     if not isinstance(data, dict):
         raise InputError("not an SBOM (a JSON object was expected)", path=str(path))
     if data.get("bomFormat") == "CycloneDX":
-        return _cyclonedx(data, text, path)
+        return cyclonedx_inventory(data, path)
     if "spdxVersion" in data:
-        raise InputError(
-            "SPDX documents are not read yet; give a CycloneDX JSON SBOM", path=str(path)
-        )
+        from ospo.spdx import load_spdx_json
+
+        return load_spdx_json(data, text, path)
     if "schema_version" in data and "files" in data:
         raise InputError("this is an ospo inventory: use --inventory", path=str(path))
-    raise InputError("not a CycloneDX SBOM (no bomFormat: CycloneDX)", path=str(path))
+    raise InputError(
+        "not an SBOM: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)", path=str(path)
+    )
 
 
-def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
+def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = True) -> Inventory:
+    """Turn a parsed CycloneDX document (JSON shape) into an inventory.
+
+    With ``validate`` (the default) the document is first checked against the JSON schema
+    of its ``specVersion``; the XML reader passes False, having validated against the XSD.
+    """
+    if validate:
+        _validate_json(data, path)
+    return _build(data, path)
+
+
+def _validate_json(data: dict[str, Any], path: Path) -> None:
     from ospo.cdx_validation import validation_error
 
     version = str(data.get("specVersion", ""))
@@ -78,6 +105,8 @@ def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
             f"not a valid CycloneDX {version} document at {where}: {message}", path=str(path)
         )
 
+
+def _build(data: dict[str, Any], path: Path) -> Inventory:
     metadata = data.get("metadata", {})
     product = metadata.get("component") or {}
     product_ref = product.get("bom-ref")
@@ -85,6 +114,7 @@ def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
     subject = Subject(
         name=product.get("name") or path.stem,
         version=product.get("version"),
+        vcs_revision=_properties(product).get("ospo:vcs_revision"),
         declared_license=licensing.combine_and(e for e, _ in outbound) if outbound else None,
     )
     edges = {
@@ -94,6 +124,9 @@ def _cyclonedx(data: dict[str, Any], text: str, path: Path) -> Inventory:
     purl_of: dict[str, str] = {
         str(c["bom-ref"]): str(c["purl"]) for c in components if c.get("bom-ref") and c.get("purl")
     }
+    # without the product's own dependency entry, nothing says what is direct
+    if product_ref not in edges:
+        product_ref = None
     direct_refs = set(edges.get(product_ref, ())) if product_ref else set()
     out = []
     for comp in components:
@@ -130,49 +163,95 @@ def _component(
                 note=None if checked.valid else "; ".join(checked.errors),
             )
         )
-    for expression, _ in _expressions(comp.get("evidence", {}).get("licenses", [])):
+    for expression, location in _detected(comp.get("evidence", {})):
         checked = licensing.check(expression)
         evidence.append(
             LicenseEvidence(
                 expression=checked.normalized or expression,
                 source=LicenseSource.DETECTED,
-                location="sbom evidence",
+                location=location,
                 valid=checked.valid,
                 note=None if checked.valid else "; ".join(checked.errors),
             )
         )
-    concluded = [
-        e.expression
-        for e in evidence
-        if e.source is LicenseSource.CONCLUDED and e.valid and e.expression
-    ]
-    effective: str | None
-    reason: str | None
-    if concluded:
-        effective, reason = concluded[0], None
-    else:
-        effective, reason = licensing.effective_license(
-            [e.expression for e in evidence if e.source is LicenseSource.DECLARED and e.expression],
-            [e.expression for e in evidence if e.source is LicenseSource.DETECTED and e.expression],
-        )
-        if effective is None:
-            reason = "the SBOM states no license" if not evidence else reason
+    effective, reason = effective_of(evidence)
+    if effective is None and not evidence:
+        reason = "the SBOM states no license"
     ref = str(comp.get("bom-ref") or "")
+    properties = _properties(comp)
     return Component(
         purl=purl,
         name=comp.get("name") or purl,
         version=comp.get("version"),
-        scope=Scope.DEV
-        if comp.get("scope") == "excluded"
-        else Scope.OPTIONAL
-        if comp.get("scope") == "optional"
-        else Scope.RUNTIME,
+        scope=_scope(comp.get("scope"), properties),
         direct=(ref in direct_refs) if product_ref else True,
         license_expression=effective,
         licenses=tuple(evidence),
-        unknown_reason=reason if effective is None else None,
+        unknown_reason=(properties.get("ospo:unknown_license_reason") or reason)
+        if effective is None
+        else None,
+        vendored_path=properties.get("ospo:vendored_path"),
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
+        hashes=_hashes(comp.get("hashes", [])),
     )
+
+
+#: The hash algorithms an inventory keeps (CycloneDX names them as ospo does).
+_KEPT_HASHES = frozenset({"SHA-1", "SHA-256", "SHA-384", "SHA-512"})
+
+
+def _hashes(entries: Any) -> tuple[tuple[str, str], ...]:
+    """(algorithm, lowercase hex) of the component's hashes that an inventory keeps."""
+    found = {
+        (str(h.get("alg")), str(h.get("content")).lower())
+        for h in (entries if isinstance(entries, list) else ())
+        if isinstance(h, dict) and h.get("alg") in _KEPT_HASHES and h.get("content")
+    }
+    return tuple(sorted(found))
+
+
+def _scope(scope: str | None, properties: dict[str, str]) -> Scope:
+    """``excluded`` and npm's development flag mean dev; ``optional`` optional; else runtime.
+
+    cyclonedx-npm leaves ``scope`` out, npm marks dev dependencies ``required`` and cdxgen
+    some ``optional``: all three set the CycloneDX npm property
+    ``cdx:npm:package:development`` on them.
+    """
+    if scope == "excluded" or properties.get("cdx:npm:package:development") == "true":
+        return Scope.DEV
+    if scope == "optional":
+        return Scope.OPTIONAL
+    return Scope.RUNTIME
+
+
+def _properties(comp: dict[str, Any]) -> dict[str, str]:
+    """The component's properties by name (the first value of a repeated name)."""
+    out: dict[str, str] = {}
+    for prop in comp.get("properties", []):
+        if isinstance(prop, dict) and "name" in prop:
+            out.setdefault(str(prop["name"]), str(prop.get("value", "")))
+    return out
+
+
+#: How ospo's SBOMs say, in an evidence occurrence, which license was found in that file.
+DETECTED_CONTEXT = "detected license: "
+
+
+def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    """(expression, location) of each detected license in ``evidence``.
+
+    ospo's own SBOMs name the license found at each occurrence; other tools' occurrences
+    say where the component was found, not its license, so their evidence keeps one
+    location, "sbom evidence".
+    """
+    found = [
+        (str(o["additionalContext"])[len(DETECTED_CONTEXT) :], str(o["location"]))
+        for o in evidence.get("occurrences", [])
+        if str(o.get("additionalContext", "")).startswith(DETECTED_CONTEXT) and o.get("location")
+    ]
+    if found:
+        return found
+    return [(e, "sbom evidence") for e, _ in _expressions(evidence.get("licenses", []))]
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -165,9 +165,9 @@ def test_sbom_from_another_tool(tmp_path: Path) -> None:
             "not a valid CycloneDX 1.6 document at components/0/licenses/0/license",
         ),
         ('{"bomFormat": "CycloneDX", "specVersion": "0.9"}', "specVersion '0.9' is not supported"),
-        ('{"spdxVersion": "SPDX-2.3"}', "SPDX documents are not read yet"),
+        ('{"spdxVersion": "SPDX-2.3"}', "not a valid SPDX-2.3 document at (top level)"),
         ("[1, 2", "not JSON"),
-        ("<bom xmlns='http://cyclonedx.org/schema/bom/1.6'/>", "CycloneDX XML is not read yet"),
+        ("<bom xmlns='http://cyclonedx.org/schema/bom/1.6'><components>", "not well-formed XML"),
     ],
 )
 def test_invalid_sboms_exit_2(tmp_path: Path, content: str, message: str) -> None:

@@ -157,6 +157,19 @@ def test_npm_license_that_is_not_spdx_is_kept_invalid(npm_lock: dict[str, Compon
     assert jsonify.unknown_reason == "declared license is not an SPDX expression: 'Public Domain'"
 
 
+def test_npm_integrity_becomes_a_hex_sha512(npm_lock: dict[str, Component]) -> None:
+    import base64
+
+    lock = json.loads((LOCKS / "npm" / "package-lock.json").read_text(encoding="utf-8"))
+    express = lock["packages"]["node_modules/express"]["integrity"]
+    algorithm, _, encoded = express.partition("-")
+    assert algorithm == "sha512"
+    assert npm_lock["pkg:npm/express@5.3.0"].hashes == (
+        ("SHA-512", base64.b64decode(encoded).hex()),
+    )
+    assert all(len(c.hashes) == 1 for c in npm_lock.values())
+
+
 def test_npm_v1_lock_file(npm_lock: dict[str, Component]) -> None:
     contribution = scan(NpmLockScanner(), LOCKS / "npm-v1")
     assert contribution.issues == ()
@@ -214,6 +227,14 @@ def test_other_lock_files_agree_with_npm(
         assert got[purl].scope is Scope.DEV, purl
         assert not got[purl].direct
     assert got["pkg:npm/qs@6.17.1"].scope is Scope.RUNTIME
+    # the same tarballs: each tool records the same SHA-512 integrity as npm
+    shared = set(got) & set(npm_lock)
+    assert len(shared) > 100
+    for purl in shared:
+        if directory == "yarn-berry":
+            assert got[purl].hashes == (), purl  # Berry's checksum is of its own zip
+        else:
+            assert got[purl].hashes == npm_lock[purl].hashes, (directory, purl)
     # neither yarn nor pnpm records licenses
     express = got["pkg:npm/express@5.3.0"]
     assert express.license_expression is None

@@ -34,11 +34,18 @@ def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
         "pipenv",
         "uv-export",
         "pip-tools",
+        "go-old",
+        "cargo",
+        "maven",
+        "bundler",
+        "composer",
+        "nuget-multi",
     ):
         shutil.copytree(locks / source, projects / source)
     (projects / "solo").mkdir()
     shutil.copyfile(locks / "npm" / "package.json", projects / "solo" / "package.json")
     shutil.copyfile(locks / "uv" / "pyproject.toml", projects / "solo" / "pyproject.toml")
+    shutil.copyfile(locks / "composer" / "composer.json", projects / "solo" / "composer.json")
     modules = tmp_path / "node_modules"
     shutil.copytree(
         Path(__file__).parent / "data" / "vendored" / "is-number", modules / "is-number"
@@ -61,6 +68,8 @@ def test_every_reporter_renders(vendored_app: Path) -> None:
     assert set(REPORTERS) == {
         "inventory",
         "cyclonedx",
+        "cyclonedx-xml",
+        "spdx",
         "summary",
         "check-text",
         "check-json",
@@ -92,3 +101,39 @@ def test_every_rule_runs_and_documents_its_ids(vendored_app: Path) -> None:
         for finding in rule_type().evaluate(ctx):
             assert finding.rule in documented, (name, finding.rule)
             assert finding.how_to_fix
+
+
+def test_every_manifest_scanner_names_the_files_it_reads() -> None:
+    """``file_names`` is the filter a scan applies before asking ``wants``: every file a
+    scanner wants must match it, or that file would never be read."""
+    from fnmatch import fnmatchcase
+
+    from ospo.scanners.manifests import ManifestScanner
+
+    locks = Path(__file__).parent / "data" / "lockfiles"
+    files = [p.relative_to(locks).as_posix() for p in locks.rglob("*") if p.is_file()]
+    files += ["requirements/base.txt", "dev-requirements.txt", "packages.App.lock.json"]
+    # manifests read only where no lock file lies beside them
+    files += [
+        f"solo/{n}"
+        for n in ("pyproject.toml", "Pipfile", "package.json", "Cargo.toml", "composer.json")
+    ]
+    by_dir: dict[str, set[str]] = {}
+    for rel in files:
+        parent, _, name = rel.rpartition("/")
+        by_dir.setdefault(parent, set()).add(name)
+    manifest_scanners = [s for s in SCANNERS.values() if issubclass(s, ManifestScanner)]
+    assert len(manifest_scanners) >= 16
+    for scanner_type in manifest_scanners:
+        scanner = scanner_type()
+        assert scanner.file_names, scanner_type.name
+        wanted = [
+            rel for rel in files if scanner.wants(rel, frozenset(by_dir[rel.rpartition("/")[0]]))
+        ]
+        assert wanted, scanner_type.name  # the fixtures hold a file of every kind
+        for rel in wanted:
+            name = rel.rpartition("/")[2].lower()
+            assert any(fnmatchcase(name, p.lower()) for p in scanner.file_names), (
+                scanner_type.name,
+                rel,
+            )

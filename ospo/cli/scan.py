@@ -25,7 +25,12 @@ from ospo.errors import ExitCode
 @click.option(
     "--cyclonedx",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write a CycloneDX 1.6 JSON SBOM here.",
+    help="Write a CycloneDX 1.6 SBOM here: XML if FILE ends in .xml, JSON otherwise.",
+)
+@click.option(
+    "--spdx",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write an SPDX 2.3 JSON SBOM here.",
 )
 @click.option(
     "--env",
@@ -81,6 +86,7 @@ def scan(
     path: Path,
     output: Path | None,
     cyclonedx: Path | None,
+    spdx: Path | None,
     envs: tuple[Path, ...],
     import_sboms: tuple[Path, ...],
     jobs: int | None,
@@ -115,7 +121,13 @@ def scan(
         outcome = scan_tree(path, settings, progress=progress.update)
     for warning in outcome.warnings:
         click.echo(f"ospo: warning: {warning}", err=True)
-    written = write_outputs(outcome.inventory, inventory_path=output, cyclonedx_path=cyclonedx)
+    written = write_outputs(
+        outcome.inventory,
+        inventory_path=output,
+        cyclonedx_path=cyclonedx,
+        spdx_path=spdx,
+        root=path,
+    )
     if not quiet:
         from ospo.reporters import RenderOptions
         from ospo.reporters.summary import ScanSummaryReporter

@@ -10,9 +10,10 @@ from ospo.reporters.check import (
     JunitReporter,
     MarkdownReporter,
 )
-from ospo.reporters.cyclonedx import CycloneDxJsonReporter
+from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
 from ospo.reporters.inventory import InventoryJsonReporter
 from ospo.reporters.sarif import SarifReporter
+from ospo.reporters.spdx import SpdxJsonReporter
 from ospo.reporters.summary import ScanSummaryReporter
 
 #: Every reporter, by name.
@@ -21,6 +22,8 @@ REPORTERS: dict[str, type[Reporter]] = {
     for r in (
         InventoryJsonReporter,
         CycloneDxJsonReporter,
+        CycloneDxXmlReporter,
+        SpdxJsonReporter,
         ScanSummaryReporter,
         CheckTextReporter,
         CheckJsonReporter,

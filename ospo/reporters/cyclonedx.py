@@ -1,16 +1,19 @@
 # SPDX-License-Identifier: Apache-2.0
-"""CycloneDX 1.6 JSON SBOM from the inventory, validated against the official schema.
+"""CycloneDX 1.6 SBOM from the inventory, JSON or XML, validated against the official schema.
 
 The product is ``metadata.component`` (its license is the declared outbound license).
 Packages (dependencies from manifests and lock files, vendored code) are library
 components with their declared license and the detected license evidence; dev and test
-dependencies are ``scope: excluded``. The product depends on the direct components
-(vendored code is direct), and each component on the dependencies its lock file records.
+dependencies are ``scope: excluded``; each occurrence of detected license evidence names
+the file and, in ``additionalContext``, the license found there. The product depends on the
+direct components (vendored code is direct), and each component on the dependencies its
+lock file records.
 First-party files that carry license or copyright evidence are file components with their
 sha256, the detected license expression as evidence, one occurrence per detection (path,
 first line, and the line range in ``additionalContext``) and the copyright statements as
 copyright evidence. Output is deterministic: the serial number is derived from the
-inventory unless one is given, and the timestamp is the scan's.
+inventory unless one is given, and the timestamp is the scan's. JSON and XML are made from
+the same ``Bom`` (:func:`build_bom`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,28 @@ class CycloneDxJsonReporter(Reporter):
             raise OperationalError(
                 f"internal error: the CycloneDX SBOM does not validate at {where}: "
                 f"{str(error.message)[:300]}"
+            )
+        return text + "\n"
+
+
+class CycloneDxXmlReporter(Reporter):
+    """CycloneDX 1.6, XML."""
+
+    name = "cyclonedx-xml"
+    title = "CycloneDX 1.6 XML SBOM"
+
+    def render(self, inventory: Inventory, options: RenderOptions) -> str:
+        """Return the SBOM's XML text; raise if it does not validate against the XSD."""
+        from cyclonedx.output.xml import XmlV1Dot6
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.xml import XmlValidator
+
+        bom = build_bom(inventory, options)
+        text: str = XmlV1Dot6(bom).output_as_string(indent=2)
+        error = XmlValidator(SchemaVersion.V1_6).validate_str(text)
+        if error is not None:
+            raise OperationalError(
+                f"internal error: the CycloneDX XML SBOM does not validate: {str(error)[:300]}"
             )
         return text + "\n"
 
@@ -98,6 +123,7 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             else ComponentScope.EXCLUDED,
             licenses=_component_licenses(comp),
             evidence=_component_evidence(comp),
+            hashes=[HashType(alg=HashAlgorithm(a), content=v) for a, v in comp.hashes],
         )
         if comp.vendored_path:
             library.properties.add(Property(name="ospo:vendored_path", value=comp.vendored_path))
@@ -133,8 +159,9 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
 def _timestamp(inventory: Inventory, options: RenderOptions) -> datetime:
     if options.timestamp is not None:
         return options.timestamp
-    if inventory.scan.timestamp:
-        return datetime.strptime(inventory.scan.timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    if inventory.scan.timestamp:  # ospo writes ...Z; an imported SBOM may carry an offset
+        stamp = datetime.fromisoformat(inventory.scan.timestamp)
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
     return datetime.now(UTC)
 
 
@@ -188,16 +215,21 @@ def _component_evidence(comp: OspoComponent) -> Any:
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
     from cyclonedx.model.license import LicenseExpression
 
+    from ospo.licensing import combine_and
+    from ospo.sbom_import import DETECTED_CONTEXT
+
     detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED and e.expression]
     if not detected:
         return None
-    from ospo.licensing import combine_and
-
     expression = combine_and(e.expression for e in detected)
     return ComponentEvidence(
         licenses=[LicenseExpression(expression)] if expression else None,
         occurrences=[
-            Occurrence(bom_ref=f"{comp.purl}#evidence-{number:04d}", location=e.location)
+            Occurrence(
+                bom_ref=f"{comp.purl}#evidence-{number:04d}",
+                location=e.location,
+                additional_context=f"{DETECTED_CONTEXT}{e.expression}",
+            )
             for number, e in enumerate(detected, 1)
             if e.location
         ],

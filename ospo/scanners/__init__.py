@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib import import_module
 from pathlib import Path
 
 from ospo import __version__
@@ -20,41 +22,58 @@ from ospo.inputs import git_text
 from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.scanners.base import Scanner, ScanRequest
-from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
-from ospo.scanners.imported import ImportedSbomScanner
 from ospo.scanners.manifests import shared_listing
-from ospo.scanners.npm import NpmLockScanner
-from ospo.scanners.package_json import PackageJsonScanner
-from ospo.scanners.pipfile import PipfileLockScanner
-from ospo.scanners.pnpm import PnpmLockScanner
-from ospo.scanners.poetry import PoetryLockScanner
-from ospo.scanners.pylock import PylockScanner
-from ospo.scanners.pyproject import PyprojectScanner
-from ospo.scanners.requirements import RequirementsScanner
-from ospo.scanners.source import SourceFileScanner
-from ospo.scanners.uv import UvLockScanner
-from ospo.scanners.yarn import YarnLockScanner
+from ospo.scanners.walk import list_files
+
+#: name -> (module, class, the request field that must be non-empty for it to run, if any)
+_REGISTRY: dict[str, tuple[str, str, str | None]] = {
+    "source": ("source", "SourceFileScanner", None),
+    "npm-lock": ("npm", "NpmLockScanner", None),
+    "package-json": ("package_json", "PackageJsonScanner", None),
+    "yarn-lock": ("yarn", "YarnLockScanner", None),
+    "pnpm-lock": ("pnpm", "PnpmLockScanner", None),
+    "requirements": ("requirements", "RequirementsScanner", None),
+    "pyproject": ("pyproject", "PyprojectScanner", None),
+    "poetry-lock": ("poetry", "PoetryLockScanner", None),
+    "uv-lock": ("uv", "UvLockScanner", None),
+    "pipfile-lock": ("pipfile", "PipfileLockScanner", None),
+    "pylock": ("pylock", "PylockScanner", None),
+    "go-mod": ("gomod", "GoModScanner", None),
+    "cargo": ("cargo", "CargoLockScanner", None),
+    "maven-pom": ("maven", "MavenPomScanner", None),
+    "gemfile-lock": ("gemfile", "GemfileLockScanner", None),
+    "composer-lock": ("composer", "ComposerLockScanner", None),
+    "composer-json": ("composer", "ComposerJsonScanner", None),
+    "nuget-lock": ("nuget", "NugetLockScanner", None),
+    "python-environment": ("environments", "PythonEnvironmentScanner", "envs"),
+    "node-modules": ("environments", "NodeModulesScanner", "envs"),
+    "imported-sbom": ("imported", "ImportedSbomScanner", "import_sboms"),
+}
+
+
+class _Registry(Mapping[str, type[Scanner]]):
+    """The scanners by name, each module imported on first use (start-up stays cheap)."""
+
+    def __getitem__(self, name: str) -> type[Scanner]:
+        module, cls, _ = _REGISTRY[name]
+        scanner: type[Scanner] = getattr(import_module(f"ospo.scanners.{module}"), cls)
+        return scanner
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_REGISTRY)
+
+    def __len__(self) -> int:
+        return len(_REGISTRY)
+
 
 #: Every scanner, by name.
-SCANNERS: dict[str, type[Scanner]] = {
-    scanner.name: scanner
-    for scanner in (
-        SourceFileScanner,
-        NpmLockScanner,
-        PackageJsonScanner,
-        YarnLockScanner,
-        PnpmLockScanner,
-        RequirementsScanner,
-        PyprojectScanner,
-        PoetryLockScanner,
-        UvLockScanner,
-        PipfileLockScanner,
-        PylockScanner,
-        PythonEnvironmentScanner,
-        NodeModulesScanner,
-        ImportedSbomScanner,
-    )
-}
+SCANNERS: Mapping[str, type[Scanner]] = _Registry()
+
+
+def _applies(name: str, request: ScanRequest) -> bool:
+    """Whether the scanner can find anything for this request (else it is not imported)."""
+    needs = _REGISTRY[name][2]
+    return needs is None or bool(getattr(request, needs))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,7 +101,12 @@ def scan(
     config = config or ProjectConfig()
     started = time.monotonic()
     with shared_listing():
-        parts = [SCANNERS[name]().scan(request) for name in sorted(SCANNERS)]
+        parts = [
+            SCANNERS[name]().scan(request) for name in sorted(SCANNERS) if _applies(name, request)
+        ]
+        # the revision of the repository the files were listed from (none when walked)
+        in_git = list_files(root, request.excludes).git
+    revision = _git_revision(root) if in_git else None
     # one component per package, whichever scanners found it
     components = merge_components(c for p in parts for c in p.components)
     by_key = {merge_key(c.purl): c.purl for c in components}
@@ -107,7 +131,7 @@ def scan(
     subject = Subject(
         name=config.product_name or root.resolve().name or "product",
         version=config.product_version,
-        vcs_revision=_git_revision(root),
+        vcs_revision=revision,
         declared_license=config.product_license,
         profile=config.profile,
     )

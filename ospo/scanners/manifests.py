@@ -22,8 +22,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from ospo import licensing
 from ospo.errors import InputError
@@ -99,17 +100,33 @@ def _candidate_files(request: ScanRequest) -> list[str]:
     vendored = set(vendored_roots)
     out = []
     for rel in files:
-        parts = rel.split("/")
-        if "node_modules" in parts[:-1]:
+        if rel.startswith("node_modules/") or "/node_modules/" in rel:
             continue
-        if any("/".join(parts[:i]) in vendored for i in range(1, len(parts) + 1)):
+        if vendored and _inside(rel, vendored):
             continue
         out.append(rel)
     return out
 
 
+def _inside(rel: str, roots: set[str]) -> bool:
+    """Whether ``rel`` is one of ``roots`` or below one."""
+    if rel in roots:
+        return True
+    end = rel.rfind("/")
+    while end > 0:
+        if rel[:end] in roots:
+            return True
+        end = rel.rfind("/", 0, end)
+    return False
+
+
 class ManifestScanner(Scanner):
     """A scanner for one family of manifest or lock files."""
+
+    #: Glob patterns (matched without regard to case) for the names of the files this
+    #: scanner may want; :meth:`wants` is asked only about those, so a scan of a large tree
+    #: does not ask every scanner about every file. Empty: every file is asked about.
+    file_names: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
@@ -129,6 +146,8 @@ class ManifestScanner(Scanner):
         """Parse every file of this family in the tree; a broken one is an issue."""
         files = candidate_files(request)
         siblings = _siblings(request.root, tuple(request.excludes), files)
+        if self.file_names:
+            files = _named(request, files, self.file_names)
         only = request.only  # a commit's files: read only those
         if only is not None:
             wanted = set(only)
@@ -174,6 +193,31 @@ def _siblings(root: Path, excludes: tuple[Any, ...], files: list[str]) -> dict[s
     if memo is not None:
         memo[key] = result  # type: ignore[assignment]
     return result
+
+
+def _named(request: ScanRequest, files: list[str], patterns: tuple[str, ...]) -> list[str]:
+    """The files (in their order) whose names match one of ``patterns``, ignoring case."""
+    memo = _CANDIDATES.get()
+    key = (request.root, ("names", *request.excludes))
+    by_name: dict[str, list[int]] | None = None
+    if memo is not None:
+        by_name = memo.get(key)  # type: ignore[assignment]
+    if by_name is None:
+        by_name = {}
+        for index, rel in enumerate(files):
+            by_name.setdefault(rel.rpartition("/")[2].lower(), []).append(index)
+        if memo is not None:
+            memo[key] = by_name  # type: ignore[assignment]
+    picked: set[int] = set()
+    for pattern in patterns:
+        lowered = pattern.lower()
+        if any(c in lowered for c in "*?["):
+            for name, indexes in by_name.items():
+                if fnmatchcase(name, lowered):
+                    picked.update(indexes)
+        else:
+            picked.update(by_name.get(lowered, ()))
+    return [files[i] for i in sorted(picked)]
 
 
 def _issue(rel: str, exc: InputError) -> ScanIssue:
@@ -328,6 +372,59 @@ def group_scope(name: str, default: Scope) -> Scope:
     return default
 
 
+# --- hashes ----------------------------------------------------------------------------
+
+_SRI_ALGORITHMS = {"sha1": "SHA-1", "sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512"}
+_HEX_LENGTHS = {"SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128}
+
+
+def integrity_hashes(value: Any) -> tuple[tuple[str, str], ...]:
+    """Return (algorithm, hex) for each hash of a Subresource Integrity string.
+
+    npm, pnpm and Yarn record ``sha512-<base64>`` (several separated by spaces at times);
+    anything else (Yarn Berry's own checksum format, a damaged value) gives nothing.
+    """
+    import base64
+    import binascii
+
+    found = []
+    for token in value.split() if isinstance(value, str) else ():
+        algorithm, _, encoded = token.partition("-")
+        name = _SRI_ALGORITHMS.get(algorithm.lower())
+        if name is None:
+            continue
+        try:
+            digest = base64.b64decode(encoded, validate=True).hex()
+        except (binascii.Error, ValueError):
+            continue
+        if len(digest) == _HEX_LENGTHS[name]:
+            found.append((name, digest))
+    return tuple(sorted(set(found)))
+
+
+def hex_hash(algorithm: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """Return ((algorithm, hex),) if ``value`` is a hex digest of that algorithm, else ()."""
+    if isinstance(value, str) and len(value) == _HEX_LENGTHS[algorithm]:
+        lowered = value.lower()
+        if all(c in "0123456789abcdef" for c in lowered):
+            return ((algorithm, lowered),)
+    return ()
+
+
+def base64_hash(algorithm: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """Return ((algorithm, hex),) for a base64 digest of that algorithm (NuGet), else ()."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str):
+        return ()
+    try:
+        digest = base64.b64decode(value, validate=True).hex()
+    except (binascii.Error, ValueError):
+        return ()
+    return ((algorithm, digest),) if len(digest) == _HEX_LENGTHS[algorithm] else ()
+
+
 # --- components ------------------------------------------------------------------------
 
 
@@ -362,6 +459,7 @@ def make_component(
     license: Any = None,
     location: str,
     unknown_reason: str,
+    hashes: tuple[tuple[str, str], ...] = (),
 ) -> Component:
     """Return a component with its declared license (if recorded) and effective license."""
     evidence = declared_evidence(license, location)
@@ -379,6 +477,7 @@ def make_component(
         licenses=(evidence,) if evidence is not None else (),
         unknown_reason=None if expression else reason,
         dependencies=tuple(sorted(set(dependencies) - {purl})),
+        hashes=hashes,
     )
 
 
@@ -400,6 +499,7 @@ class LockedPackage:
     scope: Scope | None = None  # when the lock file says
     direct: bool | None = None  # when the lock file says
     license: Any = None  # as recorded, None when not
+    hashes: tuple[tuple[str, str], ...] = ()  # (algorithm, hex) of the artifact, if recorded
 
 
 def assemble(
@@ -451,6 +551,7 @@ def assemble(
                 license=pkg.license,
                 location=location,
                 unknown_reason=unknown_reason,
+                hashes=pkg.hashes,
             )
         )
     return components

@@ -27,6 +27,7 @@ from ospo.scanners.manifests import (
     ManifestScanner,
     add_root,
     assemble,
+    integrity_hashes,
     load_json,
     npm_purl,
     sibling,
@@ -43,6 +44,7 @@ class NpmLockScanner(ManifestScanner):
     """Packages recorded in npm's ``package-lock.json`` or ``npm-shrinkwrap.json``."""
 
     name = "npm-lock"
+    file_names = ("package-lock.json", "npm-shrinkwrap.json")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read npm lock files; a shrinkwrap wins over a package-lock beside it, as in npm."""
@@ -143,6 +145,7 @@ def _from_packages(
                 optional_requires=tuple(k for k in optional if k is not None and k not in local),
                 scope=scope,
                 license=entry.get("license"),
+                hashes=integrity_hashes(entry.get("integrity")),
             )
         )
     return result, roots
@@ -188,6 +191,7 @@ def _from_v1(
                 purl=npm_purl(name, version),
                 requires=tuple(k for k in requires if k is not None),
                 scope=scope,
+                hashes=integrity_hashes(entry.get("integrity")),
             )
         )
     roots: dict[str, Scope] = {}

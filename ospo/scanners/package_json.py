@@ -91,6 +91,7 @@ class PackageJsonScanner(ManifestScanner):
     """Dependencies named in a ``package.json`` that has no lock file beside it."""
 
     name = "package-json"
+    file_names = ("package.json",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read package.json files that no lock file stands beside."""

@@ -40,6 +40,7 @@ class PipfileLockScanner(ManifestScanner):
     """Packages recorded in Pipenv's ``Pipfile.lock``, or named in a lone ``Pipfile``."""
 
     name = "pipfile-lock"
+    file_names = ("Pipfile", "Pipfile.lock")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read Pipfile.lock, and Pipfile where no lock file stands beside it."""

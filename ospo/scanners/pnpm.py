@@ -14,6 +14,7 @@ first-party and left out.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
@@ -23,6 +24,7 @@ from ospo.scanners.manifests import (
     ManifestScanner,
     add_root,
     assemble,
+    integrity_hashes,
     load_yaml,
     npm_purl,
     table,
@@ -40,6 +42,7 @@ class PnpmLockScanner(ManifestScanner):
     """Packages recorded in pnpm's ``pnpm-lock.yaml``."""
 
     name = "pnpm-lock"
+    file_names = ("pnpm-lock.yaml",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read every pnpm-lock.yaml."""
@@ -76,6 +79,7 @@ class PnpmLockScanner(ManifestScanner):
                     if key is not None:
                         add_root(roots, key, scope)
 
+        resolutions = table(data.get("packages"), "packages", rel) if major >= 9 else {}
         packages = []
         for key, entry in nodes.items():
             where = f"packages[{key!r}]"
@@ -110,6 +114,7 @@ class PnpmLockScanner(ManifestScanner):
                     requires=tuple(k for k in requires if k is not None),
                     optional_requires=tuple(k for k in optional if k is not None),
                     scope=flagged,
+                    hashes=integrity_hashes(_integrity(entry, resolutions, str(key))),
                 )
             )
         return assemble(
@@ -151,3 +156,13 @@ class _Keys:
             return (plain[:at], plain[at + 1 :]) if at > 0 else (plain, None)
         name, _, version = plain.rpartition("/")
         return (name, version.split("_", 1)[0]) if name else (plain, None)
+
+
+def _integrity(entry: dict[str, Any], resolutions: dict[str, Any], key: str) -> Any:
+    """The package's integrity: in its own entry (5.x-6.x), or in ``packages`` (9.x), where
+    the key carries no peer suffix (``a@1.0.0(b@2.0.0)`` → ``a@1.0.0``)."""
+    own = entry.get("resolution")
+    if not isinstance(own, dict):
+        own = resolutions.get(key.split("(", 1)[0])
+        own = own.get("resolution") if isinstance(own, dict) else None
+    return own.get("integrity") if isinstance(own, dict) else None

@@ -39,6 +39,7 @@ class PoetryLockScanner(ManifestScanner):
     """Packages recorded in Poetry's ``poetry.lock``."""
 
     name = "poetry-lock"
+    file_names = ("poetry.lock",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read every poetry.lock."""

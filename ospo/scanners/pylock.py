@@ -43,6 +43,7 @@ class PylockScanner(ManifestScanner):
     """Packages recorded in a PEP 751 ``pylock.toml``."""
 
     name = "pylock"
+    file_names = ("pylock.toml", "pylock.*.toml")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read pylock.toml and pylock.<name>.toml."""

@@ -197,6 +197,7 @@ class PyprojectScanner(ManifestScanner):
     """Dependencies named in a ``pyproject.toml`` that has no lock file beside it."""
 
     name = "pyproject"
+    file_names = ("pyproject.toml",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read pyproject.toml files that no Python lock file stands beside."""

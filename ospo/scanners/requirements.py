@@ -70,6 +70,7 @@ class RequirementsScanner(ManifestScanner):
     """Requirements listed in pip requirements files."""
 
     name = "requirements"
+    file_names = ("*.txt",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read requirements*.txt, *requirements.txt and requirements/*.txt."""

@@ -11,16 +11,13 @@ license index is loaded only when some file is not in the cache.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ospo.cache import ResultCache
 from ospo.errors import Interrupted
@@ -36,6 +33,9 @@ from ospo.model import (
 from ospo.scanners import vendored
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
 from ospo.scanners.walk import list_files
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _READ_CHUNK = 1 << 20
 #: Lock files list other packages' licenses as data: the dependency scanners read them;
@@ -98,9 +98,10 @@ class SourceFileScanner(Scanner):
             listing.files if request.only is None else _selection(listing.files, request.only)
         )
         hashed: list[_Hashed] = []
-        memory, remember = _known_hashes(root, selected, request)
+        memory, remember = _known_hashes(root, selected, request, listing.stats)
+        base = os.path.abspath(root)
         for rel in selected:
-            item, issue = _hash_file(root, rel, request.max_file_size, memory)
+            item, issue = _hash_file(root, rel, request.max_file_size, memory, base)
             if issue is not None:
                 issues.append(issue)
             if item is not None:
@@ -114,7 +115,6 @@ class SourceFileScanner(Scanner):
                 hashed.append(item)
 
         hash_warnings = memory.warnings + remember(memory)
-        base = str(root)
         todo = {h.sha256: os.path.join(base, h.rel) for h in hashed if h.scannable}
         run = detect_contents(todo, request)
         records, failures = run.records, run.failures
@@ -299,11 +299,16 @@ class _HashMemory:
 
 
 def _known_hashes(
-    root: Path, selected: tuple[str, ...], request: ScanRequest
+    root: Path,
+    selected: tuple[str, ...],
+    request: ScanRequest,
+    stats: Mapping[str, os.stat_result],
 ) -> tuple[_HashMemory, Callable[[_HashMemory], list[str]]]:
     """Look up the hashes of unchanged files in the cache (like git's index).
 
-    Returns the memory and a function that stores what was learned, returning warnings.
+    ``stats`` are the files' ``lstat`` results taken while listing them (regular files, so
+    the same as ``stat``). Returns the memory and a function that stores what was learned,
+    returning warnings.
     """
     from ospo.engine import scancode_engine
 
@@ -312,9 +317,8 @@ def _known_hashes(
     for rel in selected:
         try:
             rel.encode("utf-8")  # a name that is not UTF-8 is reported, not remembered
-            memory.signatures[os.path.join(base, rel)] = file_signature(
-                os.stat(os.path.join(base, rel))
-            )
+            st = stats.get(rel) or os.stat(os.path.join(base, rel))
+            memory.signatures[os.path.join(base, rel)] = file_signature(st)
         except (OSError, ValueError):
             continue
     cache = (
@@ -341,7 +345,11 @@ def _known_hashes(
 
 
 def _hash_file(
-    root: Path, rel: str, max_size: int, memory: _HashMemory | None = None
+    root: Path,
+    rel: str,
+    max_size: int,
+    memory: _HashMemory | None = None,
+    base: str | None = None,
 ) -> tuple[_Hashed | None, ScanIssue | None]:
     try:
         rel.encode("utf-8")
@@ -350,7 +358,7 @@ def _hash_file(
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
         )
-    full = os.path.join(os.path.abspath(root), rel)
+    full = os.path.join(base or os.path.abspath(root), rel)
     if memory is not None and full in memory.known:
         size = int(memory.signatures[full].split(":")[2])
         issue = None if size <= max_size else _too_large(rel, size, max_size)
@@ -408,6 +416,10 @@ def _detect_all(
         for sha, path in todo.items():
             yield sha, _detect_one(path, timeout)
         return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("fork")
 
     def new_pool() -> ProcessPoolExecutor:

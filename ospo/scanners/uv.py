@@ -41,6 +41,7 @@ class UvLockScanner(ManifestScanner):
     """Packages recorded in uv's ``uv.lock``."""
 
     name = "uv-lock"
+    file_names = ("uv.lock",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read every uv.lock."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -32,6 +32,8 @@ class Listing:
     excluded: tuple[Exclusion, ...] = ()
     git: bool = False
     skipped_dirs: tuple[str, ...] = field(default=())  # git submodules, unreadable dirs
+    #: The ``lstat`` of each listed file, taken while listing (the hash memory reuses it).
+    stats: Mapping[str, os.stat_result] = field(default_factory=dict, compare=False, repr=False)
 
 
 _MEMO: ContextVar[dict[tuple[Path, tuple[ExcludeRule, ...]], Listing] | None] = ContextVar(
@@ -63,32 +65,41 @@ def list_files(root: Path, excludes: Sequence[ExcludeRule] = ()) -> Listing:
 
 def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     git_files = _git_files(root)
+    root_text = str(root)
+    candidates: list[tuple[str, os.stat_result | None]] = []
+    skipped: list[str] = []
+    git = git_files is not None
     if git_files is not None:
-        candidates, git = git_files, True
+        candidates = [(rel, None) for rel in git_files]
     else:
-        candidates, git = _walk(root), False
+        for rel, st in _walk(root_text):
+            if st is None:
+                skipped.append(rel)  # could not be read
+            else:
+                candidates.append((rel, st))
 
     files: list[str] = []
     symlinks: list[str] = []
-    skipped: list[str] = [c[:-1] for c in candidates if c.endswith("/")]
-    candidates = [c for c in candidates if not c.endswith("/")]
+    stats: dict[str, os.stat_result] = {}
     counts = dict.fromkeys(range(len(excludes)), 0)
-    root_text = str(root)
-    for rel in candidates:
+    for rel, st in candidates:
         if rel == ".git" or rel.startswith(".git/") or "/.git/" in f"/{rel}":
             continue
         rule_index = next((i for i, r in enumerate(excludes) if r.matches(rel)), None)
         if rule_index is not None:
             counts[rule_index] += 1
             continue
-        try:
-            mode = os.lstat(os.path.join(root_text, rel)).st_mode
-        except OSError:
-            continue  # gone since it was listed
+        if st is None:
+            try:
+                st = os.lstat(os.path.join(root_text, rel))
+            except OSError:
+                continue  # gone since it was listed
+        mode = st.st_mode
         if stat.S_ISLNK(mode):
             symlinks.append(rel)
         elif stat.S_ISREG(mode):
             files.append(rel)
+            stats[rel] = st
         elif stat.S_ISDIR(mode):
             skipped.append(rel)  # a git submodule: scan it on its own
     excluded = tuple(
@@ -101,6 +112,7 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
         excluded=excluded,
         git=git,
         skipped_dirs=tuple(sorted(skipped)),
+        stats=stats,
     )
 
 
@@ -118,20 +130,27 @@ def _git_files(root: Path) -> list[str] | None:
     return [n for n in dict.fromkeys(names) if n]
 
 
-def _walk(root: Path) -> list[str]:
-    """List files (and, with a trailing ``/``, directories that could not be read)."""
-    found: list[str] = []
-
-    def unreadable(exc: OSError) -> None:
-        if exc.filename:
-            rel = os.path.relpath(exc.filename, root).replace(os.sep, "/")
-            found.append(rel + "/")
-
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
-        rel_dir = os.path.relpath(dirpath, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        # os.walk lists links to directories among dirnames without entering them.
-        found.extend(prefix + d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))
-        found.extend(prefix + f for f in filenames)
-    return found
+def _walk(root: str) -> Iterator[tuple[str, os.stat_result | None]]:
+    """Yield every entry below ``root`` but directories, with its ``lstat``; a directory
+    that could not be read comes with None. Links are yielded, never entered."""
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        where = os.path.join(root, prefix) if prefix else root
+        try:
+            with os.scandir(where) as entries:
+                listed = list(entries)
+        except OSError:
+            if prefix:
+                yield prefix[:-1], None
+            continue
+        for entry in listed:
+            rel = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git":
+                        stack.append(rel + "/")
+                    continue
+                yield rel, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone since it was listed

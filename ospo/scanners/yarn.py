@@ -24,6 +24,7 @@ from ospo.scanners.manifests import (
     ManifestScanner,
     add_root,
     assemble,
+    integrity_hashes,
     load_yaml,
     npm_purl,
     read_text,
@@ -41,6 +42,7 @@ class YarnLockScanner(ManifestScanner):
     """Packages recorded in Yarn's ``yarn.lock`` (classic and berry)."""
 
     name = "yarn-lock"
+    file_names = ("yarn.lock",)
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read every yarn.lock."""
@@ -157,6 +159,7 @@ def _classic(content: str, rel: str) -> tuple[list[LockedPackage], dict[str, str
                 purl=npm_purl(name, version),
                 requires=keys(fields.get("dependencies")),
                 optional_requires=keys(fields.get("optionalDependencies")),
+                hashes=integrity_hashes(fields.get("integrity")),
             )
         )
     return packages, by_descriptor
