@@ -94,16 +94,34 @@ def license_ids(expression: str) -> tuple[str, ...]:
 
 
 def combine_and(expressions: Iterable[str | None]) -> str | None:
-    """Join expressions with AND, each once, in order; None when there are none."""
+    """Join expressions with AND, each term once, in order; None when there are none.
+
+    Terms of an AND inside are terms of the whole (``MIT`` and ``MIT AND CC0-1.0`` make
+    ``MIT AND CC0-1.0``); a choice (OR) stays one term.
+    """
     parts: list[str] = []
     for expr in expressions:
-        if expr and expr not in parts:
-            parts.append(expr)
+        for term in _and_terms(expr) if expr else ():
+            if term not in parts:
+                parts.append(term)
     if not parts:
         return None
     if len(parts) == 1:
         return parts[0]
     return " AND ".join(_wrap(p) for p in parts)
+
+
+def _and_terms(expression: str) -> list[str]:
+    """The top-level AND terms of ``expression`` (itself when it is not an AND)."""
+    if " AND " not in expression.upper():
+        return [expression]
+    try:
+        parsed = spdx_licensing().parse(expression, validate=False)
+    except Exception:  # license-expression raises several unrelated types
+        return [expression]
+    if type(parsed).__name__ != "AND":
+        return [expression]
+    return [t for arg in parsed.args for t in _and_terms(str(arg))]
 
 
 def _wrap(expression: str) -> str:

@@ -94,3 +94,46 @@ def test_a_tree_ignored_by_its_enclosing_repository_is_walked(tmp_path: Path) ->
     listing = list_files(repo / "build" / "unpacked")
     assert not listing.git
     assert listing.files == ("a.c",)
+
+
+def _installed_trees(root: Path) -> None:
+    for rel in (
+        "src/app.js",
+        "node_modules/left-pad/index.js",
+        "web/node_modules/@scope/x/package.json",
+        "venv/lib/python3.11/site-packages/six.py",
+        "venv/pyvenv.cfg",
+        "tools/venv-notes/readme.txt",
+    ):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x\n", encoding="utf-8")
+
+
+def test_installed_dependency_trees_are_not_walked(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    _installed_trees(root)
+    listing = list_files(root)
+    assert listing.files == ("src/app.js", "tools/venv-notes/readme.txt")
+    assert [e.pattern for e in listing.excluded] == ["node_modules", "venv", "web/node_modules"]
+    assert all("--env" in e.reason and "not walked" in e.reason for e in listing.excluded)
+    # an exclusion the project configured for the same directory is reported once
+    rule = ExcludeRule(pattern="node_modules", reason="ours")
+    listing = list_files(root, (rule,))
+    assert [e.pattern for e in listing.excluded] == ["node_modules", "venv", "web/node_modules"]
+    assert listing.excluded[0].reason == "ours"
+
+
+def test_installed_trees_in_git_are_left_out_unless_tracked(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _installed_trees(root)
+    _git(root, "init", "-q")
+    _git(root, "add", "src/app.js", "node_modules/left-pad/index.js")  # vendored on purpose
+    listing = list_files(root)
+    assert listing.git
+    assert listing.files == (
+        "node_modules/left-pad/index.js",
+        "src/app.js",
+        "tools/venv-notes/readme.txt",
+    )
+    # nothing untracked under node_modules/ here: only the other two are left out
+    assert [e.pattern for e in listing.excluded] == ["venv", "web/node_modules"]

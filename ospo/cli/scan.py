@@ -45,8 +45,8 @@ from ospo.errors import ExitCode
     "import_sboms",
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="A CycloneDX JSON SBOM made by another tool whose components join the inventory; "
-    "repeatable.",
+    help="An SBOM made by another tool (CycloneDX 1.2-1.6 JSON or XML, SPDX 2.2/2.3 JSON or "
+    "tag-value) whose components join the inventory; repeatable.",
 )
 @click.option(
     "--jobs",

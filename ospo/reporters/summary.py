@@ -64,7 +64,8 @@ class ScanSummaryReporter(Reporter):
                 f"{n} {scope}" for scope, n in sorted(Counter(c.scope.value for c in deps).items())
             ),
             unknown_dependencies=[c for c in deps if c.license_expression is None],
-            excluded=[e for e in inventory.scan.excluded if e.files],
+            # rules that matched files, and installed dependency trees left unwalked
+            excluded=[e for e in inventory.scan.excluded if e.files or "not walked" in e.reason],
             issue_count=len(inventory.scan.issues),
             issues=inventory.scan.issues[:_TOP_ISSUES],
         )

@@ -19,6 +19,7 @@ A package whose license cannot be established is kept, with the reason.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from abc import abstractmethod
@@ -62,6 +63,7 @@ class _Package:
     license_files: tuple[Path, ...]
     requires: tuple[str, ...]  # names (normalised) of what it depends on
     location: str
+    base: Path  # evidence is located relative to this directory
 
 
 @cache
@@ -116,7 +118,7 @@ class _EnvironmentScanner(Scanner):
                         LicenseEvidence(
                             expression=record["license_expression"],
                             source=LicenseSource.DETECTED,
-                            location=_relative(path, package.location),
+                            location=_relative(path, package.base),
                         )
                     )
             expression, reason = licensing.effective_license(
@@ -156,9 +158,9 @@ class _EnvironmentScanner(Scanner):
         )
 
 
-def _relative(path: Path, base: str) -> str:
+def _relative(path: Path, base: Path) -> str:
     try:
-        return path.relative_to(Path(base).parent).as_posix()
+        return path.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -282,6 +284,7 @@ def _python_package(dist_info: Path) -> _Package | None:
         license_files=files,
         requires=requires,
         location=location,
+        base=dist_info.parent,
     )
 
 
@@ -336,20 +339,51 @@ class NodeModulesScanner(_EnvironmentScanner):
 
     def _packages(self, env: Path) -> Iterator[_Package]:
         root = env if env.name == "node_modules" else env / "node_modules"
-        for manifest in sorted(root.rglob("package.json")):
-            package_dir = manifest.parent
-            parent = package_dir.parent
-            if not (
-                parent.name == "node_modules"
-                or (parent.name.startswith("@") and parent.parent.name == "node_modules")
-            ):
-                continue  # a package.json deeper inside a package (tests, fixtures)
-            package = _npm_package(manifest)
+        for manifest in sorted(_npm_manifests(root)):
+            package = _npm_package(manifest, root)
             if package is not None:
                 yield package
 
 
-def _npm_package(manifest: Path) -> _Package | None:
+def _npm_manifests(modules: Path) -> Iterator[Path]:
+    """The ``package.json`` of every package installed in ``modules`` (a ``node_modules``
+    directory), ``@scope/name`` ones and nested copies (``a/node_modules/b``) included.
+
+    Only npm's own layout is followed, so a ``node_modules`` inside a package's test
+    fixtures is not taken for installed packages, and the many files of the packages are
+    never listed.
+    """
+    stack = [modules]
+    while stack:
+        where = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+                continue
+            if entry.name.startswith("@"):
+                try:
+                    scoped = [e for e in os.scandir(entry.path) if e.is_dir(follow_symlinks=False)]
+                except OSError:
+                    continue
+                packages = [Path(e.path) for e in scoped]
+            else:
+                packages = [Path(entry.path)]
+            for package in packages:
+                manifest = package / "package.json"
+                if manifest.is_file():
+                    yield manifest
+                nested = package / "node_modules"
+                if nested.is_dir():
+                    stack.append(nested)
+
+
+def _npm_package(manifest: Path, root: Path) -> _Package | None:
+    """The package whose ``package.json`` is ``manifest``, in the ``node_modules`` at
+    ``root``; its evidence is located relative to the directory holding ``root``
+    (``node_modules/express/package.json``), the same on every machine."""
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -358,7 +392,7 @@ def _npm_package(manifest: Path) -> _Package | None:
         return None
     name: str = data["name"]
     version = data.get("version") if isinstance(data.get("version"), str) else None
-    where = manifest.as_posix()
+    where = manifest.relative_to(root.parent).as_posix()
     declared: list[LicenseEvidence] = []
     value = data.get("license")
     if isinstance(value, dict):
@@ -392,7 +426,7 @@ def _npm_package(manifest: Path) -> _Package | None:
         if types:
             declared.append(_evidence(" OR ".join(types), where))
     files = tuple(
-        sorted(p for p in manifest.parent.iterdir() if p.is_file() and is_license_file(p.name))
+        sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
     )
     deps: dict[str, object] = (
         data["dependencies"] if isinstance(data.get("dependencies"), dict) else {}
@@ -407,5 +441,6 @@ def _npm_package(manifest: Path) -> _Package | None:
         declared=tuple(declared),
         license_files=files,
         requires=tuple(deps),
-        location=where,
+        location=manifest.as_posix(),
+        base=root.parent,
     )

@@ -69,10 +69,13 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     candidates: list[tuple[str, os.stat_result | None]] = []
     skipped: list[str] = []
     git = git_files is not None
+    installed: list[str] = []
     if git_files is not None:
-        candidates = [(rel, None) for rel in git_files]
+        tracked, untracked = git_files
+        candidates = [(rel, None) for rel in tracked]
+        candidates += [(rel, None) for rel in _outside_installed(untracked, installed)]
     else:
-        for rel, st in _walk(root_text):
+        for rel, st in _walk(root_text, installed):
             if st is None:
                 skipped.append(rel)  # could not be read
             else:
@@ -105,6 +108,10 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     excluded = tuple(
         Exclusion(pattern=r.pattern, reason=r.reason, files=counts[i])
         for i, r in enumerate(excludes)
+    ) + tuple(
+        Exclusion(pattern=rel, reason=INSTALLED_REASON.format(path=rel))
+        for rel in sorted(installed)
+        if not any(r.matches(rel) for r in excludes)
     )
     return Listing(
         files=tuple(sorted(files)),
@@ -116,23 +123,62 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     )
 
 
-def _git_files(root: Path) -> list[str] | None:
+def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
+    """(tracked, untracked and not ignored) files of a git work tree; None outside one."""
     if git_text(root, "rev-parse", "--is-inside-work-tree") != "true":
         return None  # not a work tree (or no git on this machine): walk the tree
     ignored = git(root, "check-ignore", "-q", ".")
     if ignored is not None and ignored.returncode == 0:
         return None  # the tree itself is ignored by the enclosing repository: walk it
-    listed = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    if listed is None or listed.returncode != 0:
-        return None
-    names = listed.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    found = []
+    for which in ("--cached", "--others"):
+        listed = git(root, "ls-files", "-z", which, "--exclude-standard")
+        if listed is None or listed.returncode != 0:
+            return None
+        found.append(listed.stdout.decode("utf-8", errors="surrogateescape").split("\0"))
     # A tracked file deleted from the work tree is still listed: list_files' lstat skips it.
-    return [n for n in dict.fromkeys(names) if n]
+    tracked = [n for n in dict.fromkeys(found[0]) if n]
+    known = set(tracked)
+    return tracked, [n for n in dict.fromkeys(found[1]) if n and n not in known]
 
 
-def _walk(root: str) -> Iterator[tuple[str, os.stat_result | None]]:
+def _outside_installed(untracked: list[str], installed: list[str]) -> list[str]:
+    """Untracked files but those in installed dependency trees, whose roots are added to
+    ``installed`` (tracked files are the product's, wherever they are)."""
+    venvs = {rel.rpartition("/")[0] for rel in untracked if rel.rpartition("/")[2] == "pyvenv.cfg"}
+    roots: set[str] = set()
+    kept = []
+    for rel in untracked:
+        parts = rel.split("/")
+        if "node_modules" in parts[:-1]:
+            roots.add("/".join(parts[: parts.index("node_modules") + 1]))
+            continue
+        venv = next(
+            ("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in venvs),
+            None,
+        )
+        if venv is not None:
+            roots.add(venv)
+            continue
+        kept.append(rel)
+    installed.extend(sorted(roots))
+    return kept
+
+
+#: Why an installed dependency tree found while walking is not entered.
+INSTALLED_REASON = (
+    "installed packages, not the product's own source: not walked; "
+    "give --env {path} for their packages and licenses"
+)
+
+
+def _walk(root: str, installed: list[str]) -> Iterator[tuple[str, os.stat_result | None]]:
     """Yield every entry below ``root`` but directories, with its ``lstat``; a directory
-    that could not be read comes with None. Links are yielded, never entered."""
+    that could not be read comes with None. Links are yielded, never entered.
+
+    Installed dependency trees (``node_modules``, a virtualenv: a directory holding
+    ``pyvenv.cfg``) are not entered; their paths are added to ``installed``.
+    """
     stack = [""]
     while stack:
         prefix = stack.pop()
@@ -144,11 +190,16 @@ def _walk(root: str) -> Iterator[tuple[str, os.stat_result | None]]:
             if prefix:
                 yield prefix[:-1], None
             continue
+        if prefix and any(e.name == "pyvenv.cfg" for e in listed):
+            installed.append(prefix[:-1])
+            continue
         for entry in listed:
             rel = prefix + entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name != ".git":
+                    if entry.name == "node_modules":
+                        installed.append(rel)
+                    elif entry.name != ".git":
                         stack.append(rel + "/")
                     continue
                 yield rel, entry.stat(follow_symlinks=False)
