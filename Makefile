@@ -51,6 +51,7 @@ demo: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/policy.py
+	$(PY) bench/npm.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

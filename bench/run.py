@@ -494,6 +494,8 @@ def _ospo(
         "-q",
     ]
     env = dict(os.environ)
+    # as an installed ospo runs: its modules' bytecode is cached after the first start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["OSPO_CACHE_DIR"] = str(cache)
     env["GIT_CEILING_DIRECTORIES"] = str(target.resolve().parent)
     log = output.with_suffix(".log")

@@ -68,8 +68,12 @@ def dumps(inv: Inventory) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: One encoder for every entry (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _ENCODER.encode(value)
 
 
 def load(path: Path) -> Inventory:

@@ -12,7 +12,6 @@ import contextlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 
 from ospo.atomic import atomic_write_text
 from ospo.cache import cache_dir
@@ -57,6 +56,8 @@ class LicenseTable:
 @cache
 def license_table() -> LicenseTable:
     """Return the license table of the installed ScanCode, building the disk copy if needed."""
+    from importlib.metadata import version
+
     scancode_version = version("scancode-toolkit")
     path = cache_dir() / f"scancode-licenses-{scancode_version}.json"
     rows: list[dict[str, object]] | None = None

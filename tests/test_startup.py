@@ -45,3 +45,40 @@ def test_fully_cached_scan_does_not_load_the_license_index(tmp_path: Path) -> No
     assert "licensedcode.cache" in first, "the first scan needs ScanCode"
     again = _modules_after(scan)
     assert not [m for m in again if m.startswith(HEAVY)]
+
+
+def test_a_cached_scan_does_not_read_distribution_metadata(tmp_path: Path) -> None:
+    """The engine key (ScanCode's and license-expression's versions) is kept on disk with
+    a stamp of the import directories; it is read again when the stamp changes."""
+    from conftest import run_ospo
+
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "a.py").write_text("# SPDX-License-Identifier: MIT\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert run_ospo("scan", root, "-q", env={"OSPO_CACHE_DIR": str(cache)}).returncode == 0
+    memo = json.loads((cache / "engine.json").read_text(encoding="utf-8"))
+    key = memo["installed"]["key"]
+    assert key.startswith("scancode-toolkit=") and "license-expression=" in key
+    again = _modules_after(
+        "import contextlib, io, os\n"
+        f"os.environ['OSPO_CACHE_DIR'] = {str(cache)!r}\n"
+        "from ospo.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert run(['scan', {str(root)!r}, '-q']) == 0\n"
+    )
+    assert "importlib.metadata" not in again
+    # an installation changed (another stamp): the key is read from the metadata again
+    memo["stamp"] = ["elsewhere:0"]
+    memo["installed"]["key"] = "stale"
+    (cache / "engine.json").write_text(json.dumps(memo), encoding="utf-8")
+    assert run_ospo("scan", root, "-q", env={"OSPO_CACHE_DIR": str(cache)}).returncode == 0
+    assert (
+        json.loads((cache / "engine.json").read_text(encoding="utf-8"))["installed"]["key"] == key
+    )
+    # a damaged memo is read again too
+    (cache / "engine.json").write_text("{not json", encoding="utf-8")
+    assert run_ospo("scan", root, "-q", env={"OSPO_CACHE_DIR": str(cache)}).returncode == 0
+    assert (
+        json.loads((cache / "engine.json").read_text(encoding="utf-8"))["installed"]["key"] == key
+    )

@@ -68,6 +68,12 @@ def render(env: Environment, run: RunInfo, results: Sequence[TreeResult]) -> str
         "checked against it file by file."
     )
     add("")
+    add(
+        "Other benchmarks, each written by its own script: "
+        "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`) and "
+        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`)."
+    )
+    add("")
     _summary(out, results)
     _targets(out, results)
     _machine(out, env, run, results)
@@ -143,10 +149,11 @@ def _machine(out: list[str], env: Environment, run: RunInfo, results: Sequence[T
     ]
     if env.python_settings:
         out.append(
-            f"- Set in the environment: `{'`, `'.join(env.python_settings)}` (inherited by "
-            "every measured command; with `PYTHONDONTWRITEBYTECODE` no bytecode is cached "
-            "for modules that have none yet, such as an editable install's, so they are "
-            "compiled at every start)."
+            f"- Set in the environment: `{'`, `'.join(env.python_settings)}`. The ospo "
+            "commands run without `PYTHONDONTWRITEBYTECODE`, as an installed ospo does: "
+            "its modules' bytecode is cached by the first run (the cold scan) and used by "
+            "the others; without that, an editable install compiles every module at each "
+            "start (about 35 ms)."
         )
     steps = [(r.spec.key, s) for r in results for s in _steps(r)]
     shared = [f"{key} {s.name} ({s.other_cores:.2f} cores)" for key, s in steps if s.shared]
@@ -310,6 +317,8 @@ def _correctness(out: list[str], r: TreeResult) -> None:
             f"| Copyright statements differ | {cmp.copyright_differences} |",
             f"| Listed by only one tool | {cmp.missing} |",
             f"| Deliberate `LicenseRef-*` restorations (not differences) | {len(cmp.restored)} |",
+            "| ScanCode's whole-tree steps ospo does not copy (not differences; "
+            f"each explained below) | {len(cmp.explained)} |",
             f"| Skipped by ospo (`scan.issues`) | {len(cmp.skipped)} |",
             f"| ScanCode scan errors | {len(cmp.scancode_errors)} |",
             f"| Holders differ (extra check) | {len(cmp.holder_differences)} |",
@@ -317,6 +326,9 @@ def _correctness(out: list[str], r: TreeResult) -> None:
         ]
         _differences(out, "Differences", cmp.differences)
         _differences(out, "Deliberate LicenseRef restorations", cmp.restored)
+        _differences(
+            out, "Explained: ScanCode's whole-tree steps ospo does not copy", cmp.explained
+        )
         _differences(out, "Holder differences", cmp.holder_differences)
         if cmp.skipped:
             out += ["Files ospo skipped:", ""]

@@ -8,10 +8,11 @@ the pre-commit hook do not pay for ScanCode. Errors are turned into exit codes h
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -51,7 +52,18 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the contract's exit code."""
-    sys.exit(run(argv))
+    # A run builds many objects that live until it ends (one per file of the tree):
+    # collecting the youngest generation every 700 allocations re-examines them for
+    # nothing, a tenth of a cached rescan. Cycles are still collected, less often.
+    gc.set_threshold(50_000, 20, 100)
+    code = run(argv)
+    # Nothing is left to do but exit, and freeing every object of a large run one by one
+    # (what a normal exit does) takes longer than the rest of a cached rescan of a small
+    # tree: flush what was printed and leave at once. Outputs were written and closed.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -75,6 +87,8 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in ospo: say so briefly, details on request
         click.echo(f"ospo: internal error: {type(exc).__name__}: {exc}", err=True)
         if os.environ.get("OSPO_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             click.echo("ospo: set OSPO_DEBUG=1 to see the traceback", err=True)

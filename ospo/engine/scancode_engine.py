@@ -8,11 +8,12 @@ JSON data. Importing this module is cheap; :func:`load` pays for ScanCode's lice
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
 import warnings
-from importlib.metadata import entry_points, version
+from functools import cache
 from typing import Any
 
 from ospo import licensing
@@ -30,19 +31,60 @@ class FileTimeout(Exception):
 
 def engine_key() -> str:
     """Identify everything that determines a record: ScanCode, its license data, ospo."""
-    plugins = sorted(
-        ep.value for ep in entry_points(group="scancode_additional_license_location_provider")
-    )
-    return (
-        f"scancode-toolkit={version('scancode-toolkit')};"
-        f"license-expression={version('license-expression')};"
-        f"ospo-engine={ENGINE_REVISION};plugins={','.join(plugins)}"
-    )
+    return _installed()["key"]
 
 
 def engine_versions() -> dict[str, str]:
     """Return the versions of the detection tools, for the inventory's tool list."""
-    return {"scancode-toolkit": version("scancode-toolkit")}
+    return {"scancode-toolkit": _installed()["scancode-toolkit"]}
+
+
+@cache
+def _installed() -> dict[str, str]:
+    """The engine key and ScanCode's version, read from the installed distributions.
+
+    Reading them (``importlib.metadata``, every distribution's entry points) costs more
+    than a cached rescan of a small tree, so the answer is kept in the cache directory
+    with a stamp of the directories distributions are installed in (``site-packages``):
+    installing, upgrading or removing one changes its directory, and the answer is read
+    again.
+    """
+    import json
+    import os
+    import sys
+
+    from ospo.atomic import atomic_write_text
+    from ospo.cache import cache_dir
+    from ospo.errors import OspoError
+
+    stamp = []
+    for entry in sys.path:  # the directories distributions are installed in
+        if os.path.basename(entry) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                stamp.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+    memo = cache_dir() / "engine.json"
+    with contextlib.suppress(OSError, ValueError):
+        known = json.loads(memo.read_text(encoding="utf-8"))
+        if known.get("stamp") == stamp and known.get("revision") == ENGINE_REVISION:
+            return dict(known["installed"])
+    from importlib.metadata import entry_points, version
+
+    plugins = sorted(
+        ep.value for ep in entry_points(group="scancode_additional_license_location_provider")
+    )
+    installed = {
+        "scancode-toolkit": version("scancode-toolkit"),
+        "key": (
+            f"scancode-toolkit={version('scancode-toolkit')};"
+            f"license-expression={version('license-expression')};"
+            f"ospo-engine={ENGINE_REVISION};plugins={','.join(plugins)}"
+        ),
+    }
+    text = json.dumps({"stamp": stamp, "revision": ENGINE_REVISION, "installed": installed})
+    with contextlib.suppress(OSError, OspoError):  # cannot be written: read again next time
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo, text + "\n")
+    return installed
 
 
 def load() -> None:

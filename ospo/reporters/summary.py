@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ospo.licensedb import license_table
 from ospo.licensing import license_ids
 from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
@@ -37,6 +36,8 @@ class ScanSummaryReporter(Reporter):
 
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
         """Return the summary text."""
+        from ospo.licensedb import license_table
+
         table = license_table()
         by_category: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in inventory.files:

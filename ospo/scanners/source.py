@@ -479,10 +479,15 @@ def _detect_all(
                         break
                     submit(next_sha)
     finally:
+        # the workers, taken before shutdown forgets them: none may outlive the scan (a
+        # worker left running keeps the caller's pipes open after ospo has exited)
+        workers = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
-        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+        for proc in workers:
             if proc.is_alive():
                 proc.terminate()
+        for proc in workers:
+            proc.join(timeout=5)
 
 
 def _worker_init() -> None:
