@@ -17,9 +17,10 @@ Not counted as differences, but listed:
 * files on which ScanCode itself reported a scan error;
 * two behaviours of the ``scancode`` command that ospo does not copy, on purpose (see
   docs/scan.md), each checked against ScanCode's own output before it is set aside:
-  a file whose ScanCode expression ANDs in matches ScanCode took from *another* file
-  (following "see LICENSE"; ``from_file`` differs from the file) while every license of
-  ospo's expression is in ScanCode's; and a file ScanCode never lists because its name is
+  a file where ScanCode replaced a reference ("see LICENSE",
+  ``unknown-license-reference``) by matches it took from *another* file (``from_file``
+  differs from the file) while every other license of ospo's expression is in ScanCode's;
+  and a file ScanCode never lists because its name is
   a version-control name (``commoncode.ignore.ignores_VCS``, e.g. ``CVS``).
 """
 
@@ -33,6 +34,7 @@ from typing import Any
 from benchlib import BenchError
 
 UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
+UNKNOWN_REFERENCE = "LicenseRef-scancode-unknown-license-reference"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,8 +151,10 @@ def compare(inventory: Any, scancode: Any) -> Comparison:
             )
             if _is_restored_licenseref(mine, lic_theirs):
                 result.restored.append(diff)
-            elif diff.note and _ids(lic_ours) <= _ids(lic_theirs):
-                result.explained.append(diff)  # ScanCode ANDed in another file's license
+            elif diff.note and _ids(lic_ours) - {UNKNOWN_REFERENCE} <= _ids(lic_theirs):
+                # ScanCode replaced the file's reference ("see LICENSE") by what it found
+                # in that other file; every other license of the file is in both
+                result.explained.append(diff)
             else:
                 result.differences.append(diff)
                 equal = False
