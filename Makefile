@@ -18,10 +18,17 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(STAMP): pyproject.toml | system-deps
+# Peer tools the tests compare ospo with, in their own virtualenv: cyclonedx-py brings
+# jsonschema's format checkers, which would slow ospo's own schema validation ~50x.
+PEER_VENV := $(VENV)/peers
+CYCLONEDX_BOM := cyclonedx-bom==7.5.0
+
+$(STAMP): pyproject.toml Makefile | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet '$(CYCLONEDX_BOM)'
 	touch $(STAMP)
 
 lint: install

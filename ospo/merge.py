@@ -117,7 +117,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
         reasons = [p.unknown_reason for p in parts if p.unknown_reason]
         reason = "; ".join(dict.fromkeys(reasons)) or reason
     return Component(
-        purl=key,
+        purl=first.purl,  # as its source wrote it (qualifiers kept); the key only matches
         name=first.name,
         version=first.version,
         scope=widest_scope(*(p.scope for p in (known or parts))),

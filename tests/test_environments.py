@@ -110,6 +110,49 @@ def test_agrees_with_pip_licenses(venv_components: dict) -> None:
     assert known > valid, "ospo establishes licenses where pip-licenses has only raw strings"
 
 
+def test_agrees_with_cyclonedx_py(venv_components: dict, tmp_path: Path) -> None:
+    """cyclonedx-py's SBOM of this very environment, imported, names the same packages,
+    and every SPDX license it states is in ospo's expression for the package."""
+    from ospo.sbom_import import load_sbom
+
+    tool = VENV / "peers" / "bin" / "cyclonedx-py"
+    assert tool.is_file(), "cyclonedx-py is installed by `make install` (.venv/peers)"
+    sbom = tmp_path / "env.cdx.json"
+    subprocess.run(
+        [str(tool), "environment", sys.executable, "--of", "JSON", "--sv", "1.6", "-o", sbom],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    theirs = {pypi_name(c.name): c for c in load_sbom(sbom).components}
+    assert len(theirs) >= 20
+    ours = {name: c for name, c in venv_components.items()}
+    # the same packages (ospo itself is the project, installed editable: cyclonedx-py
+    # describes it as the SBOM's subject, not as a component)
+    assert set(theirs) == set(ours) - {"ospo"}
+    for name, comp in theirs.items():
+        assert comp.purl == ours[name].purl, name
+    differences = {}
+    stated = 0
+    for name, comp in theirs.items():
+        declared = [e.expression for e in comp.licenses if e.valid and e.expression]
+        if not declared:
+            continue  # cyclonedx-py gives a name, not an SPDX id (e.g. "BSD License")
+        stated += 1
+        mine = ours[name].license_expression
+        ids = {i for d in declared for i in licensing.license_ids(d)}
+        if mine is None or not ids <= set(licensing.license_ids(mine)):
+            differences[name] = (declared, mine)
+    assert stated >= 20
+    # defusedxml: the classifier "Python Software Foundation License" is PSF-2.0 to ospo
+    # (policies/trove-classifiers.yml), Python-2.0 (the whole CPython license stack) to
+    # cyclonedx-py; its LICENSE file is the PSF License Agreement version 2, which ScanCode
+    # detects as PSF-2.0. ospo's answer is the file's.
+    assert differences == {"defusedxml": (["Python-2.0"], "PSF-2.0")}, differences
+    detected = [e for e in ours["defusedxml"].licenses if e.source is LicenseSource.DETECTED]
+    assert [e.expression for e in detected] == ["PSF-2.0"]
+
+
 def test_node_modules(tmp_path: Path) -> None:
     modules = tmp_path / "node_modules"
     shutil.copytree(DATA / "vendored" / "is-number", modules / "is-number")

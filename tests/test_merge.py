@@ -126,14 +126,15 @@ def test_key_ignores_qualifiers_and_normalises_pypi_names() -> None:
     assert merge_key("not a purl") == "not a purl"
     merged = merge_components(
         [
-            component("pkg:pypi/Zope.Interface@7.2"),
-            component("pkg:pypi/zope-interface@7.2", direct=False),
+            component("pkg:pypi/zope.interface@7.2"),  # the purl spec's form
+            component("pkg:pypi/zope-interface@7.2", direct=False),  # PEP 503's
             component("pkg:pypi/app-plugin@1", dependencies=("pkg:pypi/Zope.Interface@7.2",)),
         ]
     )
-    assert [c.purl for c in merged] == ["pkg:pypi/app-plugin@1", "pkg:pypi/zope-interface@7.2"]
+    # one component, with the purl its first source wrote
+    assert [c.purl for c in merged] == ["pkg:pypi/app-plugin@1", "pkg:pypi/zope.interface@7.2"]
     # edges point at the merged component
-    assert merged[0].dependencies == ("pkg:pypi/zope-interface@7.2",)
+    assert merged[0].dependencies == ("pkg:pypi/zope.interface@7.2",)
 
 
 def test_generic_copies_at_different_paths_stay_apart() -> None:

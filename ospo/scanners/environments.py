@@ -44,10 +44,10 @@ from ospo.model import (
 )
 from ospo.resources import data_dir
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.manifests import pypi_name, pypi_purl
 from ospo.scanners.source import detect_contents, hash_path
 from ospo.scanners.vendored import is_license_file
 
-_NAME_NORMALIZE = re.compile(r"[-_.]+")
 _LICENSE_NAMES = ("license", "licence", "copying", "notice", "unlicense")
 _MAX_DECLARED = 200  # a "License" field longer than this is a license text, not a name
 
@@ -72,11 +72,6 @@ def _trove() -> dict[str, str | None]:
         (data_dir("policies") / "trove-classifiers.yml").read_text(encoding="utf-8")
     )
     return dict(data["classifiers"])
-
-
-def pypi_name(name: str) -> str:
-    """PEP 503 normalised name."""
-    return _NAME_NORMALIZE.sub("-", name).lower()
 
 
 class _EnvironmentScanner(Scanner):
@@ -277,7 +272,7 @@ def _python_package(dist_info: Path) -> _Package | None:
         if "extra ==" not in r and "extra==" not in r
     )
     return _Package(
-        purl=PackageURL(type="pypi", name=pypi_name(name), version=version).to_string(),
+        purl=pypi_purl(name, version),
         name=name,
         version=version,
         declared=tuple(declared),

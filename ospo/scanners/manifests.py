@@ -338,10 +338,14 @@ def pypi_name(name: str) -> str:
 
 
 def pypi_purl(name: str, version: str | None) -> str:
-    """Return ``pkg:pypi/<normalised name>@<version>``."""
+    """Return ``pkg:pypi/<name>@<version>``, the name as the purl spec has it: lowercase,
+    ``_`` as ``-``, dots kept (``pkg:pypi/zope.interface``), as other SBOM tools write it.
+
+    Matching across sources compares PEP 503 names (``ospo.merge.merge_key``).
+    """
     from packageurl import PackageURL
 
-    return PackageURL(type="pypi", name=pypi_name(name), version=version).to_string()
+    return PackageURL(type="pypi", name=name, version=version).to_string()
 
 
 def npm_purl(name: str, version: str | None) -> str:

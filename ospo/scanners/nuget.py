@@ -157,7 +157,10 @@ def _read_project(root: Path, rel: str, siblings: frozenset[str]) -> _Project:
     if len(candidates) != 1:
         return _Project()
     try:
-        tree = ET.fromstring(read_text(root, sibling(rel, candidates[0])))
+        source = read_text(root, sibling(rel, candidates[0]))
+        if "<!DOCTYPE" in source or "<!ENTITY" in source:
+            return _Project()  # entities could expand without bound: not read
+        tree = ET.fromstring(source)
     except (InputError, ET.ParseError):
         return _Project()
     private = set()
