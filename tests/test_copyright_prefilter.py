@@ -82,3 +82,30 @@ def test_same_statements_as_scancode_on_varied_text(tmp_path: Path) -> None:
         ], name
         assert [h["holder"] for h in holders] == [h["holder"] for h in theirs["holders"]], name
     assert detect_copyrights(str(tmp_path / "plain.c"))[0], "a statement must be found"
+
+
+def test_a_remembered_group_gives_what_the_detector_gives_where_it_now_stands(
+    tmp_path: Path,
+) -> None:
+    """Results are remembered per group of candidate lines and shifted to where the group
+    stands in the next file: the same as running ScanCode's detector afresh."""
+    from ospo.engine import copyrights
+
+    text = (
+        "MIT License\n\nCopyright (c) 2014-2021 Jane Doe <jane@example.com>\n"
+        "Copyright 2022 Acme, Inc. All rights reserved.\n\n"
+        "Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+        "The above copyright notice and this permission notice shall be included in all\n"
+        "copies or substantial portions of the Software.\n"
+    )
+    first, later = tmp_path / "LICENSE", tmp_path / "COPYING"
+    first.write_text(text, encoding="utf-8")
+    later.write_text("\n" * 7 + "Legal\n\n" + text, encoding="utf-8")
+    copyrights._GROUPS.clear()
+    fresh = detect_copyrights(str(later))
+    assert fresh[0] and fresh[1]
+    assert {c["start_line"] for c in fresh[0]} == {12, 13}
+    copyrights._GROUPS.clear()
+    detect_copyrights(str(first))
+    assert copyrights._GROUPS  # remembered
+    assert detect_copyrights(str(later)) == fresh

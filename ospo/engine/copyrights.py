@@ -62,18 +62,39 @@ def detect_copyrights(
     holders: list[dict[str, Any]] = []
     for group in collect_candidate_lines(numbered_lines):
         if _may_hold_copyright(group):
-            for detection in _DETECTOR.detect(
-                numbered_lines=group,
-                include_copyrights=True,
-                include_holders=True,
-                include_authors=False,
-                include_copyright_years=True,
-                include_copyright_allrights=False,
-            ):
-                if isinstance(detection, CopyrightDetection):
-                    copyrights.append(detection.to_dict())
-                elif isinstance(detection, HolderDetection):
-                    holders.append(detection.to_dict())
+            # The same group of lines gives the same statements, shifted to where the
+            # group starts: license texts repeat their boilerplate from file to file.
+            base = group[0][0]
+            key = tuple((number - base, line) for number, line in group)
+            found = _GROUPS.get(key)
+            if found is None:
+                found = ([], [])
+                for detection in _DETECTOR.detect(
+                    numbered_lines=group,
+                    include_copyrights=True,
+                    include_holders=True,
+                    include_authors=False,
+                    include_copyright_years=True,
+                    include_copyright_allrights=False,
+                ):
+                    if isinstance(detection, CopyrightDetection):
+                        found[0].append(_shifted(detection.to_dict(), -base))
+                    elif isinstance(detection, HolderDetection):
+                        found[1].append(_shifted(detection.to_dict(), -base))
+                if len(_GROUPS) < _GROUPS_LIMIT:
+                    _GROUPS[key] = found
+            copyrights += [_shifted(item, base) for item in found[0]]
+            holders += [_shifted(item, base) for item in found[1]]
         if time() > deadline:
             break
     return copyrights, holders
+
+
+#: Results by group of candidate lines (texts and line offsets), within one process.
+_GROUPS: dict[tuple[tuple[int, str], ...], tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+_GROUPS = {}
+_GROUPS_LIMIT = 100_000
+
+
+def _shifted(item: dict[str, Any], by: int) -> dict[str, Any]:
+    return {**item, "start_line": item["start_line"] + by, "end_line": item["end_line"] + by}
