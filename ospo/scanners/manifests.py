@@ -37,8 +37,9 @@ from ospo.scanners.walk import list_files
 NO_LICENSE_IN_LOCK = "{file} records no license; scan the installed environment with --env"
 #: Where only a manifest (no lock file) names the package.
 MANIFEST_ONLY = (
-    "only a version range in {file}, no lock file beside it: version and license unknown; "
-    "commit the lock file or scan the installed environment with --env"
+    "named in {file} with no lock file beside it: license unknown (and the version, "
+    "unless pinned exactly); commit the lock file or scan the installed environment "
+    "with --env"
 )
 
 _Listing = tuple[tuple[str, ...], tuple[str, ...]]
