@@ -118,7 +118,6 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
     from cyclonedx.model import HashAlgorithm, HashType, Property
     from cyclonedx.model.bom import Bom, BomMetaData
     from cyclonedx.model.component import Component, ComponentScope, ComponentType
-    from cyclonedx.model.dependency import Dependency
     from cyclonedx.model.tool import ToolRepository
     from packageurl import PackageURL
 
@@ -170,21 +169,10 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
         libraries[comp.purl] = library
     # the product depends on what it asks for itself (vendored code counts); each
     # component on what its lock file says it needs
-    # (built directly: Bom.register_dependency searches every entry on each call, which
-    # takes seconds for a few thousand packages)
-    direct = [libraries[c.purl] for c in inventory.components if c.direct]
-    graph = [
-        Dependency(ref=product.bom_ref, dependencies=[Dependency(ref=d.bom_ref) for d in direct])
-    ]
+    bom.register_dependency(product, [libraries[c.purl] for c in inventory.components if c.direct])
     for comp in inventory.components:
         needs = [libraries[d] for d in sorted(comp.dependencies) if d in libraries]
-        graph.append(
-            Dependency(
-                ref=libraries[comp.purl].bom_ref,
-                dependencies=[Dependency(ref=d.bom_ref) for d in needs],
-            )
-        )
-    bom.dependencies = graph
+        bom.register_dependency(libraries[comp.purl], needs)
 
     for entry in inventory.files:
         if not (entry.license_expression or entry.copyrights):
