@@ -48,10 +48,6 @@ class ComposerLockScanner(ManifestScanner):
     name = "composer-lock"
     file_names = ("composer.lock",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read composer.lock files."""
-        return rel.rpartition("/")[2] == "composer.lock"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with Composer's scope, edges and recorded license."""
         data = table(load_json(root, rel), "the lock file", rel)

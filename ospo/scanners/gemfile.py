@@ -50,10 +50,6 @@ class GemfileLockScanner(ManifestScanner):
     name = "gemfile-lock"
     file_names = ("Gemfile.lock", "gems.locked")
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read Gemfile.lock and gems.locked."""
-        return rel.rpartition("/")[2] in _LOCK_NAMES
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component | ScanIssue]:
         """Return the locked gems with scope and edges; garbled lines are issues."""
         lock = _parse_lock(read_text(root, rel), rel)

@@ -173,10 +173,6 @@ class GoModScanner(ManifestScanner):
     name = "go-mod"
     file_names = ("go.mod",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every go.mod."""
-        return rel.rpartition("/")[2] == "go.mod"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the required modules, direct or transitive, all runtime."""
         mod = parse_go_mod(read_text(root, rel), rel)

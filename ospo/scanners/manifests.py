@@ -124,14 +124,16 @@ def _inside(rel: str, roots: set[str]) -> bool:
 class ManifestScanner(Scanner):
     """A scanner for one family of manifest or lock files."""
 
-    #: Glob patterns (matched without regard to case) for the names of the files this
-    #: scanner may want; :meth:`wants` is asked only about those, so a scan of a large tree
-    #: does not ask every scanner about every file. Empty: every file is asked about.
+    #: Glob patterns for the names of the files this scanner reads. A scan asks
+    #: :meth:`wants` only about files whose names match one (without regard to case), so
+    #: a large tree is not offered to every scanner file by file. Empty: every file is.
     file_names: ClassVar[tuple[str, ...]] = ()
 
-    @abstractmethod
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Return whether the file at ``rel`` (with the names of files beside it) is read."""
+        """Return whether the file at ``rel`` (with the names of files beside it) is read:
+        by default, whether its name matches one of :attr:`file_names`, as written."""
+        name = rel.rpartition("/")[2]
+        return any(fnmatchcase(name, pattern) for pattern in self.file_names)
 
     @abstractmethod
     def parse(

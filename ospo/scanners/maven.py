@@ -203,10 +203,6 @@ class MavenPomScanner(ManifestScanner):
                     self._modules.add((pom.group, pom.artifact))
         return super().scan(request)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every pom.xml."""
-        return rel.rpartition("/")[2] == "pom.xml"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the pom's direct dependencies with version, scope and optionality."""
         pom = parse_pom(read_text(root, rel), rel)

@@ -44,10 +44,6 @@ class PnpmLockScanner(ManifestScanner):
     name = "pnpm-lock"
     file_names = ("pnpm-lock.yaml",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every pnpm-lock.yaml."""
-        return rel.rpartition("/")[2] == "pnpm-lock.yaml"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the packages of the lock file with scope and dependency edges."""
         data = table(load_yaml(root, rel), "the lock file", rel)

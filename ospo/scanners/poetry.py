@@ -41,10 +41,6 @@ class PoetryLockScanner(ManifestScanner):
     name = "poetry-lock"
     file_names = ("poetry.lock",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every poetry.lock."""
-        return rel.rpartition("/")[2] == "poetry.lock"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with scope and dependency edges."""
         data = load_toml(root, rel)

@@ -45,11 +45,6 @@ class PylockScanner(ManifestScanner):
     name = "pylock"
     file_names = ("pylock.toml", "pylock.*.toml")
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read pylock.toml and pylock.<name>.toml."""
-        name = rel.rpartition("/")[2]
-        return name == "pylock.toml" or (name.startswith("pylock.") and name.endswith(".toml"))
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with their scope."""
         data = load_toml(root, rel)

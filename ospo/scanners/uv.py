@@ -43,10 +43,6 @@ class UvLockScanner(ManifestScanner):
     name = "uv-lock"
     file_names = ("uv.lock",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every uv.lock."""
-        return rel.rpartition("/")[2] == "uv.lock"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with scope and dependency edges."""
         data = load_toml(root, rel)

@@ -44,10 +44,6 @@ class YarnLockScanner(ManifestScanner):
     name = "yarn-lock"
     file_names = ("yarn.lock",)
 
-    def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read every yarn.lock."""
-        return rel.rpartition("/")[2] == "yarn.lock"
-
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the packages of the lock file with scope and dependency edges."""
         content = read_text(root, rel)
