@@ -37,6 +37,7 @@ from ospo.scanners.manifests import (
     make_component,
     sibling,
     table,
+    tables,
     text,
 )
 
@@ -152,10 +153,7 @@ class CargoLockScanner(ManifestScanner):
         data = load_toml(root, rel)
         if "package" not in data:
             raise InputError("not a Cargo lock file: no [[package]]", path=rel)
-        entries = [
-            table(p, f"[[package]] #{i}", rel)
-            for i, p in enumerate(array(data.get("package"), "[[package]]", rel), 1)
-        ]
+        entries = tables(data.get("package"), "[[package]]", rel)
         keys: list[tuple[str, str, str | None]] = []
         for entry in entries:
             name, version = text(entry.get("name")), text(entry.get("version"))

@@ -310,6 +310,12 @@ def array(value: Any, where: str, rel: str) -> list[Any]:
     return value
 
 
+def tables(value: Any, where: str, rel: str) -> list[dict[str, Any]]:
+    """Return ``value`` as a list of tables (a TOML ``[[where]]`` array, or missing); raise
+    ``InputError`` naming the entry that is not one (``[[package]] #3``)."""
+    return [table(item, f"{where} #{i}", rel) for i, item in enumerate(array(value, where, rel), 1)]
+
+
 def text(value: Any) -> str | None:
     """Return ``value`` stripped if it is a non-empty string, else None."""
     return value.strip() if isinstance(value, str) and value.strip() else None

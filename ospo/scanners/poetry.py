@@ -30,6 +30,7 @@ from ospo.scanners.manifests import (
     pypi_purl,
     sibling,
     table,
+    tables,
     text,
 )
 from ospo.scanners.pyproject import read_declared
@@ -46,10 +47,7 @@ class PoetryLockScanner(ManifestScanner):
         data = load_toml(root, rel)
         if "package" not in data and "metadata" not in data:
             raise InputError("not a Poetry lock file: no [[package]] or [metadata]", path=rel)
-        entries = [
-            table(p, f"[[package]] #{i}", rel)
-            for i, p in enumerate(array(data.get("package"), "[[package]]", rel), 1)
-        ]
+        entries = tables(data.get("package"), "[[package]]", rel)
         names = set()
         for entry in entries:
             name = text(entry.get("name"))

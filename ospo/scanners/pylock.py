@@ -31,7 +31,7 @@ from ospo.scanners.manifests import (
     pypi_name,
     pypi_purl,
     sibling,
-    table,
+    tables,
     text,
 )
 from ospo.scanners.pyproject import read_declared
@@ -50,10 +50,7 @@ class PylockScanner(ManifestScanner):
         data = load_toml(root, rel)
         if "lock-version" not in data:
             raise InputError("not a PEP 751 lock file: no 'lock-version'", path=rel)
-        entries = [
-            table(p, f"[[packages]] #{i}", rel)
-            for i, p in enumerate(array(data.get("packages"), "[[packages]]", rel), 1)
-        ]
+        entries = tables(data.get("packages"), "[[packages]]", rel)
         versions: dict[str, list[str]] = {}
         for entry in entries:
             name = text(entry.get("name"))

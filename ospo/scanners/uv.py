@@ -31,6 +31,7 @@ from ospo.scanners.manifests import (
     pypi_name,
     pypi_purl,
     table,
+    tables,
     text,
 )
 
@@ -48,10 +49,7 @@ class UvLockScanner(ManifestScanner):
         data = load_toml(root, rel)
         if "version" not in data or "package" not in data:
             raise InputError("not a uv lock file: no 'version' and '[[package]]' tables", path=rel)
-        entries = [
-            table(p, f"[[package]] #{i}", rel)
-            for i, p in enumerate(array(data["package"], "[[package]]", rel), 1)
-        ]
+        entries = tables(data["package"], "[[package]]", rel)
         versions: dict[str, list[str]] = {}
         local: set[str] = set()
         for entry in entries:
