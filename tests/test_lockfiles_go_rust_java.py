@@ -13,25 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lockfiles import LOCKS, by_purl, scan
 
-from conftest import DATA, run_ospo
+from conftest import run_ospo
 from ospo.model import Component, IssueKind, Scope
 from ospo.scanners import SCANNERS
-from ospo.scanners.base import ScanContribution, ScanRequest
 from ospo.scanners.cargo import CargoLockScanner, cargo_purl
 from ospo.scanners.gomod import GoModScanner, golang_purl
-from ospo.scanners.manifests import ManifestScanner
 from ospo.scanners.maven import MavenPomScanner
-
-LOCKS = DATA / "lockfiles"
-
-
-def scan(scanner: ManifestScanner, root: Path) -> ScanContribution:
-    return scanner.scan(ScanRequest(root=root))
-
-
-def by_purl(contribution: ScanContribution) -> dict[str, Component]:
-    return {c.purl: c for c in contribution.components}
 
 
 def test_registered() -> None:

@@ -15,17 +15,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lockfiles import LOCKS, broken_file_issue, by_purl, copy_project, scan
 
 from conftest import DATA, run_ospo
-from ospo.model import Component, IssueKind, Scope
-from ospo.scanners.base import ScanContribution, ScanRequest
+from ospo.model import Component, Scope
+from ospo.scanners.base import ScanRequest
 from ospo.scanners.manifests import ManifestScanner, npm_purl
 from ospo.scanners.npm import NpmLockScanner
 from ospo.scanners.package_json import PackageJsonScanner
 from ospo.scanners.pnpm import PnpmLockScanner
 from ospo.scanners.yarn import YarnLockScanner
 
-LOCKS = DATA / "lockfiles"
 DIRECT = {
     "pkg:npm/express@5.3.0": Scope.RUNTIME,
     "pkg:npm/morgan@1.12.1": Scope.RUNTIME,
@@ -35,22 +35,6 @@ DIRECT = {
     "pkg:npm/picocolors@1.1.1": Scope.OPTIONAL,
     "pkg:npm/ms@2.1.3": Scope.RUNTIME,  # a peer dependency of the project
 }
-
-
-def scan(scanner: ManifestScanner, root: Path) -> ScanContribution:
-    return scanner.scan(ScanRequest(root=root))
-
-
-def by_purl(contribution: ScanContribution) -> dict[str, Component]:
-    return {c.purl: c for c in contribution.components}
-
-
-def copy_project(name: str, dest: Path, *files: str) -> Path:
-    project = dest / name
-    project.mkdir(parents=True)
-    for file in files:
-        shutil.copyfile(LOCKS / name / file, project / file)
-    return project
 
 
 # --- package-lock.json v3, against what npm itself reports ----------------------------
@@ -340,13 +324,7 @@ def test_only_the_files_of_a_commit_are_read(tmp_path: Path) -> None:
 def test_broken_file_is_an_issue(
     tmp_path: Path, scanner: ManifestScanner, name: str, content: str, expected: str
 ) -> None:
-    (tmp_path / name).write_text(content, encoding="utf-8")
-    contribution = scan(scanner, tmp_path)
-    assert contribution.components == ()
-    (issue,) = contribution.issues
-    assert issue.kind is IssueKind.MANIFEST
-    assert issue.path == name
-    assert expected in issue.message
+    issue = broken_file_issue(tmp_path, scanner, name, content, expected)
     assert "missing from the inventory" in issue.message
 
 

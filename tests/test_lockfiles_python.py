@@ -15,10 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from lockfiles import LOCKS, broken_file_issue, scan
 
-from conftest import DATA, run_ospo
+from conftest import run_ospo
 from ospo.model import Component, IssueKind
-from ospo.scanners.base import ScanContribution, ScanRequest
+from ospo.scanners.base import ScanRequest
 from ospo.scanners.manifests import ManifestScanner, pypi_purl
 from ospo.scanners.pipfile import PipfileLockScanner
 from ospo.scanners.poetry import PoetryLockScanner
@@ -27,7 +28,6 @@ from ospo.scanners.pyproject import PyprojectScanner, parse_requirement
 from ospo.scanners.requirements import RequirementsScanner
 from ospo.scanners.uv import UvLockScanner
 
-LOCKS = DATA / "lockfiles"
 REQUESTS = "pkg:pypi/requests@2.34.2"
 CLICK = "pkg:pypi/click@8.5.1"
 PYTEST = "pkg:pypi/pytest@9.2.0"
@@ -43,10 +43,6 @@ PYTEST_DEPS = (
     "pkg:pypi/pluggy@1.7.0",
     "pkg:pypi/pygments@2.21.0",
 )
-
-
-def scan(scanner: ManifestScanner, root: Path) -> ScanContribution:
-    return scanner.scan(ScanRequest(root=root))
 
 
 def components(scanner: ManifestScanner, root: Path) -> dict[str, Component]:
@@ -366,13 +362,7 @@ def test_pyproject_beside_a_lock_file_is_left_to_the_lock_scanner() -> None:
 def test_broken_file_is_an_issue(
     tmp_path: Path, scanner: ManifestScanner, name: str, content: str, expected: str
 ) -> None:
-    (tmp_path / name).write_text(content, encoding="utf-8")
-    contribution = scan(scanner, tmp_path)
-    assert contribution.components == ()
-    (issue,) = contribution.issues
-    assert issue.kind is IssueKind.MANIFEST
-    assert issue.path == name
-    assert expected in issue.message
+    broken_file_issue(tmp_path, scanner, name, content, expected)
 
 
 # --- the whole command ----------------------------------------------------------------

@@ -11,37 +11,18 @@ lock files are checked against a plain reading of their JSON.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from lockfiles import LOCKS, broken_file_issue, by_purl, copy_project, scan
 
-from conftest import DATA, run_ospo
+from conftest import run_ospo
 from ospo.model import Component, IssueKind, LicenseSource, Scope
 from ospo.scanners import SCANNERS
-from ospo.scanners.base import ScanContribution, ScanRequest
 from ospo.scanners.composer import ComposerJsonScanner, ComposerLockScanner, composer_purl
 from ospo.scanners.gemfile import GemfileLockScanner, gem_purl
 from ospo.scanners.manifests import MANIFEST_ONLY, ManifestScanner
 from ospo.scanners.nuget import NugetLockScanner, nuget_purl
-
-LOCKS = DATA / "lockfiles"
-
-
-def scan(scanner: ManifestScanner, root: Path) -> ScanContribution:
-    return scanner.scan(ScanRequest(root=root))
-
-
-def by_purl(contribution: ScanContribution) -> dict[str, Component]:
-    return {c.purl: c for c in contribution.components}
-
-
-def copy_project(name: str, dest: Path, *files: str) -> Path:
-    project = dest / name
-    project.mkdir(parents=True)
-    for file in files:
-        shutil.copyfile(LOCKS / name / file, project / file)
-    return project
 
 
 def bundle_list(name: str) -> set[str]:
@@ -393,13 +374,7 @@ def test_nuget_test_project_version_2() -> None:
 def test_broken_file_is_an_issue(
     tmp_path: Path, scanner: ManifestScanner, name: str, content: str, expected: str
 ) -> None:
-    (tmp_path / name).write_text(content, encoding="utf-8")
-    contribution = scan(scanner, tmp_path)
-    assert contribution.components == ()
-    (issue,) = contribution.issues
-    assert issue.kind is IssueKind.MANIFEST
-    assert issue.path == name
-    assert expected in issue.message
+    issue = broken_file_issue(tmp_path, scanner, name, content, expected)
     assert "missing from the inventory" in issue.message
 
 
