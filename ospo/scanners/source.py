@@ -98,10 +98,10 @@ class SourceFileScanner(Scanner):
             listing.files if request.only is None else _selection(listing.files, request.only)
         )
         hashed: list[_Hashed] = []
-        memory, remember = _known_hashes(root, selected, request, listing.stats)
         base = os.path.abspath(root)
+        memory, remember = _known_hashes(base, selected, request, listing.stats)
         for rel in selected:
-            item, issue = _hash_file(root, rel, request.max_file_size, memory, base)
+            item, issue = _hash_file(base, rel, request.max_file_size, memory)
             if issue is not None:
                 issues.append(issue)
             if item is not None:
@@ -299,28 +299,26 @@ class _HashMemory:
 
 
 def _known_hashes(
-    root: Path,
+    base: str,
     selected: tuple[str, ...],
     request: ScanRequest,
     stats: Mapping[str, os.stat_result],
 ) -> tuple[_HashMemory, Callable[[_HashMemory], list[str]]]:
     """Look up the hashes of unchanged files in the cache (like git's index).
 
-    ``stats`` are the files' ``lstat`` results taken while listing them (regular files, so
-    the same as ``stat``). Returns the memory and a function that stores what was learned,
-    returning warnings.
+    ``base`` is the tree's absolute path; ``stats`` are the ``lstat`` results the listing
+    took of the ``selected`` files (regular files, so the same as ``stat``). Returns the
+    memory and a function that stores what was learned, returning warnings.
     """
     from ospo.engine import scancode_engine
 
     memory = _HashMemory()
-    base = os.path.abspath(root)
     for rel in selected:
         try:
             rel.encode("utf-8")  # a name that is not UTF-8 is reported, not remembered
-            st = stats.get(rel) or os.stat(os.path.join(base, rel))
-            memory.signatures[os.path.join(base, rel)] = file_signature(st)
-        except (OSError, ValueError):
+        except ValueError:
             continue
+        memory.signatures[os.path.join(base, rel)] = file_signature(stats[rel])
     cache = (
         ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
         if request.use_cache
@@ -345,11 +343,7 @@ def _known_hashes(
 
 
 def _hash_file(
-    root: Path,
-    rel: str,
-    max_size: int,
-    memory: _HashMemory | None = None,
-    base: str | None = None,
+    base: str, rel: str, max_size: int, memory: _HashMemory
 ) -> tuple[_Hashed | None, ScanIssue | None]:
     try:
         rel.encode("utf-8")
@@ -358,18 +352,18 @@ def _hash_file(
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
         )
-    full = os.path.join(base or os.path.abspath(root), rel)
-    if memory is not None and full in memory.known:
+    full = os.path.join(base, rel)
+    if full in memory.known:
         size = int(memory.signatures[full].split(":")[2])
         issue = None if size <= max_size else _too_large(rel, size, max_size)
         return _Hashed(
             rel=rel, sha256=memory.known[full], size=size, scannable=size <= max_size
         ), issue
-    hashed, issue = hash_path(root / rel, max_size, display=rel)
+    hashed, issue = hash_path(Path(full), max_size, display=rel)
     if hashed is None:
         return None, issue
     sha, size, scannable = hashed
-    if memory is not None and full in memory.signatures:
+    if full in memory.signatures:
         mtime_ns = int(memory.signatures[full].split(":")[3])
         if time.time_ns() - mtime_ns > _RACY_NS:
             memory.learned[full] = (memory.signatures[full], sha)
