@@ -74,19 +74,21 @@ def write_outputs(
     half-made and none out of step with the others. ``root`` is the scanned tree: the SPDX
     export reads its files again for the SHA1 that SPDX requires.
     """
+    if inventory_path is None and cyclonedx_path is None and spdx_path is None:
+        return []  # nothing asked for: import no reporter
     from ospo.atomic import atomic_write_text
-    from ospo.reporters import RenderOptions
-    from ospo.reporters.cyclonedx import CycloneDxJsonReporter
-    from ospo.reporters.inventory import InventoryJsonReporter
+    from ospo.reporters.base import RenderOptions
 
     planned = []
     options = RenderOptions()
     if inventory_path is not None:
+        from ospo.reporters.inventory import InventoryJsonReporter
+
         reporter = InventoryJsonReporter()
         planned.append((reporter.title, inventory_path, reporter.render(inventory, options)))
     if cyclonedx_path is not None:
         # XML for a file named *.xml, JSON otherwise
-        from ospo.reporters.cyclonedx import CycloneDxXmlReporter
+        from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
 
         xml = cyclonedx_path.suffix.lower() == ".xml"
         cdx = CycloneDxXmlReporter() if xml else CycloneDxJsonReporter()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from ospo.errors import InputError, OperationalError
@@ -25,7 +24,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("output directory does not exist", path=str(directory))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp_name = _create_temporary(directory, path.name)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -39,6 +38,26 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise OperationalError(f"cannot write output: {exc.strerror}", path=str(path)) from exc
         raise
+
+
+def _create_temporary(directory: Path, name: str) -> tuple[int, str]:
+    """Create a new file ``.NAME.RANDOM.tmp`` in ``directory``, readable by the owner only.
+
+    What :func:`tempfile.mkstemp` does, without importing :mod:`tempfile` (with
+    :mod:`shutil`, :mod:`random` and :mod:`lzma` it costs a tenth of a cached rescan).
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp_name = os.path.join(directory, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp_name, flags, 0o600), tmp_name
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OperationalError(
+                f"cannot write output: {exc.strerror}", path=str(directory)
+            ) from exc
+    raise OperationalError("cannot create a temporary file", path=str(directory))
 
 
 def _umask() -> int:

@@ -82,3 +82,40 @@ def test_a_cached_scan_does_not_read_distribution_metadata(tmp_path: Path) -> No
     assert (
         json.loads((cache / "engine.json").read_text(encoding="utf-8"))["installed"]["key"] == key
     )
+
+
+def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
+    """A rescan of a small tree is mostly start-up: modules a tree does not need (the
+    scanners of files it does not hold, the reporters of outputs not asked for, YAML,
+    tempfile) are not imported."""
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "index.js").write_text("// SPDX-License-Identifier: MIT\n", encoding="utf-8")
+    (root / "package.json").write_text(
+        '{"name": "t", "version": "1.0.0", "license": "MIT", "dependencies": {"a": "1.0.0"}}',
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    scan = (
+        "import contextlib, io, os\n"
+        f"os.environ['OSPO_CACHE_DIR'] = {str(cache)!r}\n"
+        "from ospo.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert run(['scan', {str(root)!r}, '-q']) == 0\n"
+    )
+    _modules_after(scan)  # fills the cache
+    loaded = _modules_after(scan)
+    assert "ospo.scanners.package_json" in loaded  # the tree holds a package.json
+    unneeded = {
+        "yaml",
+        "tempfile",
+        "tomllib",
+        "logging",
+        "xml.etree.ElementTree",
+        "ospo.reporters.cyclonedx",
+        "ospo.scanners.npm",
+        "ospo.scanners.pyproject",
+        "ospo.scanners.maven",
+        "ospo.scanners.environments",
+    }
+    assert not unneeded & loaded

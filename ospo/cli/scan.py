@@ -129,7 +129,7 @@ def scan(
         root=path,
     )
     if not quiet:
-        from ospo.reporters import RenderOptions
+        from ospo.reporters.base import RenderOptions
         from ospo.reporters.summary import ScanSummaryReporter
 
         click.echo(ScanSummaryReporter().render(outcome.inventory, RenderOptions()), nl=False)

@@ -9,7 +9,6 @@ JSON data. Importing this module is cheap; :func:`load` pays for ScanCode's lice
 from __future__ import annotations
 
 import contextlib
-import logging
 import signal
 import threading
 import warnings
@@ -92,6 +91,8 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
+    import logging
+
     logging.getLogger("bs4").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="bs4")
     from licensedcode.cache import get_index

@@ -2,7 +2,7 @@
 """Scanners: each contributes part of the inventory; :func:`scan` runs them all.
 
 One small interface (``ospo.scanners.base.Scanner``), one module per implementation, one
-registry (:data:`SCANNERS`) that the tests walk.
+registry (:data:`SCANNERS`, from :mod:`ospo.scanners.catalog`) that the tests walk.
 """
 
 from __future__ import annotations
@@ -22,48 +22,24 @@ from ospo.inputs import git_text
 from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.scanners.base import Scanner, ScanRequest
-from ospo.scanners.manifests import shared_listing
+from ospo.scanners.catalog import CATALOG
+from ospo.scanners.manifests import any_named, shared_listing
 from ospo.scanners.walk import list_files
-
-#: name -> (module, class, the request field that must be non-empty for it to run, if any)
-_REGISTRY: dict[str, tuple[str, str, str | None]] = {
-    "source": ("source", "SourceFileScanner", None),
-    "npm-lock": ("npm", "NpmLockScanner", None),
-    "package-json": ("package_json", "PackageJsonScanner", None),
-    "yarn-lock": ("yarn", "YarnLockScanner", None),
-    "pnpm-lock": ("pnpm", "PnpmLockScanner", None),
-    "requirements": ("requirements", "RequirementsScanner", None),
-    "pyproject": ("pyproject", "PyprojectScanner", None),
-    "poetry-lock": ("poetry", "PoetryLockScanner", None),
-    "uv-lock": ("uv", "UvLockScanner", None),
-    "pipfile-lock": ("pipfile", "PipfileLockScanner", None),
-    "pylock": ("pylock", "PylockScanner", None),
-    "go-mod": ("gomod", "GoModScanner", None),
-    "cargo": ("cargo", "CargoLockScanner", None),
-    "maven-pom": ("maven", "MavenPomScanner", None),
-    "gemfile-lock": ("gemfile", "GemfileLockScanner", None),
-    "composer-lock": ("composer", "ComposerLockScanner", None),
-    "composer-json": ("composer", "ComposerJsonScanner", None),
-    "nuget-lock": ("nuget", "NugetLockScanner", None),
-    "python-environment": ("environments", "PythonEnvironmentScanner", "envs"),
-    "node-modules": ("environments", "NodeModulesScanner", "envs"),
-    "imported-sbom": ("imported", "ImportedSbomScanner", "import_sboms"),
-}
 
 
 class _Registry(Mapping[str, type[Scanner]]):
     """The scanners by name, each module imported on first use (start-up stays cheap)."""
 
     def __getitem__(self, name: str) -> type[Scanner]:
-        module, cls, _ = _REGISTRY[name]
-        scanner: type[Scanner] = getattr(import_module(f"ospo.scanners.{module}"), cls)
+        entry = CATALOG[name]
+        scanner: type[Scanner] = getattr(import_module(f"ospo.scanners.{entry.module}"), entry.cls)
         return scanner
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_REGISTRY)
+        return iter(CATALOG)
 
     def __len__(self) -> int:
-        return len(_REGISTRY)
+        return len(CATALOG)
 
 
 #: Every scanner, by name.
@@ -71,9 +47,12 @@ SCANNERS: Mapping[str, type[Scanner]] = _Registry()
 
 
 def _applies(name: str, request: ScanRequest) -> bool:
-    """Whether the scanner can find anything for this request (else it is not imported)."""
-    needs = _REGISTRY[name][2]
-    return needs is None or bool(getattr(request, needs))
+    """Whether the scanner can find anything for this request (else it is not imported):
+    what it needs was asked for, and a file it reads is in the tree."""
+    entry = CATALOG[name]
+    if entry.needs is not None and not getattr(request, entry.needs):
+        return False
+    return not entry.file_names or any_named(request, entry.file_names)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

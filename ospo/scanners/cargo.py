@@ -25,6 +25,7 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.merge import widest_scope
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     MANIFEST_ONLY,
     LockedPackage,
@@ -139,7 +140,7 @@ class CargoLockScanner(ManifestScanner):
     """Crates recorded in ``Cargo.lock``; a ``Cargo.toml`` without one, its exact pins."""
 
     name = "cargo"
-    file_names = ("Cargo.lock", "Cargo.toml")
+    file_names = file_names_of("cargo")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read Cargo.lock, and Cargo.toml where no Cargo.lock is beside it."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     MANIFEST_ONLY,
     NO_LICENSE_IN_LOCK,
@@ -46,7 +47,7 @@ class ComposerLockScanner(ManifestScanner):
     """Packages recorded in Composer's ``composer.lock``."""
 
     name = "composer-lock"
-    file_names = ("composer.lock",)
+    file_names = file_names_of("composer-lock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with Composer's scope, edges and recorded license."""
@@ -109,7 +110,7 @@ class ComposerJsonScanner(ManifestScanner):
     """Packages named in a ``composer.json`` that has no ``composer.lock`` beside it."""
 
     name = "composer-json"
-    file_names = ("composer.json",)
+    file_names = file_names_of("composer-json")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read composer.json files that no composer.lock stands beside."""

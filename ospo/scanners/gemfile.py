@@ -24,6 +24,7 @@ from pathlib import Path
 from ospo.errors import InputError
 from ospo.merge import widest_scope
 from ospo.model import Component, IssueKind, ScanIssue, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -48,7 +49,7 @@ class GemfileLockScanner(ManifestScanner):
     """Gems recorded in Bundler's ``Gemfile.lock``."""
 
     name = "gemfile-lock"
-    file_names = ("Gemfile.lock", "gems.locked")
+    file_names = file_names_of("gemfile-lock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component | ScanIssue]:
         """Return the locked gems with scope and edges; garbled lines are issues."""

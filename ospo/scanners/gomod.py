@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     ManifestScanner,
     make_component,
@@ -171,7 +172,7 @@ class GoModScanner(ManifestScanner):
     """Modules required by a ``go.mod`` (with its ``go.sum`` for files before Go 1.17)."""
 
     name = "go-mod"
-    file_names = ("go.mod",)
+    file_names = file_names_of("go-mod")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the required modules, direct or transitive, all runtime."""

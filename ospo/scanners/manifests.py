@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -124,9 +123,11 @@ def _inside(rel: str, roots: set[str]) -> bool:
 class ManifestScanner(Scanner):
     """A scanner for one family of manifest or lock files."""
 
-    #: Glob patterns for the names of the files this scanner reads. A scan asks
-    #: :meth:`wants` only about files whose names match one (without regard to case), so
-    #: a large tree is not offered to every scanner file by file. Empty: every file is.
+    #: Glob patterns for the names of the files this scanner reads, from
+    #: :mod:`ospo.scanners.catalog`. A scan asks :meth:`wants` only about files whose names
+    #: match one (without regard to case), so a large tree is not offered to every scanner
+    #: file by file, and does not import a scanner none of whose files it holds. Empty:
+    #: every file is.
     file_names: ClassVar[tuple[str, ...]] = ()
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
@@ -198,6 +199,11 @@ def _siblings(root: Path, excludes: tuple[Any, ...], files: list[str]) -> dict[s
     return result
 
 
+def any_named(request: ScanRequest, patterns: tuple[str, ...]) -> bool:
+    """Whether a file of the product has a name matching one of ``patterns``, ignoring case."""
+    return bool(_named(request, candidate_files(request), patterns))
+
+
 def _named(request: ScanRequest, files: list[str], patterns: tuple[str, ...]) -> list[str]:
     """The files (in their order) whose names match one of ``patterns``, ignoring case."""
     memo = _CANDIDATES.get()
@@ -263,6 +269,8 @@ _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 def load_toml(root: Path, rel: str) -> dict[str, Any]:
     """Parse a TOML file; raise ``InputError`` with the line on a syntax error."""
+    import tomllib  # imported when a TOML file is read, not by every scan
+
     try:
         return tomllib.loads(read_text(root, rel))
     except tomllib.TOMLDecodeError as exc:

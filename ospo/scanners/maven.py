@@ -31,6 +31,7 @@ from xml.etree.ElementTree import Element, ParseError
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.base import ScanContribution, ScanRequest
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     ManifestScanner,
     candidate_files,
@@ -186,7 +187,7 @@ class MavenPomScanner(ManifestScanner):
     """Direct dependencies declared in ``pom.xml`` files."""
 
     name = "maven-pom"
-    file_names = ("pom.xml",)
+    file_names = file_names_of("maven-pom")
 
     def __init__(self) -> None:
         self._poms: dict[str, Pom | None] = {}

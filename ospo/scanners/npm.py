@@ -21,6 +21,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -44,7 +45,7 @@ class NpmLockScanner(ManifestScanner):
     """Packages recorded in npm's ``package-lock.json`` or ``npm-shrinkwrap.json``."""
 
     name = "npm-lock"
-    file_names = ("package-lock.json", "npm-shrinkwrap.json")
+    file_names = file_names_of("npm-lock")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read npm lock files; a shrinkwrap wins over a package-lock beside it, as in npm."""

@@ -27,6 +27,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -50,7 +51,7 @@ class NugetLockScanner(ManifestScanner):
     """Packages recorded in NuGet's ``packages.lock.json``."""
 
     name = "nuget-lock"
-    file_names = ("packages.lock.json", "packages.*.lock.json")
+    file_names = file_names_of("nuget-lock")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read packages.lock.json and packages.<project>.lock.json."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     MANIFEST_ONLY,
     ManifestScanner,
@@ -91,7 +92,7 @@ class PackageJsonScanner(ManifestScanner):
     """Dependencies named in a ``package.json`` that has no lock file beside it."""
 
     name = "package-json"
-    file_names = ("package.json",)
+    file_names = file_names_of("package-json")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read package.json files that no lock file stands beside."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     MANIFEST_ONLY,
     NO_LICENSE_IN_LOCK,
@@ -40,7 +41,7 @@ class PipfileLockScanner(ManifestScanner):
     """Packages recorded in Pipenv's ``Pipfile.lock``, or named in a lone ``Pipfile``."""
 
     name = "pipfile-lock"
-    file_names = ("Pipfile", "Pipfile.lock")
+    file_names = file_names_of("pipfile-lock")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read Pipfile.lock, and Pipfile where no lock file stands beside it."""

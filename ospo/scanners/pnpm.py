@@ -18,6 +18,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -42,7 +43,7 @@ class PnpmLockScanner(ManifestScanner):
     """Packages recorded in pnpm's ``pnpm-lock.yaml``."""
 
     name = "pnpm-lock"
-    file_names = ("pnpm-lock.yaml",)
+    file_names = file_names_of("pnpm-lock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the packages of the lock file with scope and dependency edges."""

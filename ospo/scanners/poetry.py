@@ -17,6 +17,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -40,7 +41,7 @@ class PoetryLockScanner(ManifestScanner):
     """Packages recorded in Poetry's ``poetry.lock``."""
 
     name = "poetry-lock"
-    file_names = ("poetry.lock",)
+    file_names = file_names_of("poetry-lock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with scope and dependency edges."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -43,7 +44,7 @@ class PylockScanner(ManifestScanner):
     """Packages recorded in a PEP 751 ``pylock.toml``."""
 
     name = "pylock"
-    file_names = ("pylock.toml", "pylock.*.toml")
+    file_names = file_names_of("pylock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with their scope."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     MANIFEST_ONLY,
     ManifestScanner,
@@ -197,7 +198,7 @@ class PyprojectScanner(ManifestScanner):
     """Dependencies named in a ``pyproject.toml`` that has no lock file beside it."""
 
     name = "pyproject"
-    file_names = ("pyproject.toml",)
+    file_names = file_names_of("pyproject")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read pyproject.toml files that no Python lock file stands beside."""

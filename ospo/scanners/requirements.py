@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from ospo.errors import InputError
 from ospo.model import Component, ScanIssue, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     ManifestScanner,
     group_scope,
@@ -70,7 +71,7 @@ class RequirementsScanner(ManifestScanner):
     """Requirements listed in pip requirements files."""
 
     name = "requirements"
-    file_names = ("*.txt",)
+    file_names = file_names_of("requirements")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
         """Read requirements*.txt, *requirements.txt and requirements/*.txt."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
+from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.manifests import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
@@ -42,7 +43,7 @@ class UvLockScanner(ManifestScanner):
     """Packages recorded in uv's ``uv.lock``."""
 
     name = "uv-lock"
-    file_names = ("uv.lock",)
+    file_names = file_names_of("uv-lock")
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
         """Return the locked packages with scope and dependency edges."""

@@ -4,7 +4,7 @@
 A directory is the root of a vendored package when
 
 * it sits directly in a directory named like a vendor directory (``vendor/``,
-  ``third_party/``, ``node_modules/`` …, listed in ``policies/vendored.yml``), with or without a
+  ``third_party/``, ``node_modules/`` …, listed in :data:`VENDOR_DIRECTORIES`), with or without a
   manifest or license of its own (third-party code without a license is still third-party
   code, and its unknown license is reported); or
 * anywhere else below the scan root, it holds its own license file (``LICENSE``,
@@ -19,32 +19,42 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-
-import yaml
-from packageurl import PackageURL
 
 from ospo import licensing
 from ospo.model import Component, LicenseEvidence, LicenseSource, Scope
-from ospo.resources import data_dir
 
+#: A directory directly inside one of these is a vendored package, with or without a
+#: manifest or license of its own (compared case-insensitively).
+VENDOR_DIRECTORIES = frozenset(
+    {
+        "vendor",
+        "vendors",
+        "vendored",
+        "_vendor",
+        "third_party",
+        "third-party",
+        "thirdparty",
+        "3rdparty",
+        "3rd_party",
+        "external",
+        "extern",
+        "node_modules",
+        "bower_components",
+    }
+)
 
-@cache
-def _rules() -> tuple[frozenset[str], tuple[str, ...]]:
-    data = yaml.safe_load((data_dir("policies") / "vendored.yml").read_text(encoding="utf-8"))
-    return (
-        frozenset(d.lower() for d in data["vendor_directories"]),
-        tuple(s.lower() for s in data["license_file_stems"]),
-    )
+#: A directory anywhere below the scan root that holds a file whose name starts with one
+#: of these (case-insensitive, not a source file) is a vendored package too.
+LICENSE_FILE_STEMS = ("license", "licence", "copying", "unlicense", "copyright")
 
 
 def vendor_directories() -> frozenset[str]:
     """Return the directory names whose subdirectories are vendored packages."""
-    return _rules()[0]
+    return VENDOR_DIRECTORIES
 
 
 _CODE_SUFFIXES = frozenset(
@@ -77,7 +87,7 @@ _CODE_SUFFIXES = frozenset(
 def is_license_file(name: str) -> bool:
     """Return whether a file name is a license file (``LICENSE``, ``COPYING.txt`` …)."""
     lowered = name.lower()
-    if not lowered.startswith(_rules()[1]):
+    if not lowered.startswith(LICENSE_FILE_STEMS):
         return False
     return os.path.splitext(lowered)[1] not in _CODE_SUFFIXES
 
@@ -171,6 +181,8 @@ def _component(
     pname = name
     if ptype == "npm" and name.startswith("@") and "/" in name:
         namespace, pname = name.split("/", 1)
+    from packageurl import PackageURL
+
     purl = PackageURL(
         type=ptype,
         namespace=namespace,
@@ -222,6 +234,8 @@ def _component(
 
 
 def _read_manifest(root: Path, vroot: str, members: list[str]) -> _Manifest | None:
+    import tomllib  # only a tree with vendored code pays for it
+
     names = {m[len(vroot) + 1 :]: m for m in members if "/" not in m[len(vroot) + 1 :]}
     try:
         if "package.json" in names:
@@ -272,7 +286,7 @@ def _read_manifest(root: Path, vroot: str, members: list[str]) -> _Manifest | No
                 declared=_str(lic),
                 path=names["composer.json"],
             )
-    except (OSError, ValueError, tomllib.TOMLDecodeError, AttributeError):
+    except (OSError, ValueError, AttributeError):  # TOMLDecodeError is a ValueError
         return None
     return None
 

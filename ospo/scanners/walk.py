@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ospo.config import ExcludeRule
-from ospo.inputs import git, git_text
+from ospo.inputs import git
 from ospo.model import Exclusion
 
 
@@ -124,22 +124,29 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
 
 
 def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
-    """(tracked, untracked and not ignored) files of a git work tree; None outside one."""
-    if git_text(root, "rev-parse", "--is-inside-work-tree") != "true":
-        return None  # not a work tree (or no git on this machine): walk the tree
-    ignored = git(root, "check-ignore", "-q", ".")
-    if ignored is not None and ignored.returncode == 0:
-        return None  # the tree itself is ignored by the enclosing repository: walk it
-    found = []
-    for which in ("--cached", "--others"):
-        listed = git(root, "ls-files", "-z", which, "--exclude-standard")
-        if listed is None or listed.returncode != 0:
-            return None
-        found.append(listed.stdout.decode("utf-8", errors="surrogateescape").split("\0"))
+    """(tracked, untracked and not ignored) files of a git work tree; None outside one.
+
+    Two git processes, each a few milliseconds of a pre-commit run: ``check-ignore``
+    answers both "is this a work tree?" (128 outside one, or when git cannot use it) and
+    "is the tree itself ignored?"; one ``ls-files -t`` lists tracked and untracked files,
+    telling them apart by its tag (``?`` for untracked).
+    """
+    checked = git(root, "check-ignore", "-q", ".")
+    if checked is None or checked.returncode != 1:
+        # 128: not a work tree (or no usable repository); 0: the tree itself is ignored
+        # by the enclosing repository; no git on this machine: walk the tree
+        return None
+    listed = git(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+    if listed is None or listed.returncode != 0:
+        return None
+    tracked: dict[str, None] = {}
+    untracked: dict[str, None] = {}
+    for entry in listed.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        tag, _, name = entry.partition(" ")
+        if name:
+            (untracked if tag == "?" else tracked)[name] = None
     # A tracked file deleted from the work tree is still listed: list_files' lstat skips it.
-    tracked = [n for n in dict.fromkeys(found[0]) if n]
-    known = set(tracked)
-    return tracked, [n for n in dict.fromkeys(found[1]) if n and n not in known]
+    return list(tracked), [n for n in untracked if n not in tracked]
 
 
 def _outside_installed(untracked: list[str], installed: list[str]) -> list[str]:
