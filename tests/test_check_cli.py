@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -126,7 +128,7 @@ def test_usage_errors_exit_2(app: Path, tmp_path: Path) -> None:
     cases = [
         (["check", app, "--only-new"], "--only-new needs --baseline"),
         (["check", "--inventory", tmp_path / "missing.json"], "does not exist"),
-        (["check", app, "--format", "pdf"], "Invalid value for '--format'"),
+        (["check", app, "--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
         (["check", app, "--policy", tmp_path / "missing.yml"], "does not exist"),
         (["check", "--inventory", SBOM], "not an ospo inventory"),
     ]
@@ -263,21 +265,35 @@ def test_decide_records_a_waiver_that_check_applies(app: Path) -> None:
     after = run_ospo("check", app)
     assert after.returncode == 0, after.stdout
     assert "~ file/license: src/copied.c:1 — Jane Counsel (legal), OSRB-7" in after.stdout
-    missing = run_ospo(
-        "decide",
-        "--rule",
-        "x/y",
-        "--decision",
-        "approve",
-        "--approver",
-        "a",
-        "--role",
-        "legal",
-        "--reason",
-        "r",
-        cwd=app,
-    )
+    missing = _decide(app)
     assert missing.returncode == 2
+    assert "say what the decision is about" in missing.stderr
+    for expires in ("2099-13-01", "20991231"):
+        bad = _decide(app, "--path", "a", "--expires", expires)
+        assert bad.returncode == 2, expires
+        assert f"argument --expires: {expires!r} is not a date (YYYY-MM-DD)" in bad.stderr
+
+
+def _decide(app: Path, *about: str) -> subprocess.CompletedProcess[str]:
+    """``ospo decide`` with every required option and ``about`` added."""
+    required = ("--rule", "x/y", "--decision", "approve", "--approver", "a", "--role", "legal")
+    return run_ospo("decide", *required, "--reason", "r", *about, cwd=app)
+
+
+def test_output_that_cannot_reach_its_reader_is_not_a_pass() -> None:
+    """``ospo check | head``: when the reader went away, the exit code is not 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before ospo writes anything
+    proc = subprocess.run(
+        [sys.executable, "-m", "ospo", "policy", "explain", "MIT"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    os.close(write_end)
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
 
 
 def test_check_without_git_or_config_uses_defaults(tmp_path: Path) -> None:

@@ -83,7 +83,12 @@ def test_output_is_deterministic(vendored_app: Path, tmp_path: Path) -> None:
     [
         (["scan", "/nonexistent/tree"], "/nonexistent/tree: path does not exist"),
         (["scan", ".", "--max-file-size", "lots"], "not a size"),
-        (["scan", ".", "--jobs", "0"], "--jobs"),
+        (["scan", ".", "--jobs", "0"], "argument -j/--jobs: '0' is not at least 1"),
+        (["scan", ".", "--timeout", "0"], "argument --timeout: '0' is not greater than 0"),
+        (["scan", ".", "--env", "/nonexistent/venv"], "'/nonexistent/venv' does not exist"),
+        (["scan", ".", "--config", "."], "argument --config: '.' is a directory, not a file"),
+        (["scan", ".", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["scna", "."], "invalid choice: 'scna'"),
         (["scan", ".", "-o", "/nonexistent-dir/inv.json"], "output directory does not exist"),
     ],
 )
@@ -278,6 +283,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(leader)
     assert proc.returncode == 0
     assert b"Matching files" in seen
+    assert b"1/1  100%" in seen  # the bar is drawn once more when the last file is done
     assert "Matching files" not in stdout
     (root / "a.py").write_text(f"# SPDX-License-Identifier: BSD-2-Clause\n# {root}\n")
     piped = run_ospo("scan", root)  # stderr is not a terminal: no bar

@@ -3,42 +3,61 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-import click
-
+from ospo.cli import add_command, file_path, say
 from ospo.errors import ExitCode
 
 
-@click.group()
-def policy() -> None:
-    """Validate and explain the policy."""
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the subcommands of ``policy``: ``validate`` and ``explain``."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    validate_parser = add_command(
+        actions,
+        "validate",
+        "Check a policy FILE (default: the shipped policy) and what it extends.",
+    )
+    validate_parser.add_argument("file", nargs="?", type=file_path, metavar="FILE")
+    validate_parser.set_defaults(handler=validate)
+    explain_parser = add_command(
+        actions,
+        "explain",
+        "Explain how the policy treats SUBJECT: a license expression or a rule id.",
+    )
+    explain_parser.add_argument("subject", metavar="SUBJECT")
+    explain_parser.add_argument(
+        "--policy",
+        dest="policy_path",
+        type=file_path,
+        metavar="FILE",
+        help="Policy file [default: the shipped policy].",
+    )
+    explain_parser.add_argument(
+        "--outbound",
+        metavar="LICENSE",
+        help="Outbound license for the source profile [default: none].",
+    )
+    explain_parser.set_defaults(handler=explain)
 
 
-@policy.command()
-@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-def validate(file: Path | None) -> int:
-    """Check a policy FILE (default: the shipped policy) and what it extends."""
+def validate(args: argparse.Namespace) -> int:
+    """Load the policy (and what it extends) and say it is valid."""
     from ospo.policy import load_policy
 
+    file: Path | None = args.file
     loaded = load_policy(file)
-    click.echo(
+    say(
         f"{' <- '.join(loaded.sources)}: valid policy {loaded.name!r} (digest {loaded.digest[:12]})"
     )
     return int(ExitCode.PASS)
 
 
-@policy.command()
-@click.argument("subject")
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Policy file [default: the shipped policy].",
-)
-@click.option("--outbound", help="Outbound license for the source profile [default: none].")
-def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int:
-    """Explain how the policy treats SUBJECT: a license expression or a rule id."""
+def explain(args: argparse.Namespace) -> int:
+    """Explain a rule, or a license expression under every profile of the policy."""
+    subject: str = args.subject
+    policy_path: Path | None = args.policy_path
+    outbound: str | None = args.outbound
     from ospo import licensing
     from ospo.errors import InputError
     from ospo.policy import load_policy
@@ -48,7 +67,7 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
 
     docs = rule_docs()
     if subject in docs:
-        click.echo(f"{subject}: {docs[subject].summary}")
+        say(f"{subject}: {docs[subject].summary}")
         return int(ExitCode.PASS)
     checked = licensing.check(subject)
     if not checked.valid or checked.normalized is None:
@@ -64,10 +83,10 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
         klass, why = judge.classifier.classify(lid)
         exception = judge.classifier.exception_class(lid)
         if exception is not None:
-            click.echo(f"{lid}: an exception; makes the license it modifies {exception.value}")
+            say(f"{lid}: an exception; makes the license it modifies {exception.value}")
         else:
-            click.echo(f"{lid}: {klass.value} ({why})")
-    click.echo(f"\nUnder policy {loaded.name!r}:")
+            say(f"{lid}: {klass.value} ({why})")
+    say(f"\nUnder policy {loaded.name!r}:")
     for profile in Profile:
         for shipped, linkage in ((True, Linkage.DYNAMIC), (True, Linkage.STATIC), (False, None)):
             context = Context(
@@ -83,13 +102,13 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
                 else f"{profile.value}, dev/test only"
             )
             elected = f" (elects {verdict.elected})" if verdict.elected else ""
-            click.echo(f"  {label:32} {verdict.outcome.value}{elected}")
+            say(f"  {label:32} {verdict.outcome.value}{elected}")
         if profile is Profile.SOURCE and not outbound:
-            click.echo("  (give --outbound LICENSE to check compatibility for the source profile)")
+            say("  (give --outbound LICENSE to check compatibility for the source profile)")
     as_shipped = judge.judge(expression, Context(profile=Profile.BINARY))
     obligations = judge.obligations(as_shipped)
     if obligations:
-        click.echo("\nObligations when it ships:")
+        say("\nObligations when it ships:")
         for item in obligations:
-            click.echo(f"  - {item}")
+            say(f"  - {item}")
     return int(ExitCode.PASS)

@@ -3,140 +3,149 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Any
 
-import click
-
+from ospo.cli import (
+    UsageError,
+    existing_path,
+    file_path,
+    positive_float,
+    positive_int,
+    say,
+)
 from ospo.errors import ExitCode
 
 
-@click.command()
-@click.argument("path", type=click.Path(path_type=Path), default=".")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the inventory JSON here.",
-)
-@click.option(
-    "--cyclonedx",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write a CycloneDX 1.6 SBOM here: XML if FILE ends in .xml, JSON otherwise.",
-)
-@click.option(
-    "--spdx",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write an SPDX 2.3 JSON SBOM here.",
-)
-@click.option(
-    "--env",
-    "envs",
-    multiple=True,
-    type=click.Path(path_type=Path, exists=True),
-    help="Installed environment to read packages from: a virtualenv, a site-packages "
-    "directory, a Python interpreter or a node_modules tree; repeatable.",
-)
-@click.option(
-    "--import-sbom",
-    "import_sboms",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="An SBOM made by another tool (CycloneDX 1.2-1.6 JSON or XML, SPDX 2.2/2.3 JSON or "
-    "tag-value) whose components join the inventory; repeatable.",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for ScanCode [default: all cores].",
-)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option(
-    "--exclude",
-    "excludes",
-    multiple=True,
-    metavar="GLOB",
-    help="Leave out paths matching GLOB (** spans directories); repeatable.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    help="Seconds allowed per file [default: 120, or scan.timeout].",
-)
-@click.option(
-    "--max-file-size",
-    default=None,
-    metavar="SIZE",
-    help="Skip files larger than SIZE, e.g. 5MB [default: 5MB, or scan.max_file_size].",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Configuration file [default: PATH/.ospo.yml].",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-def scan(
-    path: Path,
-    output: Path | None,
-    cyclonedx: Path | None,
-    spdx: Path | None,
-    envs: tuple[Path, ...],
-    import_sboms: tuple[Path, ...],
-    jobs: int | None,
-    no_cache: bool,
-    excludes: tuple[str, ...],
-    timeout: float | None,
-    max_file_size: str | None,
-    config_path: Path | None,
-    quiet: bool,
-) -> int:
-    """Scan PATH (default: .) for licenses, copyrights and vendored code."""
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``scan``."""
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="The root of the product's source tree [default: .].",
+    )
+    parser.add_argument(
+        "-o", "--output", type=file_path, metavar="FILE", help="Write the inventory JSON here."
+    )
+    parser.add_argument(
+        "--cyclonedx",
+        type=file_path,
+        metavar="FILE",
+        help="Write a CycloneDX 1.6 SBOM here: XML if FILE ends in .xml, JSON otherwise.",
+    )
+    parser.add_argument(
+        "--spdx", type=file_path, metavar="FILE", help="Write an SPDX 2.3 JSON SBOM here."
+    )
+    parser.add_argument(
+        "--env",
+        dest="envs",
+        action="append",
+        default=[],
+        type=existing_path,
+        metavar="PATH",
+        help="Installed environment to read packages from: a virtualenv, a site-packages "
+        "directory, a Python interpreter or a node_modules tree; repeatable.",
+    )
+    parser.add_argument(
+        "--import-sbom",
+        dest="import_sboms",
+        action="append",
+        default=[],
+        type=file_path,
+        metavar="FILE",
+        help="An SBOM made by another tool (CycloneDX 1.2-1.6 JSON or XML, SPDX 2.2/2.3 JSON "
+        "or tag-value) whose components join the inventory; repeatable.",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=positive_int,
+        metavar="N",
+        help="Worker processes for ScanCode [default: all cores].",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="Neither read nor write the result cache."
+    )
+    parser.add_argument(
+        "--exclude",
+        dest="excludes",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="Leave out paths matching GLOB (** spans directories); repeatable.",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        metavar="SECONDS",
+        help="Seconds allowed per file [default: 120, or scan.timeout].",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        metavar="SIZE",
+        help="Skip files larger than SIZE, e.g. 5MB [default: 5MB, or scan.max_file_size].",
+    )
+    parser.add_argument(
+        "--config",
+        dest="config_path",
+        type=file_path,
+        metavar="FILE",
+        help="Configuration file [default: PATH/.ospo.yml].",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="No progress bar and no summary."
+    )
+    parser.set_defaults(handler=scan)
+
+
+def scan(args: argparse.Namespace) -> int:
+    """Scan the tree, write the outputs asked for and print the summary."""
     from ospo.api import ScanSettings, scan_tree, write_outputs
     from ospo.config import parse_size
 
     max_size = None
-    if max_file_size is not None:
+    if args.max_file_size is not None:
         try:
-            max_size = parse_size(max_file_size)
+            max_size = parse_size(args.max_file_size)
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
+            raise UsageError(f"--max-file-size: {exc}") from None
     settings = ScanSettings(
-        jobs=jobs or os.cpu_count() or 1,
-        use_cache=not no_cache,
-        excludes=excludes,
-        timeout=timeout,
+        jobs=args.jobs or os.cpu_count() or 1,
+        use_cache=not args.no_cache,
+        excludes=tuple(args.excludes),
+        timeout=args.timeout,
         max_file_size=max_size,
-        config_path=config_path,
-        envs=envs,
-        import_sboms=import_sboms,
+        config_path=args.config_path,
+        envs=tuple(args.envs),
+        import_sboms=tuple(args.import_sboms),
     )
-    with _Progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    path: Path = args.path
+    with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         outcome = scan_tree(path, settings, progress=progress.update)
     for warning in outcome.warnings:
-        click.echo(f"ospo: warning: {warning}", err=True)
+        say(f"ospo: warning: {warning}", err=True)
     written = write_outputs(
         outcome.inventory,
-        inventory_path=output,
-        cyclonedx_path=cyclonedx,
-        spdx_path=spdx,
+        inventory_path=args.output,
+        cyclonedx_path=args.cyclonedx,
+        spdx_path=args.spdx,
         root=path,
     )
-    if not quiet:
+    if not args.quiet:
         from ospo.reporters.base import RenderOptions
         from ospo.reporters.summary import ScanSummaryReporter
 
-        click.echo(ScanSummaryReporter().render(outcome.inventory, RenderOptions()), nl=False)
+        say(ScanSummaryReporter().render(outcome.inventory, RenderOptions()), end="")
         for what, where in written:
-            click.echo(f"Wrote {what}: {where}")
+            say(f"Wrote {what}: {where}")
     if any(i.kind.value == "scan-error" for i in outcome.inventory.scan.issues):
-        click.echo(
+        say(
             "ospo: error: ScanCode failed on some files (see Issues); outputs were "
             "written with those files unscanned",
             err=True,
@@ -146,27 +155,47 @@ def scan(
 
 
 class _Progress:
-    """A progress bar on stderr while ScanCode works; nothing when disabled."""
+    """A progress line on stderr while ScanCode works; nothing when disabled.
+
+    ``Matching files  [#######-------------]   350/1000  35%  0:00:42 left``, redrawn at
+    most ten times a second and ended with a newline.
+    """
+
+    _WIDTH = 30
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._bar: Any = None
-        self._shown = 0
+        self._started: float | None = None
+        self._drawn = 0.0
+        self._shown = False
 
     def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.render_finish()
+        if self._shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
     def update(self, done: int, total: int) -> None:
         if not self.enabled or total == 0:
             return
-        if self._bar is None:
-            self._bar = click.progressbar(
-                length=total, label="Matching files", file=sys.stderr, show_pos=True, show_eta=True
-            )
-            self._bar.__enter__()
-        self._bar.update(done - self._shown)
-        self._shown = done
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        if done < total and now - self._drawn < 0.1:
+            return
+        self._drawn = now
+        filled = self._WIDTH * done // total
+        bar = "#" * filled + "-" * (self._WIDTH - filled)
+        left = ""
+        if 0 < done < total:
+            seconds = int((now - self._started) * (total - done) / done)
+            left = f"  {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} left"
+        width = len(str(total))
+        sys.stderr.write(
+            f"\rMatching files  [{bar}]  {done:>{width}}/{total}  {100 * done // total:3d}%{left}"
+            "\033[K"
+        )
+        sys.stderr.flush()
+        self._shown = True
