@@ -136,7 +136,7 @@ def check_inventory(
     says the inventory holds only some files (a commit), so whole-tree rules stay quiet.
     """
     from ospo import inventory_json
-    from ospo.model import Severity
+    from ospo.evaluation import Severity
     from ospo.policy import evaluate, load_policy, load_waivers, resolve_profile
     from ospo.policy.waivers import DEFAULT_WAIVERS
 

@@ -12,7 +12,6 @@ warning and a new cache is started. No cache problem stops a scan.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -20,6 +19,11 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+try:  # hashlib's own BLAKE2; importing hashlib itself would also load OpenSSL (2 ms a run)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # another Python implementation
+    from hashlib import blake2b as _blake2b
 
 APPLICATION_ID = 0x6F73706F  # "ospo"
 SCHEMA_VERSION = 2
@@ -232,7 +236,7 @@ def _check_or_init(conn: sqlite3.Connection) -> None:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return _blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _move_aside(path: Path, why: str) -> str:

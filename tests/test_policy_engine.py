@@ -11,17 +11,16 @@ from pathlib import Path
 import pytest
 
 from ospo.errors import ConfigError
+from ospo.evaluation import Finding, Severity
 from ospo.model import (
     Component,
     CopyrightStatement,
     FileEntry,
-    Finding,
     Inventory,
     LicenseEvidence,
     LicenseMatch,
     LicenseSource,
     Scope,
-    Severity,
     Subject,
 )
 from ospo.policy import evaluate, load_policy, load_waivers

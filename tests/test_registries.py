@@ -79,6 +79,7 @@ def test_every_reporter_renders(vendored_app: Path) -> None:
     }
     assert set(CHECK_FORMATS.values()) <= set(REPORTERS)
     for name, reporter_type in REPORTERS.items():
+        assert reporter_type.name == name
         text = reporter_type().render(inventory, RenderOptions())
         assert text.endswith("\n"), name
         assert "is-number" in text, name

@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ospo.model import Evaluation, Finding, Inventory, LicenseObligations, Severity
+from ospo.evaluation import Evaluation, Finding, LicenseObligations, Severity
+from ospo.model import Inventory
 from ospo.policy.judge import Context, Judge
 from ospo.policy.loader import Policy, load_policy
 from ospo.policy.model import Outcome, Profile

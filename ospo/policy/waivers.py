@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ospo import licensing
 from ospo.config import line_of, load_yaml_document
-from ospo.model import Finding, Severity, WaiverRef
+from ospo.evaluation import Finding, Severity, WaiverRef
 from ospo.policy.rules.base import RuleDoc, purl_matches, version_in_range
 
 DEFAULT_WAIVERS = Path(".ospo") / "waivers.yml"

@@ -1,37 +1,32 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reporters: one module per output format, one registry (:data:`REPORTERS`)."""
+"""Reporters: one module per output format, one registry (:data:`REPORTERS`).
+
+A reporter's module is imported when the reporter is asked for: writing the inventory
+does not import the CycloneDX library, a scan that writes nothing imports no reporter.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ospo.registry import LazyRegistry
 from ospo.reporters.base import RenderOptions, Reporter
-from ospo.reporters.check import (
-    CheckJsonReporter,
-    CheckTextReporter,
-    JunitReporter,
-    MarkdownReporter,
-)
-from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
-from ospo.reporters.inventory import InventoryJsonReporter
-from ospo.reporters.sarif import SarifReporter
-from ospo.reporters.spdx import SpdxJsonReporter
-from ospo.reporters.summary import ScanSummaryReporter
 
 #: Every reporter, by name.
-REPORTERS: dict[str, type[Reporter]] = {
-    r.name: r
-    for r in (
-        InventoryJsonReporter,
-        CycloneDxJsonReporter,
-        CycloneDxXmlReporter,
-        SpdxJsonReporter,
-        ScanSummaryReporter,
-        CheckTextReporter,
-        CheckJsonReporter,
-        SarifReporter,
-        JunitReporter,
-        MarkdownReporter,
-    )
-}
+REPORTERS: Mapping[str, type[Reporter]] = LazyRegistry[Reporter](
+    {
+        "inventory": "ospo.reporters.inventory:InventoryJsonReporter",
+        "cyclonedx": "ospo.reporters.cyclonedx:CycloneDxJsonReporter",
+        "cyclonedx-xml": "ospo.reporters.cyclonedx:CycloneDxXmlReporter",
+        "spdx": "ospo.reporters.spdx:SpdxJsonReporter",
+        "summary": "ospo.reporters.summary:ScanSummaryReporter",
+        "check-text": "ospo.reporters.check:CheckTextReporter",
+        "check-json": "ospo.reporters.check:CheckJsonReporter",
+        "sarif": "ospo.reporters.sarif:SarifReporter",
+        "junit": "ospo.reporters.check:JunitReporter",
+        "markdown": "ospo.reporters.check:MarkdownReporter",
+    }
+)
 
 #: ``ospo check --format`` names, to reporter names.
 CHECK_FORMATS = {

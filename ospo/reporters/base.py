@@ -6,10 +6,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
-from uuid import UUID
+from typing import TYPE_CHECKING, ClassVar
 
 from ospo.model import Inventory
+
+if TYPE_CHECKING:  # uuid imports platform: a cost for every report, needed by few
+    from uuid import UUID
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,8 @@ from xml.etree import ElementTree as ET
 
 from ospo import __version__
 from ospo.errors import OspoError
-from ospo.model import Evaluation, Finding, Inventory, Severity
+from ospo.evaluation import Evaluation, Finding, Severity
+from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
 
 CHECK_SCHEMA_VERSION = "1.0"

@@ -9,7 +9,8 @@ import json
 from typing import Any
 
 from ospo import __version__
-from ospo.model import Finding, Inventory, Severity
+from ospo.evaluation import Finding, Severity
+from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
 from ospo.reporters.check import counted, evaluation_of
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from importlib import import_module
 from pathlib import Path
 
 from ospo import __version__
@@ -21,29 +20,16 @@ from ospo.errors import InputError
 from ospo.inputs import git_text
 from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
+from ospo.registry import LazyRegistry
 from ospo.scanners.base import Scanner, ScanRequest
 from ospo.scanners.catalog import CATALOG
 from ospo.scanners.manifests import any_named, shared_listing
 from ospo.scanners.walk import list_files
 
-
-class _Registry(Mapping[str, type[Scanner]]):
-    """The scanners by name, each module imported on first use (start-up stays cheap)."""
-
-    def __getitem__(self, name: str) -> type[Scanner]:
-        entry = CATALOG[name]
-        scanner: type[Scanner] = getattr(import_module(f"ospo.scanners.{entry.module}"), entry.cls)
-        return scanner
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(CATALOG)
-
-    def __len__(self) -> int:
-        return len(CATALOG)
-
-
 #: Every scanner, by name.
-SCANNERS: Mapping[str, type[Scanner]] = _Registry()
+SCANNERS: Mapping[str, type[Scanner]] = LazyRegistry[Scanner](
+    {name: f"ospo.scanners.{entry.module}:{entry.cls}" for name, entry in CATALOG.items()}
+)
 
 
 def _applies(name: str, request: ScanRequest) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from fnmatch import filter as filter_names
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -221,9 +222,8 @@ def _named(request: ScanRequest, files: list[str], patterns: tuple[str, ...]) ->
     for pattern in patterns:
         lowered = pattern.lower()
         if any(c in lowered for c in "*?["):
-            for name, indexes in by_name.items():
-                if fnmatchcase(name, lowered):
-                    picked.update(indexes)
+            for name in filter_names(by_name, lowered):  # the pattern compiled once
+                picked.update(by_name[name])
         else:
             picked.update(by_name.get(lowered, ()))
     return [files[i] for i in sorted(picked)]

@@ -10,12 +10,11 @@ license index is loaded only when some file is not in the cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +31,7 @@ from ospo.model import (
 )
 from ospo.scanners import vendored
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
-from ospo.scanners.walk import list_files
+from ospo.scanners.walk import Listing, list_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -97,11 +96,38 @@ class SourceFileScanner(Scanner):
         selected = (
             listing.files if request.only is None else _selection(listing.files, request.only)
         )
+        # one connection for the whole scan: the hash memory, then the records
+        cache = (
+            ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+            if request.use_cache
+            else None
+        )
+        try:
+            return self._scan(request, listing, selected, issues, cache)
+        finally:
+            if cache is not None:
+                cache.close()
+
+    def _scan(
+        self,
+        request: ScanRequest,
+        listing: Listing,
+        selected: tuple[str, ...],
+        issues: list[ScanIssue],
+        cache: ResultCache | None,
+    ) -> ScanContribution:
+        from ospo.engine import scancode_engine
+
+        root = request.root
+        warnings: list[str] = []
+        if request.use_cache and cache is None:
+            warnings.append("cache: no usable cache directory; scanning without a cache")
+            request = replace(request, use_cache=False)  # not opened again below
         hashed: list[_Hashed] = []
-        base = os.path.abspath(root)
-        memory, remember = _known_hashes(base, selected, request, listing.stats)
+        base = os.path.join(os.path.abspath(root), "")  # with the separator: base + rel
+        memory = _known_hashes(base, selected, listing.stats, cache)
         for rel in selected:
-            item, issue = _hash_file(base, rel, request.max_file_size, memory)
+            item, issue = _hash_file(base, rel, request.max_file_size, memory, listing.stats)
             if issue is not None:
                 issues.append(issue)
             if item is not None:
@@ -114,9 +140,10 @@ class SourceFileScanner(Scanner):
                     )
                 hashed.append(item)
 
-        hash_warnings = memory.warnings + remember(memory)
-        todo = {h.sha256: os.path.join(base, h.rel) for h in hashed if h.scannable}
-        run = detect_contents(todo, request)
+        if cache is not None and memory.learned:
+            cache.remember_hashes(memory.learned)
+        todo = {h.sha256: base + h.rel for h in hashed if h.scannable}
+        run = detect_contents(todo, request, cache)
         records, failures = run.records, run.failures
 
         files = []
@@ -146,7 +173,7 @@ class SourceFileScanner(Scanner):
                 matched=run.matched,
                 full_matcher=run.full_matcher,
             ),
-            warnings=run.warnings + tuple(hash_warnings),
+            warnings=tuple(warnings) + run.warnings + tuple(cache.warnings if cache else ()),
         )
 
 
@@ -162,18 +189,21 @@ class DetectionRun:
     warnings: tuple[str, ...]
 
 
-def detect_contents(contents: dict[str, str], request: ScanRequest) -> DetectionRun:
+def detect_contents(
+    contents: dict[str, str], request: ScanRequest, cache: ResultCache | None = None
+) -> DetectionRun:
     """Return detection records for ``contents`` (sha256 -> a path holding that content).
 
     Cached records are used where they exist; the rest goes through ScanCode (loading its
     index only then) and into the cache, batch by batch, so an interruption loses nothing
-    already computed.
+    already computed. ``cache``, when given, is the caller's open cache (its warnings are
+    the caller's to report); else the cache is opened here when the request uses one.
     """
     from ospo.engine import scancode_engine
 
     warnings: list[str] = []
-    cache = None
-    if request.use_cache:
+    own = cache is None and request.use_cache
+    if own:
         cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
         if cache is None:
             warnings.append("cache: no usable cache directory; scanning without a cache")
@@ -209,7 +239,7 @@ def detect_contents(contents: dict[str, str], request: ScanRequest) -> Detection
             if cache is not None:
                 cache.put_many(pending)
     finally:
-        if cache is not None:
+        if cache is not None and own:
             warnings.extend(cache.warnings)
             cache.close()
     return DetectionRun(
@@ -252,6 +282,8 @@ def hash_path(
     ``scannable`` is False when the file is larger than ``max_size`` (the issue says so);
     an unreadable file gives ``(None, issue)``. ``display`` names the file in issues.
     """
+    import hashlib  # not imported by a rescan that finds every file unchanged
+
     name = display if display is not None else str(path)
     digest = hashlib.sha256()
     size = 0
@@ -295,78 +327,64 @@ class _HashMemory:
         self.known: dict[str, str] = {}  # absolute path -> sha256
         self.signatures: dict[str, str] = {}
         self.learned: dict[str, tuple[str, str]] = {}
-        self.warnings: list[str] = []
 
 
 def _known_hashes(
     base: str,
     selected: tuple[str, ...],
-    request: ScanRequest,
     stats: Mapping[str, os.stat_result],
-) -> tuple[_HashMemory, Callable[[_HashMemory], list[str]]]:
+    cache: ResultCache | None,
+) -> _HashMemory:
     """Look up the hashes of unchanged files in the cache (like git's index).
 
-    ``base`` is the tree's absolute path; ``stats`` are the ``lstat`` results the listing
-    took of the ``selected`` files (regular files, so the same as ``stat``). Returns the
-    memory and a function that stores what was learned, returning warnings.
+    ``base`` is the tree's absolute path ending in a separator; ``stats`` are the
+    ``lstat`` results the listing took of the ``selected`` files (regular files, so the
+    same as ``stat``). What the scan learns goes to :attr:`_HashMemory.learned`.
     """
-    from ospo.engine import scancode_engine
-
     memory = _HashMemory()
+    signatures = memory.signatures
     for rel in selected:
-        try:
-            rel.encode("utf-8")  # a name that is not UTF-8 is reported, not remembered
-        except ValueError:
-            continue
-        memory.signatures[os.path.join(base, rel)] = file_signature(stats[rel])
-    cache = (
-        ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
-        if request.use_cache
-        else None
-    )
+        if rel.isascii() or _utf8(rel):  # a name that is not UTF-8 is reported, not remembered
+            signatures[base + rel] = file_signature(stats[rel])
     if cache is not None:
-        memory.known = cache.known_hashes(memory.signatures)
-        memory.warnings.extend(cache.warnings)
-        cache.close()
+        memory.known = cache.known_hashes(signatures)
+    return memory
 
-    def remember(mem: _HashMemory) -> list[str]:
-        if not request.use_cache or not mem.learned:
-            return []
-        store = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
-        if store is None:
-            return []
-        store.remember_hashes(mem.learned)
-        store.close()
-        return store.warnings
 
-    return memory, remember
+def _utf8(name: str) -> bool:
+    """Whether ``name`` can be written as UTF-8 (a name that is not arrives with surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hash_file(
-    base: str, rel: str, max_size: int, memory: _HashMemory
+    base: str,
+    rel: str,
+    max_size: int,
+    memory: _HashMemory,
+    stats: Mapping[str, os.stat_result],
 ) -> tuple[_Hashed | None, ScanIssue | None]:
-    try:
-        rel.encode("utf-8")
-    except UnicodeEncodeError:
+    full = base + rel
+    sha = memory.known.get(full)
+    if sha is not None:  # unchanged since it was hashed
+        size = stats[rel].st_size
+        issue = None if size <= max_size else _too_large(rel, size, max_size)
+        return _Hashed(rel=rel, sha256=sha, size=size, scannable=size <= max_size), issue
+    if not (rel.isascii() or _utf8(rel)):
         shown = rel.encode("utf-8", "replace").decode("utf-8")
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
         )
-    full = os.path.join(base, rel)
-    if full in memory.known:
-        size = int(memory.signatures[full].split(":")[2])
-        issue = None if size <= max_size else _too_large(rel, size, max_size)
-        return _Hashed(
-            rel=rel, sha256=memory.known[full], size=size, scannable=size <= max_size
-        ), issue
     hashed, issue = hash_path(Path(full), max_size, display=rel)
     if hashed is None:
         return None, issue
     sha, size, scannable = hashed
-    if full in memory.signatures:
-        mtime_ns = int(memory.signatures[full].split(":")[3])
-        if time.time_ns() - mtime_ns > _RACY_NS:
-            memory.learned[full] = (memory.signatures[full], sha)
+    signature = memory.signatures.get(full)
+    if signature is not None and time.time_ns() - stats[rel].st_mtime_ns > _RACY_NS:
+        memory.learned[full] = (signature, sha)
     return _Hashed(rel=rel, sha256=sha, size=size, scannable=scannable), issue
 
 
@@ -387,11 +405,7 @@ def _entry(h: _Hashed, record: dict[str, Any] | None) -> FileEntry:
 
 
 def _with_package(entry: FileEntry, purl: str | None) -> FileEntry:
-    if purl is None:
-        return entry
-    from dataclasses import replace
-
-    return replace(entry, package=purl)
+    return entry if purl is None else replace(entry, package=purl)
 
 
 # --- detection, in this process or in forked workers ---------------------------------

@@ -86,12 +86,13 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     stats: dict[str, os.stat_result] = {}
     counts = dict.fromkeys(range(len(excludes)), 0)
     for rel, st in candidates:
-        if rel == ".git" or rel.startswith(".git/") or "/.git/" in f"/{rel}":
+        if ".git" in rel and (rel == ".git" or rel.startswith(".git/") or "/.git/" in rel):
             continue
-        rule_index = next((i for i, r in enumerate(excludes) if r.matches(rel)), None)
-        if rule_index is not None:
-            counts[rule_index] += 1
-            continue
+        if excludes:
+            rule_index = next((i for i, r in enumerate(excludes) if r.matches(rel)), None)
+            if rule_index is not None:
+                counts[rule_index] += 1
+                continue
         if st is None:
             try:
                 st = os.lstat(os.path.join(root_text, rel))

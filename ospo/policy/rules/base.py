@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from packageurl import PackageURL
 
-from ospo.model import Component, Finding, Inventory, Scope, Severity
+from ospo.evaluation import Finding, Severity
+from ospo.model import Component, Inventory, Scope
 from ospo.policy.judge import Judge
 from ospo.policy.loader import Policy
 from ospo.policy.model import Linkage, Outcome, Profile

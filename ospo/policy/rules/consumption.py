@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ospo.model import Finding, Severity
+from ospo.evaluation import Finding, Severity
 from ospo.policy.rules.base import Rule, RuleContext, RuleDoc, purl_matches, version_in_range
 
 

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ospo import licensing
-from ospo.model import Finding, Severity
+from ospo.evaluation import Finding, Severity
 from ospo.policy.model import Profile
 from ospo.policy.rules.base import Rule, RuleContext, RuleDoc
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ospo import licensing
-from ospo.model import Component, Finding, LicenseSource, Severity
+from ospo.evaluation import Finding, Severity
+from ospo.model import Component, LicenseSource
 from ospo.policy.judge import Context
 from ospo.policy.model import LicenseClass, Linkage, Outcome
 from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext, RuleDoc
