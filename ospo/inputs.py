@@ -23,10 +23,35 @@ def read_input_text(path: Path, what: str, error: type[InputError] = InputError)
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     """Run ``git -C root ARGS``; None when git is not installed. Output is bytes."""
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    except OSError:
-        return None
+    return git_all(root, args)[0]
+
+
+def git_all(
+    root: Path, *commands: tuple[str, ...]
+) -> list[subprocess.CompletedProcess[bytes] | None]:
+    """Run ``git -C root ARGS`` for each of ``commands`` at the same time (their start-up,
+    a few milliseconds each, overlaps); None for one that could not start (no git)."""
+    started: list[subprocess.Popen[bytes] | None] = []
+    for args in commands:
+        try:
+            started.append(
+                subprocess.Popen(
+                    ["git", "-C", str(root), *args],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
+            )
+        except OSError:
+            started.append(None)
+    done: list[subprocess.CompletedProcess[bytes] | None] = []
+    for proc in started:
+        if proc is None:
+            done.append(None)
+            continue
+        out, err = proc.communicate()
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
 
 
 def git_text(root: Path, *args: str) -> str | None:

@@ -96,6 +96,30 @@ def test_a_tree_ignored_by_its_enclosing_repository_is_walked(tmp_path: Path) ->
     assert listing.files == ("a.c",)
 
 
+def test_revision_and_files_of_a_subdirectory_of_a_repository(tmp_path: Path) -> None:
+    """git is asked in three ways: at the top of a work tree, below it (where the tree
+    may be ignored), and not at all where no ``.git`` is above the tree."""
+    repo = tmp_path / "repo"
+    (repo / "lib").mkdir(parents=True)
+    (repo / "lib" / "b.py").write_text("b = 1\n", encoding="utf-8")
+    (repo / "lib" / "new.py").write_text("n = 1\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    assert list_files(repo).revision is None  # no commit yet
+    _git(repo, "add", "lib/b.py")
+    _git(repo, "-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-qm", "b")
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    for root, files in ((repo, ("lib/b.py", "lib/new.py")), (repo / "lib", ("b.py", "new.py"))):
+        listing = list_files(root)
+        assert (listing.git, listing.revision, listing.files) == (True, head, files)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "c.py").write_text("c = 1\n", encoding="utf-8")
+    walked = list_files(plain)
+    assert (walked.git, walked.revision, walked.files) == (False, None, ("c.py",))
+
+
 def _installed_trees(root: Path) -> None:
     for rel in (
         "src/app.js",

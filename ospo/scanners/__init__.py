@@ -12,12 +12,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ospo import __version__
 from ospo.config import ProjectConfig
 from ospo.errors import InputError
-from ospo.inputs import git_text
 from ospo.merge import merge_components, merge_key
 from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.registry import LazyRegistry
@@ -70,8 +68,7 @@ def scan(
             SCANNERS[name]().scan(request) for name in sorted(SCANNERS) if _applies(name, request)
         ]
         # the revision of the repository the files were listed from (none when walked)
-        in_git = list_files(root, request.excludes).git
-    revision = _git_revision(root) if in_git else None
+        revision = list_files(root, request.excludes).revision
     # one component per package, whichever scanners found it
     components = merge_components(c for p in parts for c in p.components)
     by_key = {merge_key(c.purl): c.purl for c in components}
@@ -124,7 +121,3 @@ def _source_date_epoch() -> datetime | None:
         return datetime.fromtimestamp(int(value), UTC)
     except (ValueError, OverflowError, OSError):
         raise InputError(f"SOURCE_DATE_EPOCH is not a Unix time: {value!r}") from None
-
-
-def _git_revision(root: Path) -> str | None:
-    return git_text(root, "rev-parse", "HEAD") or None

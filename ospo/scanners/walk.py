@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ospo.config import ExcludeRule
-from ospo.inputs import git
+from ospo.inputs import git, git_all
 from ospo.model import Exclusion
 
 
@@ -31,6 +31,8 @@ class Listing:
     symlinks: tuple[str, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
     git: bool = False
+    #: the commit checked out (``HEAD``) when the files were listed by git
+    revision: str | None = None
     skipped_dirs: tuple[str, ...] = field(default=())  # git submodules, unreadable dirs
     #: The ``lstat`` of each listed file, taken while listing (the hash memory reuses it).
     stats: Mapping[str, os.stat_result] = field(default_factory=dict, compare=False, repr=False)
@@ -70,8 +72,9 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     skipped: list[str] = []
     git = git_files is not None
     installed: list[str] = []
+    revision = None
     if git_files is not None:
-        tracked, untracked = git_files
+        tracked, untracked, revision = git_files
         candidates = [(rel, None) for rel in tracked]
         candidates += [(rel, None) for rel in _outside_installed(untracked, installed)]
     else:
@@ -119,25 +122,40 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
         symlinks=tuple(sorted(symlinks)),
         excluded=excluded,
         git=git,
+        revision=revision,
         skipped_dirs=tuple(sorted(skipped)),
         stats=stats,
     )
 
 
-def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
-    """(tracked, untracked and not ignored) files of a git work tree; None outside one.
+def _git_files(root: Path) -> tuple[list[str], list[str], str | None] | None:
+    """(tracked files, untracked and not ignored files, HEAD's revision) of a git work
+    tree; None outside one.
 
-    Two git processes, each a few milliseconds of a pre-commit run: ``check-ignore``
-    answers both "is this a work tree?" (128 outside one, or when git cannot use it) and
-    "is the tree itself ignored?"; one ``ls-files -t`` lists tracked and untracked files,
-    telling them apart by its tag (``?`` for untracked).
+    git's start-up is most of a pre-commit run on a small commit, so it is asked as
+    little as the tree allows, and its questions overlap where they can:
+
+    * no ``.git`` in the tree or above it (and no ``GIT_DIR``): not a work tree, git is
+      not asked;
+    * a tree inside a repository but not at its top may be ignored by it: git is asked
+      first (``check-ignore``: 1 for "not ignored", 0 for ignored, 128 when git cannot
+      use the repository);
+    * then, at once, ``ls-files -t`` lists tracked and untracked files, telling them apart
+      by its tag (``?`` for untracked), and ``rev-parse`` gives the revision (none before
+      the first commit).
     """
-    checked = git(root, "check-ignore", "-q", ".")
-    if checked is None or checked.returncode != 1:
-        # 128: not a work tree (or no usable repository); 0: the tree itself is ignored
-        # by the enclosing repository; no git on this machine: walk the tree
+    top = _enclosing_git(root)
+    if top is None:
         return None
-    listed = git(root, "ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+    if not top:  # the tree is inside the repository: it may be ignored
+        checked = git(root, "check-ignore", "-q", ".")
+        if checked is None or checked.returncode != 1:
+            return None  # ignored, or no usable repository (or no git): walk the tree
+    listed, head = git_all(
+        root,
+        ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"),
+        ("rev-parse", "--verify", "-q", "HEAD"),
+    )
     if listed is None or listed.returncode != 0:
         return None
     tracked: dict[str, None] = {}
@@ -146,8 +164,29 @@ def _git_files(root: Path) -> tuple[list[str], list[str]] | None:
         tag, _, name = entry.partition(" ")
         if name:
             (untracked if tag == "?" else tracked)[name] = None
+    revision = None
+    if head is not None and head.returncode == 0:
+        revision = head.stdout.decode("ascii", errors="replace").strip() or None
     # A tracked file deleted from the work tree is still listed: list_files' lstat skips it.
-    return list(tracked), [n for n in untracked if n not in tracked]
+    return list(tracked), [n for n in untracked if n not in tracked], revision
+
+
+def _enclosing_git(root: Path) -> bool | None:
+    """Where git's repository may be: True when ``root`` holds ``.git`` (the top of a
+    work tree), False when a directory above it does (or ``GIT_DIR`` says where), None
+    when neither does."""
+    if "GIT_DIR" in os.environ:
+        return False
+    here = os.path.abspath(root)
+    if os.path.lexists(os.path.join(here, ".git")):
+        return True
+    while True:
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+        if os.path.lexists(os.path.join(here, ".git")):
+            return False
 
 
 def _outside_installed(untracked: list[str], installed: list[str]) -> list[str]:
