@@ -109,3 +109,32 @@ def test_a_remembered_group_gives_what_the_detector_gives_where_it_now_stands(
     detect_copyrights(str(first))
     assert copyrights._GROUPS  # remembered
     assert detect_copyrights(str(later)) == fresh
+
+
+def test_the_remembered_labels_are_the_lexers() -> None:
+    """The lexer's labels are remembered per token text; that holds because every one of
+    its patterns is a regular expression on the text alone. On the tokens of real files
+    (installed license texts and sources, read twice so the second pass comes from the
+    memory), the labels are exactly those of a fresh ScanCode lexer."""
+    from cluecode.copyrights import PATTERNS, get_tokens
+    from pygmars import lex
+    from textcode.analysis import numbered_text_lines
+
+    from ospo.engine.copyrights import _LabelMemo
+    from realtree import site_packages
+
+    assert all(isinstance(pattern, str) for pattern, _ in PATTERNS)
+    site = site_packages()
+    files = sorted(site.glob("*.dist-info/*LICENSE*"))[:20] + sorted((site / "click").glob("*.py"))
+    assert len(files) > 20
+    fresh = lex.Lexer(matchers=PATTERNS)
+    memo = _LabelMemo(lex.Lexer(matchers=PATTERNS))
+    labelled = 0
+    for _round in range(2):
+        for path in files:
+            lines = list(numbered_text_lines(str(path), demarkup=True))
+            theirs = [(t.value, t.label) for t in fresh.lex_tokens(list(get_tokens(lines)))]
+            ours = [(t.value, t.label) for t in memo.lex_tokens(list(get_tokens(lines)))]
+            assert ours == theirs, path
+            labelled += sum(1 for _, label in theirs if label is not None)
+    assert labelled > 1000

@@ -57,6 +57,7 @@ def detect_copyrights(
         return [], []
     if _DETECTOR is None:
         _DETECTOR = CopyrightDetector()
+        _DETECTOR.lexer = _LabelMemo(_DETECTOR.lexer)
 
     copyrights: list[dict[str, Any]] = []
     holders: list[dict[str, Any]] = []
@@ -98,3 +99,41 @@ _GROUPS_LIMIT = 100_000
 
 def _shifted(item: dict[str, Any], by: int) -> dict[str, Any]:
     return {**item, "start_line": item["start_line"] + by, "end_line": item["end_line"] + by}
+
+
+class _LabelMemo:
+    """ScanCode's copyright lexer, remembering the label it gives each token text.
+
+    The lexer labels a token by trying its ~1,100 patterns in order until one matches the
+    token's text; this is most of the time copyright detection takes (licence texts and
+    translation catalogs have many candidate lines). Every pattern is a regular
+    expression matched against the token's text alone (``tests/test_copyright_prefilter.py``
+    pins this), so a text always gets the same label (or none): the first answer is kept
+    and given again, and tokens come out exactly as ScanCode's lexer labels them.
+    """
+
+    _LIMIT = 500_000  # distinct token texts kept; then the memory starts again
+
+    def __init__(self, lexer: Any) -> None:
+        self._matchers: list[tuple[Any, str]] = lexer._matchers
+        self._labels: dict[str, str | None] = {}
+
+    def lex_tokens(self, tokens: Any, trace: bool = False) -> Any:
+        """Yield ``tokens``, each labelled as ScanCode's ``Lexer.lex_tokens`` labels it."""
+        labels = self._labels
+        for token in tokens:
+            value = token.value
+            try:
+                label = labels[value]
+            except KeyError:
+                label = None
+                for matcher, candidate in self._matchers:
+                    if matcher(value):
+                        label = candidate
+                        break
+                if len(labels) >= self._LIMIT:
+                    labels.clear()
+                labels[value] = label
+            if label is not None:
+                token.label = label
+            yield token
