@@ -114,9 +114,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=3,
+        default=5,
         help="runs of each short step (rescans, floor, one-file change); medians are "
-        "reported [default: 3]",
+        "reported [default: 5]",
     )
     parser.add_argument(
         "--output",

@@ -126,3 +126,41 @@ def test_fast_path_is_installed_and_removable() -> None:
         from licensedcode.cache import get_index
 
         fastpath.install(get_index())
+
+
+def test_candidates_are_scancodes_run_by_run() -> None:
+    """For every query run of real license texts and sources, the candidate list (scores,
+    rules, legalese intersections, order) equals ScanCode's own compute_candidates, in
+    both of the ways ScanCode asks for it."""
+    from licensedcode.cache import get_index
+    from licensedcode.query import build_query
+
+    from ospo.engine import fastpath, scancode_engine
+    from realtree import site_packages
+
+    scancode_engine.load()
+    idx = get_index()
+    site = site_packages()
+    files = sorted(site.glob("*.dist-info/*LICEN[CS]E*"))[:20] + sorted(
+        (site / "license_expression").glob("*.py")
+    )
+    compared = with_candidates = 0
+    for path in files:
+        query = build_query(location=str(path), idx=idx)
+        if query is None:
+            continue
+        runs = [query.whole_query_run(), *query.query_runs]
+        for run in runs:
+            for high_resemblance in (False, True):
+                theirs = fastpath._ORIGINAL(
+                    run, idx, idx.approx_matchable_rids, top=50, high_resemblance=high_resemblance
+                )
+                ours = fastpath._compute_candidates(
+                    run, idx, idx.approx_matchable_rids, top=50, high_resemblance=high_resemblance
+                )
+                assert [(c[0], c[1], list(c[3])) for c in ours] == [
+                    (c[0], c[1], list(c[3])) for c in theirs
+                ], (path, high_resemblance)
+                compared += 1
+                with_candidates += bool(theirs)
+    assert compared > 100 and with_candidates > 20, (compared, with_candidates)

@@ -23,8 +23,10 @@ ascending rule-id order. Its first-stage list, its top-N truncation, its second 
 its ranking are therefore identical, and so is every match. ``tests/test_fastpath.py``
 checks this on a real tree against the ``scancode`` command.
 
-Only the per-run loop is re-implemented here; it mirrors scancode-toolkit 32.5.0, which
-``pyproject.toml`` pins.
+Only the per-run loop is re-implemented here, with the set comparison of its first stage
+(``compare_token_sets`` on token sets) written out inline; both mirror scancode-toolkit
+32.5.0, which ``pyproject.toml`` pins, and a test compares the candidate lists run by
+run with ScanCode's own function.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ class _Preselector:
                 postings.setdefault(tid, []).append(rid)
         self.postings = postings
         self.min_high = min_high
+        from intbitset import intbitset
+
+        #: The legalese token ids (those below ``len_legalese``).
+        self.high_ids = intbitset(list(range(len_legalese)))
         self._query: Any = None
         self._may_match = False
         self.files_with_candidates = 0
@@ -176,29 +182,50 @@ def _compute_candidates(
         high = qlen / high_resemblance_threshold + 2
         allowed = [rid for rid in allowed if low <= state.length[rid] <= high]
 
+    # The first stage compares token *sets*: match_set.compare_token_sets with its set
+    # arguments (tids_sets_intersector, tids_set_counter, high_tids_set_subset,
+    # unique=True, filter_non_matching=True), written out here with the rule's numbers
+    # read once into the pre-selector's lists. The legalese part of the intersection is
+    # taken with one intbitset operation instead of a Python loop over it: the same set.
     sortable_candidates = []
     sets_by_rid = idx.sets_by_rid
     rules_by_rid = idx.rules_by_rid
+    high_ids = state.high_ids
+    min_high, min_length = state.min_high, state.min_length
+    length, min_containment = state.length, state.min_containment
+    scores_vector = match_set.ScoresVector
     for rid in allowed:
         if rid not in matchable_rids:
             continue
-        rule = rules_by_rid[rid]
-        scores_vectors, high_set_intersection = match_set.compare_token_sets(
-            qset=qset,
-            iset=sets_by_rid[rid],
-            intersector=match_set.tids_sets_intersector,
-            counter=match_set.tids_set_counter,
-            high_intersection_filter=match_set.high_tids_set_subset,
-            len_legalese=len_legalese,
-            unique=True,
-            rule=rule,
-            filter_non_matching=True,
-            high_resemblance_threshold=high_resemblance_threshold,
+        intersection = qset & sets_by_rid[rid]
+        high_set_intersection = intersection & high_ids
+        # min_high is at least 1: an empty legalese intersection fails here too
+        if len(high_set_intersection) < min_high[rid]:
+            continue
+        matched_length = len(intersection)
+        if matched_length < min_length[rid]:
+            continue
+        iset_len = length[rid]
+        resemblance = matched_length / (qlen + iset_len - matched_length)
+        containment = matched_length / iset_len
+        minimum_containment = min_containment[rid]
+        if minimum_containment and containment < minimum_containment:
+            continue
+        amplified_resemblance = resemblance**2
+        svr = scores_vector(
+            is_highly_resemblant=round(resemblance, 1) >= high_resemblance_threshold,
+            containment=round(containment, 1),
+            resemblance=round(amplified_resemblance, 1),
+            matched_length=round(matched_length / 20, 1),
         )
-        if scores_vectors:
-            svr, svf = scores_vectors
-            if not high_resemblance or (svr.is_highly_resemblant and svf.is_highly_resemblant):
-                sortable_candidates.append((scores_vectors, rid, rule, high_set_intersection))
+        svf = scores_vector(
+            is_highly_resemblant=resemblance >= high_resemblance_threshold,
+            containment=containment,
+            resemblance=amplified_resemblance,
+            matched_length=matched_length,
+        )
+        if not high_resemblance or (svr.is_highly_resemblant and svf.is_highly_resemblant):
+            sortable_candidates.append(((svr, svf), rid, rules_by_rid[rid], high_set_intersection))
 
     if not sortable_candidates:
         return sortable_candidates
