@@ -58,6 +58,7 @@ def detect_copyrights(
     if _DETECTOR is None:
         _DETECTOR = CopyrightDetector()
         _DETECTOR.lexer = _LabelMemo(_DETECTOR.lexer)
+        _remember_line_preparation()
 
     copyrights: list[dict[str, Any]] = []
     holders: list[dict[str, Any]] = []
@@ -137,3 +138,22 @@ class _LabelMemo:
             if label is not None:
                 token.label = label
             yield token
+
+
+def _remember_line_preparation() -> None:
+    """Let ScanCode's copyright module remember how it prepares and judges a line.
+
+    ``prepare_text_line`` (markup, entities and punctuation cleaned, ASCII) and
+    ``is_candidate`` (digits only? gibberish? a year or a statement marker?) are functions
+    of the line's text alone, called for every line of every file, and lines repeat across
+    files (license boilerplate, the messages of translation catalogs). Their module-level
+    names are rebound to memoized versions, so ScanCode's own code calls those.
+    """
+    from functools import lru_cache
+
+    from cluecode import copyrights
+
+    for name in ("prepare_text_line", "is_candidate"):
+        function = getattr(copyrights, name)
+        if not hasattr(function, "cache_info"):
+            setattr(copyrights, name, lru_cache(maxsize=200_000)(function))
