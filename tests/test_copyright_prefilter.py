@@ -138,3 +138,38 @@ def test_the_remembered_labels_are_the_lexers() -> None:
             assert ours == theirs, path
             labelled += sum(1 for _, label in theirs if label is not None)
     assert labelled > 1000
+
+
+def test_the_grammar_builds_pygmars_trees() -> None:
+    """The grammar joins the label string again only after a rule changed the tree; on
+    the candidate groups of real files the trees are exactly pygmars' own."""
+    from cluecode.copyrights import CopyrightDetector, collect_candidate_lines, get_tokens
+    from pygmars.tree import Tree
+    from textcode.analysis import numbered_text_lines
+
+    from ospo.engine.copyrights import _Grammar
+    from realtree import site_packages
+
+    def dump(node: object) -> object:
+        if isinstance(node, Tree):
+            return (node.label, [dump(child) for child in node])
+        return (node.label, node.value, node.start_line, node.pos)  # type: ignore[attr-defined]
+
+    reference = CopyrightDetector()  # pygmars' parser as ScanCode sets it up
+    grammar = _Grammar(reference.parser)
+    site = site_packages()
+    files = sorted(site.glob("*.dist-info/*LICENSE*"))[:15] + sorted((site / "click").glob("*.py"))
+    groups = grouped = 0
+    for path in files:
+        lines = list(numbered_text_lines(str(path), demarkup=True))
+        for group in collect_candidate_lines(lines):
+            tokens = list(get_tokens(group))
+            if not tokens:
+                continue
+            theirs = reference.parser.parse(list(reference.lexer.lex_tokens(tokens)))
+            tokens = list(get_tokens(group))
+            ours = grammar.parse(list(reference.lexer.lex_tokens(tokens)))
+            assert dump(ours) == dump(theirs), path
+            groups += 1
+            grouped += any(isinstance(child, Tree) for child in theirs)
+    assert groups > 50 and grouped > 20, (groups, grouped)

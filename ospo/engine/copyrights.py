@@ -58,6 +58,7 @@ def detect_copyrights(
     if _DETECTOR is None:
         _DETECTOR = CopyrightDetector()
         _DETECTOR.lexer = _LabelMemo(_DETECTOR.lexer)
+        _DETECTOR.parser = _Grammar(_DETECTOR.parser)
         _remember_line_preparation()
 
     copyrights: list[dict[str, Any]] = []
@@ -157,3 +158,46 @@ def _remember_line_preparation() -> None:
         function = getattr(copyrights, name)
         if not hasattr(function, "cache_info"):
             setattr(copyrights, name, lru_cache(maxsize=200_000)(function))
+
+
+class _Grammar:
+    """ScanCode's copyright grammar (a pygmars ``Parser``), applied without rebuilding the
+    label string for rules that change nothing.
+
+    pygmars applies its ~400 rules one after the other; each rule joins the labels of the
+    tree into a string (``<NNP><NNP><YR>``), substitutes its regular expression into it,
+    and builds a new tree only when that changed the string. Most rules change nothing, and
+    on a large group of lines (a translation catalog's header and credits) joining the
+    labels again for each rule is most of the parse. Here the string is joined once and
+    again only after a rule changed the tree; every step is pygmars' own
+    (``Rule._transformer``, ``ParseString.to_tree``), so the tree is the same. A parser
+    set up to trace, validate or loop is left to pygmars.
+    """
+
+    def __init__(self, parser: Any) -> None:
+        self._parser = parser
+
+    def parse(self, tree: Any) -> Any:
+        """Return the parse tree pygmars' ``Parser.parse`` returns for ``tree``."""
+        from pygmars.parse import ParseString
+        from pygmars.tree import Tree
+
+        parser = self._parser
+        if not tree or parser._trace or parser._validate or parser._loop != 1:
+            return parser.parse(tree)
+        if not isinstance(tree, Tree):
+            tree = Tree(parser._root_label, tree)
+        labels = "".join(f"<{node.label}>" for node in tree)
+        for rule in parser.rules:
+            if rule._validate:
+                tree = rule.parse(tree)
+                labels = "".join(f"<{node.label}>" for node in tree)
+                continue
+            changed = rule._transformer(labels).replace("{}", "")
+            if changed.rstrip() != labels.rstrip():
+                grouping = ParseString(Tree(tree.label, []))
+                grouping._tree = tree
+                grouping._parse_string = changed
+                tree = grouping.to_tree(rule.label)
+                labels = "".join(f"<{node.label}>" for node in tree)
+        return tree
