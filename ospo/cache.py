@@ -206,33 +206,59 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _check_or_init(conn: sqlite3.Connection) -> None:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    app_id, tables = _layout(conn)
     if app_id == 0 and not tables:
-        with conn:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS results ("
-                " engine TEXT NOT NULL, sha256 TEXT NOT NULL, record TEXT NOT NULL,"
-                " digest TEXT NOT NULL, PRIMARY KEY (engine, sha256)) WITHOUT ROWID"
-            )
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS hashes ("
-                " path TEXT PRIMARY KEY, signature TEXT NOT NULL, sha256 TEXT NOT NULL)"
-                " WITHOUT ROWID"
-            )
-    elif app_id != APPLICATION_ID:
+        # A new file: one process creates the tables; another one starting at the same
+        # moment waits here for it (busy_timeout) and then finds them made. The header
+        # fields and the tables are written in that one transaction, so nobody sees a
+        # half-made cache (and takes it for a foreign file).
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            app_id, tables = _layout(conn)
+            if app_id == 0 and not tables:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS results ("
+                    " engine TEXT NOT NULL, sha256 TEXT NOT NULL, record TEXT NOT NULL,"
+                    " digest TEXT NOT NULL, PRIMARY KEY (engine, sha256)) WITHOUT ROWID"
+                )
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS hashes ("
+                    " path TEXT PRIMARY KEY, signature TEXT NOT NULL, sha256 TEXT NOT NULL)"
+                    " WITHOUT ROWID"
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        app_id, tables = _layout(conn)
+    if app_id != APPLICATION_ID:
         conn.close()
         raise _ForeignCache("not an ospo cache")
-    else:
-        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if user_version != SCHEMA_VERSION or not {"results", "hashes"} <= tables:
-            conn.close()
-            raise _ForeignCache(f"cache format {user_version}, expected {SCHEMA_VERSION}")
+    user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if user_version != SCHEMA_VERSION or not {"results", "hashes"} <= tables:
+        conn.close()
+        raise _ForeignCache(f"cache format {user_version}, expected {SCHEMA_VERSION}")
     with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _layout(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+    """The file's application id and its tables, read together (in one transaction: a
+    cache made by another process in between is seen whole or not at all)."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    return int(app_id), tables
 
 
 def _digest(text: str) -> str:

@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +117,36 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     found = _open(tmp_path).get_many([f"{i:064x}" for i in range(600)])
     assert len(found) == 600
     assert all(found[f"{i:064x}"]["n"] == i for i in range(600))
+
+
+def _first_opener(directory: str, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    cache = ResultCache.open(KEY, Path(directory))
+    results.put((cache is not None, list(cache.warnings) if cache is not None else []))
+    if cache is not None:
+        cache.close()
+
+
+def test_processes_creating_the_cache_at_the_same_moment_all_get_it(tmp_path: Path) -> None:
+    """Several processes meeting a cache that does not exist yet: one creates it, the others
+    wait for it. None of them fails or takes the half-made file for a foreign one (which
+    happened to about one open in seven before creation was one transaction)."""
+    context = multiprocessing.get_context("fork")
+    outcomes = []
+    for round_ in range(10):
+        directory = tmp_path / str(round_)
+        directory.mkdir()
+        barrier, results = context.Barrier(6), context.Queue()
+        procs = [
+            context.Process(target=_first_opener, args=(str(directory), barrier, results))
+            for _ in range(6)
+        ]
+        for proc in procs:
+            proc.start()
+        outcomes += [results.get(timeout=120) for _ in procs]
+        for proc in procs:
+            proc.join(timeout=120)
+    assert outcomes == [(True, [])] * 60
 
 
 # --- the cache seen through `ospo scan` -------------------------------------------------
