@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -30,20 +31,12 @@ def git_all(
     root: Path, *commands: tuple[str, ...]
 ) -> list[subprocess.CompletedProcess[bytes] | None]:
     """Run ``git -C root ARGS`` for each of ``commands`` at the same time (their start-up,
-    a few milliseconds each, overlaps); None for one that could not start (no git)."""
-    started: list[subprocess.Popen[bytes] | None] = []
-    for args in commands:
-        try:
-            started.append(
-                subprocess.Popen(
-                    ["git", "-C", str(root), *args],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                )
-            )
-        except OSError:
-            started.append(None)
+    a few milliseconds each, overlaps); None for one that could not start (no git).
+
+    A command started earlier with :func:`start_git` is not started again: its answer is
+    collected here.
+    """
+    started = [_STARTED.pop((str(root), args), None) or _spawn(root, args) for args in commands]
     done: list[subprocess.CompletedProcess[bytes] | None] = []
     for proc in started:
         if proc is None:
@@ -52,6 +45,84 @@ def git_all(
         out, err = proc.communicate()
         done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
     return done
+
+
+def start_git(root: Path, *commands: tuple[str, ...]) -> None:
+    """Start ``git -C root ARGS`` for each of ``commands`` now, for :func:`git_all` to
+    collect later: the CLI starts the questions a scan will ask first, and git answers
+    while the rest of ospo is imported."""
+    for args in commands:
+        key = (str(root), args)
+        if key not in _STARTED:
+            proc = _spawn(root, args)
+            if proc is not None:
+                _STARTED[key] = proc
+
+
+def forget_started() -> None:
+    """Stop and forget the commands started ahead that nobody collected (the scan they
+    were for stopped early): a later question must not get their stale answer."""
+    while _STARTED:
+        _key, proc = _STARTED.popitem()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+#: Commands started ahead by :func:`start_git`, by (root, arguments).
+_STARTED: dict[tuple[str, tuple[str, ...]], subprocess.Popen[bytes]] = {}
+
+
+def _spawn(root: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except OSError:
+        return None
+
+
+# --- the listing of a work tree (ospo.scanners.walk) -----------------------------------
+
+#: Is the tree ignored by its repository? 1: no; 0: yes; 128: no repository git can use.
+GIT_CHECK_IGNORED = ("check-ignore", "-q", ".")
+#: Tracked files and untracked ones .gitignore leaves, told apart by ls-files' tag.
+GIT_LIST_FILES = ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard")
+#: The commit checked out (none before the first commit).
+GIT_HEAD = ("rev-parse", "--verify", "-q", "HEAD")
+
+
+def enclosing_git(root: Path) -> bool | None:
+    """Where git's repository may be: True when ``root`` holds ``.git`` (the top of a
+    work tree), False when a directory above it does (or ``GIT_DIR`` says where), None
+    when neither does."""
+    if "GIT_DIR" in os.environ:
+        return False
+    here = os.path.abspath(root)
+    if os.path.lexists(os.path.join(here, ".git")):
+        return True
+    while True:
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+        if os.path.lexists(os.path.join(here, ".git")):
+            return False
+
+
+def start_listing(root: Path) -> None:
+    """Start the git questions the listing of ``root`` asks first (see
+    ``ospo.scanners.walk``), so that git answers while the caller goes on."""
+    if not os.path.isdir(root):
+        return
+    top = enclosing_git(root)
+    if top is True:
+        start_git(root, GIT_LIST_FILES, GIT_HEAD)
+    elif top is False:
+        start_git(root, GIT_CHECK_IGNORED)
 
 
 def git_text(root: Path, *args: str) -> str | None:

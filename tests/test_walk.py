@@ -161,3 +161,26 @@ def test_installed_trees_in_git_are_left_out_unless_tracked(tmp_path: Path) -> N
     )
     # nothing untracked under node_modules/ here: only the other two are left out
     assert [e.pattern for e in listing.excluded] == ["venv", "web/node_modules"]
+
+
+def test_git_questions_started_ahead_are_collected_by_the_listing(tmp_path: Path) -> None:
+    """The CLI starts git's first questions before it imports the scanners; the listing
+    collects those answers, and answers nobody collected are dropped, not kept for later."""
+    from ospo import inputs
+
+    repo = tmp_path / "repo"
+    (repo / "lib").mkdir(parents=True)
+    (repo / "lib" / "a.py").write_text("a = 1\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    # the top of the work tree, and below it
+    for root, files in ((repo, ("lib/a.py",)), (repo / "lib", ("a.py",))):
+        inputs.start_listing(root)
+        assert inputs._STARTED
+        listing = list_files(root)
+        assert not inputs._STARTED  # collected
+        assert (listing.git, listing.files) == (True, files)
+    inputs.start_listing(repo / "lib")
+    inputs.forget_started()
+    assert not inputs._STARTED
+    (repo / ".gitignore").write_text("lib/\n", encoding="utf-8")
+    assert not list_files(repo / "lib").git  # asked afresh: now ignored, so walked

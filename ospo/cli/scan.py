@@ -106,6 +106,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def scan(args: argparse.Namespace) -> int:
     """Scan the tree, write the outputs asked for and print the summary."""
+    from ospo.inputs import forget_started, start_listing
+
+    start_listing(args.path)  # git answers while the scanners are imported
+    try:
+        return _scan(args)
+    finally:
+        forget_started()
+
+
+def _scan(args: argparse.Namespace) -> int:
     from ospo.api import ScanSettings, scan_tree, write_outputs
     from ospo.config import parse_size
 

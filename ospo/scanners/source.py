@@ -147,12 +147,13 @@ class SourceFileScanner(Scanner):
         records, failures = run.records, run.failures
 
         files = []
+        found_in: dict[int, _Found] = {}  # by record: files with the same content share one
         for h in hashed:
             record = records.get(h.sha256)
             if h.sha256 in failures:
                 failure = failures[h.sha256]
                 issues.append(ScanIssue(kind=failure.kind, path=h.rel, message=failure.message))
-            files.append(_entry(h, record))
+            files.append(_entry(h, record, found_in))
 
         components, owners = vendored.attribute(
             root, [f.path for f in files], {f.path: f.license_expression for f in files}
@@ -388,19 +389,32 @@ def _hash_file(
     return _Hashed(rel=rel, sha256=sha, size=size, scannable=scannable), issue
 
 
-def _entry(h: _Hashed, record: dict[str, Any] | None) -> FileEntry:
+#: What a record says of a file: its detections, copyright statements and holders.
+_Found = tuple[tuple[LicenseMatch, ...], tuple[CopyrightStatement, ...], tuple[str, ...]]
+
+
+def _entry(h: _Hashed, record: dict[str, Any] | None, found_in: dict[int, _Found]) -> FileEntry:
+    """The file's entry from its record; ``found_in`` keeps the (immutable) parts made
+    from each record, which many files share (the same header, or nothing at all)."""
     if record is None:
         return FileEntry(
             path=h.rel, sha256=h.sha256, size=h.size, license_expression=None, scanned=False
+        )
+    found = found_in.get(id(record))  # records stay alive for the whole scan
+    if found is None:
+        found = found_in[id(record)] = (
+            tuple(LicenseMatch(**d) for d in record["detections"]),
+            tuple(CopyrightStatement(**c) for c in record["copyrights"]),
+            tuple(record["holders"]),
         )
     return FileEntry(
         path=h.rel,
         sha256=h.sha256,
         size=h.size,
         license_expression=record["license_expression"],
-        detections=tuple(LicenseMatch(**d) for d in record["detections"]),
-        copyrights=tuple(CopyrightStatement(**c) for c in record["copyrights"]),
-        holders=tuple(record["holders"]),
+        detections=found[0],
+        copyrights=found[1],
+        holders=found[2],
     )
 
 

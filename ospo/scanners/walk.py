@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ospo.config import ExcludeRule
-from ospo.inputs import git, git_all
+from ospo.inputs import (
+    GIT_CHECK_IGNORED,
+    GIT_HEAD,
+    GIT_LIST_FILES,
+    enclosing_git,
+    git,
+    git_all,
+)
 from ospo.model import Exclusion
 
 
@@ -143,19 +150,18 @@ def _git_files(root: Path) -> tuple[list[str], list[str], str | None] | None:
     * then, at once, ``ls-files -t`` lists tracked and untracked files, telling them apart
       by its tag (``?`` for untracked), and ``rev-parse`` gives the revision (none before
       the first commit).
+
+    The CLI starts the first of these before it imports the scanners
+    (:func:`ospo.inputs.start_listing`); they are collected here.
     """
-    top = _enclosing_git(root)
+    top = enclosing_git(root)
     if top is None:
         return None
     if not top:  # the tree is inside the repository: it may be ignored
-        checked = git(root, "check-ignore", "-q", ".")
+        checked = git(root, *GIT_CHECK_IGNORED)
         if checked is None or checked.returncode != 1:
             return None  # ignored, or no usable repository (or no git): walk the tree
-    listed, head = git_all(
-        root,
-        ("ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard"),
-        ("rev-parse", "--verify", "-q", "HEAD"),
-    )
+    listed, head = git_all(root, GIT_LIST_FILES, GIT_HEAD)
     if listed is None or listed.returncode != 0:
         return None
     tracked: dict[str, None] = {}
@@ -169,24 +175,6 @@ def _git_files(root: Path) -> tuple[list[str], list[str], str | None] | None:
         revision = head.stdout.decode("ascii", errors="replace").strip() or None
     # A tracked file deleted from the work tree is still listed: list_files' lstat skips it.
     return list(tracked), [n for n in untracked if n not in tracked], revision
-
-
-def _enclosing_git(root: Path) -> bool | None:
-    """Where git's repository may be: True when ``root`` holds ``.git`` (the top of a
-    work tree), False when a directory above it does (or ``GIT_DIR`` says where), None
-    when neither does."""
-    if "GIT_DIR" in os.environ:
-        return False
-    here = os.path.abspath(root)
-    if os.path.lexists(os.path.join(here, ".git")):
-        return True
-    while True:
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
-        if os.path.lexists(os.path.join(here, ".git")):
-            return False
 
 
 def _outside_installed(untracked: list[str], installed: list[str]) -> list[str]:
