@@ -187,17 +187,19 @@ class _Grammar:
             return parser.parse(tree)
         if not isinstance(tree, Tree):
             tree = Tree(parser._root_label, tree)
-        labels = "".join(f"<{node.label}>" for node in tree)
+        # (a parser that does not validate made its rules without validation too)
+        labels = _labels(tree)
         for rule in parser.rules:
-            if rule._validate:
-                tree = rule.parse(tree)
-                labels = "".join(f"<{node.label}>" for node in tree)
-                continue
             changed = rule._transformer(labels).replace("{}", "")
             if changed.rstrip() != labels.rstrip():
                 grouping = ParseString(Tree(tree.label, []))
                 grouping._tree = tree
                 grouping._parse_string = changed
                 tree = grouping.to_tree(rule.label)
-                labels = "".join(f"<{node.label}>" for node in tree)
+                labels = _labels(tree)
         return tree
+
+
+def _labels(tree: Any) -> str:
+    """The label string pygmars' ``ParseString`` makes of a tree's children."""
+    return "".join(f"<{node.label}>" for node in tree)

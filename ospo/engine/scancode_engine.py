@@ -71,10 +71,11 @@ def _installed() -> dict[str, str]:
     plugins = sorted(
         ep.value for ep in entry_points(group="scancode_additional_license_location_provider")
     )
+    scancode = version("scancode-toolkit")
     installed = {
-        "scancode-toolkit": version("scancode-toolkit"),
+        "scancode-toolkit": scancode,
         "key": (
-            f"scancode-toolkit={version('scancode-toolkit')};"
+            f"scancode-toolkit={scancode};"
             f"license-expression={version('license-expression')};"
             f"ospo-engine={ENGINE_REVISION};plugins={','.join(plugins)}"
         ),

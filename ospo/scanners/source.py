@@ -57,6 +57,8 @@ LOCK_FILE_NAMES = frozenset(
     }
 )
 _CACHE_BATCH = 64
+#: The warning when the cache cannot be opened; the scan goes on without it.
+NO_CACHE = "cache: no usable cache directory; scanning without a cache"
 #: Below this many files to match, forking workers costs more than it saves.
 _MIN_FILES_FOR_WORKERS = 8
 
@@ -121,7 +123,7 @@ class SourceFileScanner(Scanner):
         root = request.root
         warnings: list[str] = []
         if request.use_cache and cache is None:
-            warnings.append("cache: no usable cache directory; scanning without a cache")
+            warnings.append(NO_CACHE)
             request = replace(request, use_cache=False)  # not opened again below
         hashed: list[_Hashed] = []
         base = os.path.join(os.path.abspath(root), "")  # with the separator: base + rel
@@ -207,7 +209,7 @@ def detect_contents(
     if own:
         cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
         if cache is None:
-            warnings.append("cache: no usable cache directory; scanning without a cache")
+            warnings.append(NO_CACHE)
     records: dict[str, dict[str, Any]] = {}
     failures: dict[str, ScanIssue] = {}
     try:
@@ -345,7 +347,7 @@ def _known_hashes(
     memory = _HashMemory()
     signatures = memory.signatures
     for rel in selected:
-        if rel.isascii() or _utf8(rel):  # a name that is not UTF-8 is reported, not remembered
+        if _utf8(rel):  # a name that is not UTF-8 is reported, not remembered
             signatures[base + rel] = file_signature(stats[rel])
     if cache is not None:
         memory.known = cache.known_hashes(signatures)
@@ -354,6 +356,8 @@ def _known_hashes(
 
 def _utf8(name: str) -> bool:
     """Whether ``name`` can be written as UTF-8 (a name that is not arrives with surrogates)."""
+    if name.isascii():  # nearly every name: no encoding needed to tell
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -374,7 +378,7 @@ def _hash_file(
         size = stats[rel].st_size
         issue = None if size <= max_size else _too_large(rel, size, max_size)
         return _Hashed(rel=rel, sha256=sha, size=size, scannable=size <= max_size), issue
-    if not (rel.isascii() or _utf8(rel)):
+    if not (_utf8(rel)):
         shown = rel.encode("utf-8", "replace").decode("utf-8")
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
