@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ospo.errors import InputError
+
+if TYPE_CHECKING:  # subprocess is imported when git really runs: a scan outside git skips it
+    import subprocess
 
 
 def read_input_text(path: Path, what: str, error: type[InputError] = InputError) -> str:
@@ -36,6 +39,8 @@ def git_all(
     A command started earlier with :func:`start_git` is not started again: its answer is
     collected here.
     """
+    from subprocess import CompletedProcess
+
     started = [_STARTED.pop((str(root), args), None) or _spawn(root, args) for args in commands]
     done: list[subprocess.CompletedProcess[bytes] | None] = []
     for proc in started:
@@ -43,7 +48,7 @@ def git_all(
             done.append(None)
             continue
         out, err = proc.communicate()
-        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+        done.append(CompletedProcess(proc.args, proc.returncode, out, err))
     return done
 
 
@@ -74,6 +79,8 @@ _STARTED: dict[tuple[str, tuple[str, ...]], subprocess.Popen[bytes]] = {}
 
 
 def _spawn(root: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes] | None:
+    import subprocess
+
     try:
         return subprocess.Popen(
             ["git", "-C", str(root), *args],
@@ -98,19 +105,37 @@ GIT_HEAD = ("rev-parse", "--verify", "-q", "HEAD")
 def enclosing_git(root: Path) -> bool | None:
     """Where git's repository may be: True when ``root`` holds ``.git`` (the top of a
     work tree), False when a directory above it does (or ``GIT_DIR`` says where), None
-    when neither does."""
+    when neither does.
+
+    The search goes up the way git's own does: from the real path of ``root``, and not
+    into a directory named in ``GIT_CEILING_DIRECTORIES``.
+    """
     if "GIT_DIR" in os.environ:
         return False
-    here = os.path.abspath(root)
+    here = os.path.realpath(root)
     if os.path.lexists(os.path.join(here, ".git")):
         return True
+    ceilings = _ceilings()
     while True:
         parent = os.path.dirname(here)
-        if parent == here:
+        if parent == here or parent in ceilings:
             return None
         here = parent
         if os.path.lexists(os.path.join(here, ".git")):
             return False
+
+
+def _ceilings() -> set[str]:
+    """The directories of ``GIT_CEILING_DIRECTORIES``, resolved as git resolves them:
+    absolute paths only, symbolic links followed up to the first empty entry."""
+    ceilings = set()
+    resolve = True
+    for entry in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
+        if not entry:
+            resolve = False
+        elif os.path.isabs(entry):
+            ceilings.add(os.path.realpath(entry) if resolve else os.path.normpath(entry))
+    return ceilings
 
 
 def start_listing(root: Path) -> None:

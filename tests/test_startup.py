@@ -87,7 +87,7 @@ def test_a_cached_scan_does_not_read_distribution_metadata(tmp_path: Path) -> No
 def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
     """A rescan of a small tree is mostly start-up: modules a tree does not need (the
     scanners of files it does not hold, the reporters of outputs not asked for, YAML,
-    tempfile) are not imported."""
+    tempfile, subprocess outside a git work tree) are not imported."""
     root = tmp_path / "t"
     root.mkdir()
     (root / "index.js").write_text("// SPDX-License-Identifier: MIT\n", encoding="utf-8")
@@ -99,6 +99,7 @@ def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
     scan = (
         "import contextlib, io, os\n"
         f"os.environ['OSPO_CACHE_DIR'] = {str(cache)!r}\n"
+        f"os.environ['GIT_CEILING_DIRECTORIES'] = {str(tmp_path)!r}  # not in a work tree\n"
         "from ospo.cli import run\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    assert run(['scan', {str(root)!r}, '-q']) == 0\n"
@@ -117,5 +118,8 @@ def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
         "ospo.scanners.pyproject",
         "ospo.scanners.maven",
         "ospo.scanners.environments",
+        "subprocess",
+        "threading",
+        "signal",
     }
     assert not unneeded & loaded

@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ospo.config import ExcludeRule
 from ospo.scanners.walk import list_files
 
@@ -118,6 +120,45 @@ def test_revision_and_files_of_a_subdirectory_of_a_repository(tmp_path: Path) ->
     (plain / "c.py").write_text("c = 1\n", encoding="utf-8")
     walked = list_files(plain)
     assert (walked.git, walked.revision, walked.files) == (False, None, ("c.py",))
+
+
+def test_git_ceiling_directories_stop_the_search_as_they_stop_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below a ceiling (``GIT_CEILING_DIRECTORIES``) git finds no repository, and ospo
+    does not ask it: the tree is walked as a plain directory, gitignore or not."""
+    from ospo import inputs
+
+    repo = tmp_path / "repo"
+    (repo / "unpacked" / "lib").mkdir(parents=True)
+    (repo / "unpacked" / "lib" / "a.c").write_text("int a;\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("*.c\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    assert inputs.enclosing_git(repo / "unpacked") is False
+    assert list_files(repo / "unpacked").files == ()  # git's listing leaves *.c out
+    link = tmp_path / "link"
+    link.symlink_to(repo, target_is_directory=True)
+    for ceiling in (str(repo), f"::{repo}", str(link)):  # as git reads it: links resolved
+        monkeypatch.setenv("GIT_CEILING_DIRECTORIES", ceiling)
+        assert inputs.enclosing_git(repo / "unpacked" / "lib") is None
+        listing = list_files(repo / "unpacked")
+        assert (listing.git, listing.files) == (False, ("lib/a.c",))
+        # git agrees: no repository from there
+        found = subprocess.run(
+            ["git", "-C", str(repo / "unpacked"), "rev-parse", "--git-dir"], capture_output=True
+        )
+        assert found.returncode != 0
+    # the top of the work tree itself is found, ceiling or not (git looks there first)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(repo))
+    assert inputs.enclosing_git(repo) is True
+    # a ceiling after an empty entry is taken as written: a link there is not resolved
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", f":{link}")
+    assert inputs.enclosing_git(repo / "unpacked") is False
+    found = subprocess.run(["git", "-C", str(repo / "unpacked"), "rev-parse"], capture_output=True)
+    assert found.returncode == 0
+    # relative entries are ignored, as git ignores them
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "repo")
+    assert inputs.enclosing_git(repo / "unpacked") is False
 
 
 def _installed_trees(root: Path) -> None:

@@ -9,8 +9,6 @@ JSON data. Importing this module is cheap; :func:`load` pays for ScanCode's lice
 from __future__ import annotations
 
 import contextlib
-import signal
-import threading
 import warnings
 from functools import cache
 from typing import Any
@@ -177,18 +175,28 @@ def _restore_licenseref(lines: list[str], start: int, end: int) -> str | None:
 
 
 class _time_limit:
-    """Raise FileTimeout in the main thread after ``seconds`` (no limit elsewhere)."""
+    """Raise FileTimeout in the main thread after ``seconds`` (no limit elsewhere).
+
+    signal and threading are imported here, not with the module: a rescan that finds
+    every file in the cache imports this module for the engine key alone.
+    """
 
     def __init__(self, seconds: float | None) -> None:
+        import threading
+
         self.seconds = seconds
         self.active = bool(seconds) and threading.current_thread() is threading.main_thread()
 
     def __enter__(self) -> None:
+        import signal
+
         if self.active:
             signal.signal(signal.SIGALRM, _raise_timeout)
             signal.setitimer(signal.ITIMER_REAL, float(self.seconds or 0))
 
     def __exit__(self, *exc: object) -> None:
+        import signal
+
         if self.active:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_DFL)

@@ -11,7 +11,6 @@ license index is loaded only when some file is not in the cache.
 from __future__ import annotations
 
 import os
-import signal
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -517,6 +516,8 @@ def _detect_all(
 
 
 def _worker_init() -> None:
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     os.environ.setdefault("OSPO_WORKER", "1")
 
