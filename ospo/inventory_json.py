@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from json.encoder import encode_basestring as _string  # the encoder's, non-ASCII kept
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,21 @@ JsonDict = dict[str, Any]
 
 def to_json_dict(inv: Inventory) -> JsonDict:
     """Return the inventory as plain JSON data, with files and components sorted."""
+    return _document(inv, [_file(f) for f in _sorted_files(inv)])
+
+
+def _document(inv: Inventory, files: list[Any]) -> JsonDict:
     return {
         "schema_version": inv.schema_version,
         "subject": _subject(inv.subject),
-        "files": [_file(f) for f in sorted(inv.files, key=lambda f: f.path)],
+        "files": files,
         "components": [_component(c) for c in sorted(inv.components, key=lambda c: c.purl)],
         "scan": _scan(inv.scan),
     }
+
+
+def _sorted_files(inv: Inventory) -> list[FileEntry]:
+    return sorted(inv.files, key=lambda f: f.path)
 
 
 def dumps(inv: Inventory) -> str:
@@ -49,23 +58,54 @@ def dumps(inv: Inventory) -> str:
 
     A line per entry keeps diffs between two inventories readable, and lets Python's C
     encoder do the work (``indent`` would switch to the pure-Python one, several times
-    slower on a large tree).
+    slower on a large tree). The text is the same as encoding :func:`to_json_dict`.
     """
-    data = to_json_dict(inv)
+    data = _document(inv, [])
+    rendered = {"files": _file_lines(_sorted_files(inv))}
+    rendered["components"] = [_compact(item) for item in data["components"]]
     lines = ["{"]
     keys = list(data)
     for index, key in enumerate(keys):
-        value = data[key]
         comma = "," if index < len(keys) - 1 else ""
-        if isinstance(value, list) and value:
+        items = rendered.get(key)
+        if items:
             lines.append(f"  {json.dumps(key)}: [")
-            items = [f"    {_compact(item)}" for item in value]
-            lines.append(",\n".join(items))
+            lines.append(",\n".join(f"    {item}" for item in items))
             lines.append(f"  ]{comma}")
         else:
-            lines.append(f"  {json.dumps(key)}: {_compact(value)}{comma}")
+            lines.append(f"  {json.dumps(key)}: {_compact(data[key])}{comma}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _file_lines(files: list[FileEntry]) -> list[str]:
+    """Each file's entry as :func:`_file` encodes it.
+
+    Files with the same record share their detection, copyright and holder tuples (the
+    source scanner makes them once per record), and most of a tree shares a few records:
+    what follows a file's path, hash and size is encoded once per record.
+    """
+    tails: dict[tuple[Any, ...], str] = {}
+    lines = []
+    for f in files:
+        # The identities of the tuples stand for their contents: every file is alive here.
+        key = (
+            id(f.detections),
+            id(f.copyrights),
+            id(f.holders),
+            f.license_expression,
+            f.package,
+            f.scanned,
+        )
+        tail = tails.get(key)
+        if tail is None:
+            whole = _compact(_file(f))
+            tail = tails[key] = whole[len(_compact(_file_head(f))) - 1 :]  # ", ..."
+        # _file_head as the encoder writes it, without its closing brace
+        lines.append(
+            f'{{"path": {_string(f.path)}, "sha256": {_string(f.sha256)}, "size": {f.size:d}{tail}'
+        )
+    return lines
 
 
 #: One encoder for every entry (``json.dumps`` with options builds a new one per call).
@@ -130,11 +170,14 @@ def _subject(s: Subject) -> JsonDict:
     }
 
 
+def _file_head(f: FileEntry) -> JsonDict:
+    """The keys that set each file apart: the first ones of :func:`_file`."""
+    return {"path": f.path, "sha256": f.sha256, "size": f.size}
+
+
 def _file(f: FileEntry) -> JsonDict:
     return {
-        "path": f.path,
-        "sha256": f.sha256,
-        "size": f.size,
+        **_file_head(f),
         "license_expression": f.license_expression,
         "copyrights": [c.statement for c in f.copyrights],
         "holders": list(f.holders),

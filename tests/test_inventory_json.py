@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,44 @@ def _inventory() -> Inventory:
 def test_round_trip_is_lossless() -> None:
     inv = _inventory()
     assert inventory_json.from_json_dict(json.loads(inventory_json.dumps(inv))) == inv
+
+
+def test_the_text_is_the_encoding_of_the_json_data_line_by_line() -> None:
+    """dumps encodes what files share once; each line is still exactly the encoder's
+    answer for that entry, whatever the path holds and whichever parts are shared."""
+    base = _inventory()
+    shared = base.files[0]
+    odd = ('quote " and \\ back', "tab\tnew\nline\x01", "naïve/日本/é.py", "emoji/🙂.js", "x" * 300)
+    files = [shared]
+    for i, path in enumerate(odd):
+        # the same record's tuples (as the scanner shares them) under another path ...
+        files.append(replace(shared, path=path, sha256=f"{i:064x}", size=i * 1000))
+        # ... with another package, and with equal but separate tuples
+        files.append(replace(shared, path=path + "-p", package="pkg:npm/x@1"))
+        files.append(
+            replace(
+                shared,
+                path=path + "-c",
+                detections=tuple(replace(d) for d in shared.detections),
+                copyrights=(replace(shared.copyrights[0], statement="Copyright 2021 B"),),
+                holders=("B",),
+            )
+        )
+    files.append(
+        FileEntry(path="u.bin", sha256="b" * 64, size=0, license_expression=None, scanned=False)
+    )
+    files.append(FileEntry(path="none.py", sha256="c" * 64, size=7, license_expression=None))
+    inv = replace(base, files=tuple(files))
+    data = inventory_json.to_json_dict(inv)
+    text = inventory_json.dumps(inv)
+    assert json.loads(text) == data
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    lines = text.splitlines()
+    start = lines.index('  "files": [') + 1
+    assert lines[start : start + len(files)] == [
+        f"    {encoder.encode(entry)}" + ("," if i < len(files) - 1 else "")
+        for i, entry in enumerate(data["files"])
+    ]
 
 
 def test_stable_keys_are_present() -> None:

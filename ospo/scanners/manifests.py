@@ -20,11 +20,10 @@ from abc import abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from fnmatch import filter as filter_names
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ospo import licensing
 from ospo.errors import InputError
@@ -507,8 +506,7 @@ def add_root(roots: dict[str, Scope], key: str, scope: Scope) -> None:
     roots[key] = widest_scope(roots[key], scope) if key in roots else scope
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LockedPackage:
+class LockedPackage(NamedTuple):
     """A package as one lock file records it, before scopes are worked out."""
 
     key: str  # unique in its lock file: a node_modules path, name@version, …

@@ -11,9 +11,8 @@ pins one exactly, and no license (only a lock file or the installed packages kno
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ospo.errors import InputError
 from ospo.model import Component, Scope
@@ -43,8 +42,7 @@ _LOCAL = ("file:", "link:", "workspace:", "portal:")
 _EXACT = re.compile(r"^[v=]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Declared:
+class Declared(NamedTuple):
     """A dependency as the project's manifest asks for it."""
 
     name: str

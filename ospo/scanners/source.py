@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ospo.cache import ResultCache
 from ospo.errors import Interrupted
@@ -62,8 +62,7 @@ NO_CACHE = "cache: no usable cache directory; scanning without a cache"
 _MIN_FILES_FOR_WORKERS = 8
 
 
-@dataclass(frozen=True, slots=True)
-class _Hashed:
+class _Hashed(NamedTuple):
     rel: str
     sha256: str
     size: int
@@ -179,8 +178,7 @@ class SourceFileScanner(Scanner):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DetectionRun:
+class DetectionRun(NamedTuple):
     """Records by content hash, from the cache or from ScanCode, and what went wrong."""
 
     records: dict[str, dict[str, Any]]

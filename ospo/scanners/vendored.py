@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ospo import licensing
 from ospo.model import Component, LicenseEvidence, LicenseSource, Scope
@@ -96,8 +96,7 @@ def is_license_file(name: str) -> bool:
 MANIFEST_NAMES = frozenset({"package.json", "pyproject.toml", "Cargo.toml", "composer.json"})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Manifest:
+class _Manifest(NamedTuple):
     ecosystem: str  # purl type
     name: str | None
     version: str | None

@@ -15,8 +15,8 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ospo.config import ExcludeRule
 from ospo.inputs import (
@@ -30,19 +30,18 @@ from ospo.inputs import (
 from ospo.model import Exclusion
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Listing:
+class Listing(NamedTuple):
     """The files to scan (relative, ``/``-separated, sorted) and what was left out."""
 
     files: tuple[str, ...]
+    #: The ``lstat`` of each listed file, taken while listing (the hash memory reuses it).
+    stats: Mapping[str, os.stat_result]
     symlinks: tuple[str, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
     git: bool = False
     #: the commit checked out (``HEAD``) when the files were listed by git
     revision: str | None = None
-    skipped_dirs: tuple[str, ...] = field(default=())  # git submodules, unreadable dirs
-    #: The ``lstat`` of each listed file, taken while listing (the hash memory reuses it).
-    stats: Mapping[str, os.stat_result] = field(default_factory=dict, compare=False, repr=False)
+    skipped_dirs: tuple[str, ...] = ()  # git submodules, unreadable dirs
 
 
 _MEMO: ContextVar[dict[tuple[Path, tuple[ExcludeRule, ...]], Listing] | None] = ContextVar(
