@@ -28,6 +28,8 @@ except ImportError:  # another Python implementation
 APPLICATION_ID = 0x6F73706F  # "ospo"
 SCHEMA_VERSION = 2
 FILE_NAME = "results.sqlite3"
+#: Values bound in one query at most (SQLite allows 32,766; a few hundred stay fast).
+_CHUNK = 500
 
 
 def cache_dir() -> Path:
@@ -47,6 +49,8 @@ class ResultCache:
         self.path = path
         self.engine_key = engine_key
         self.warnings: list[str] = []
+        #: Records read along with the file hashes, by sha256: (record, digest), unchecked.
+        self._prefetched: dict[str, tuple[str, str]] = {}
 
     @classmethod
     def open(cls, engine_key: str, directory: Path | None = None) -> ResultCache | None:
@@ -81,40 +85,43 @@ class ResultCache:
     def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Return the cached records for those of ``digests`` that are cached and intact."""
         wanted = list(dict.fromkeys(digests))
-        found: dict[str, dict[str, Any]] = {}
-        bad: list[str] = []
-        seen: dict[str, tuple[str, dict[str, Any]]] = {}
+        prefetched = self._prefetched
+        rows = [(sha, *prefetched[sha]) for sha in wanted if sha in prefetched]
+        missing = [sha for sha in wanted if sha not in prefetched]
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
+            for start in range(0, len(missing), _CHUNK):
+                chunk = missing[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
+                rows += self._conn.execute(
                     f"SELECT sha256, record, digest FROM results "
                     f"WHERE engine = ? AND sha256 IN ({marks})",
                     [self.engine_key, *chunk],
                 ).fetchall()
-                for sha, record, digest in rows:
-                    # Many files share one record (no license, no copyright): check and
-                    # parse each distinct text once. Records are read, never changed.
-                    known = seen.get(record)
-                    if known is None:
-                        actual = _digest(record)
-                        try:
-                            parsed = json.loads(record) if actual == digest else None
-                        except ValueError:
-                            parsed = None
-                        if parsed is None:
-                            bad.append(sha)
-                            continue
-                        known = seen[record] = (actual, parsed)
-                    if known[0] != digest:
-                        bad.append(sha)
-                        continue
-                    found[sha] = known[1]
         except sqlite3.DatabaseError as exc:
             self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
             self._disable()
             return {}
+        found: dict[str, dict[str, Any]] = {}
+        bad: list[str] = []
+        seen: dict[str, tuple[str, dict[str, Any]]] = {}
+        for sha, record, digest in rows:
+            # Many files share one record (no license, no copyright): check and parse each
+            # distinct text once. Records are read, never changed.
+            known = seen.get(record)
+            if known is None:
+                actual = _digest(record)
+                try:
+                    parsed = json.loads(record) if actual == digest else None
+                except ValueError:
+                    parsed = None
+                if parsed is None:
+                    bad.append(sha)
+                    continue
+                known = seen[record] = (actual, parsed)
+            if known[0] != digest:
+                bad.append(sha)
+                continue
+            found[sha] = known[1]
         if bad:
             self.warnings.append(
                 f"cache: {len(bad)} damaged record(s) dropped and recomputed in {self.path}"
@@ -140,24 +147,42 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self.warnings.append(f"cache: results not stored ({exc})")
 
-    def known_hashes(self, signatures: Mapping[str, str]) -> dict[str, str]:
+    def known_hashes(
+        self, signatures: Mapping[str, str], *, under: str | None = None
+    ) -> dict[str, str]:
         """Return the sha256 of each path whose file signature is unchanged since it was hashed.
 
         A signature is the file's device, inode, size, mtime and ctime in nanoseconds (see
-        ``ospo.scanners.source.file_signature``); any change to the file changes it.
+        ``ospo.scanners.source.file_signature``); any change to the file changes it. The
+        records of those hashes are read in the same query, for :meth:`get_many` (a scan
+        asks it next). ``under``, a directory ending in a separator that every path starts
+        with, reads the paths as one range of the index rather than one by one: for the
+        files of a whole tree, half the time.
         """
         found: dict[str, str] = {}
-        paths = list(signatures)
+        query = (
+            "SELECT h.path, h.signature, h.sha256, r.record, r.digest FROM hashes AS h "
+            "LEFT JOIN results AS r ON r.engine = ? AND r.sha256 = h.sha256 WHERE "
+        )
+        if under is not None:
+            after = under[:-1] + chr(ord(under[-1]) + 1)  # the first string past the prefix
+            batches = [(query + "h.path >= ? AND h.path < ?", [self.engine_key, under, after])]
+        else:
+            paths = list(signatures)
+            batches = [
+                (
+                    query + f"h.path IN ({','.join('?' * len(paths[i : i + _CHUNK]))})",
+                    [self.engine_key, *paths[i : i + _CHUNK]],
+                )
+                for i in range(0, len(paths), _CHUNK)
+            ]
         try:
-            for start in range(0, len(paths), 500):
-                chunk = paths[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
-                    f"SELECT path, signature, sha256 FROM hashes WHERE path IN ({marks})", chunk
-                ).fetchall()
-                for path, signature, sha in rows:
+            for sql, params in batches:
+                for path, signature, sha, record, digest in self._conn.execute(sql, params):
                     if signatures.get(path) == signature:
                         found[path] = sha
+                        if record is not None:
+                            self._prefetched[sha] = (record, digest)
         except sqlite3.DatabaseError as exc:
             self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
             self._disable()
@@ -191,6 +216,7 @@ class ResultCache:
 
     def _disable(self) -> None:
         self.close()
+        self._prefetched.clear()
         self._conn = sqlite3.connect(":memory:")
         _check_or_init(self._conn)
 

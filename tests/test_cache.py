@@ -75,6 +75,43 @@ def test_tampered_record_is_dropped_not_trusted(tmp_path: Path) -> None:
     assert any("damaged record" in w for w in cache.warnings)
 
 
+def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: Path) -> None:
+    """known_hashes reads each unchanged file's record in the same query (by range for a
+    whole tree, or path by path); get_many answers from those, digest-checked, and asks
+    SQLite for the rest."""
+    tree = "/t/tree/"
+    shas = {f"{tree}f{i}.py": f"{i:064x}" for i in range(1200)}  # more than one batch
+    tampered = shas[f"{tree}f1.py"]
+    signatures = {p: f"sig-{p}" for p in shas}
+    signatures[f"{tree}f3.py"] = "changed"  # its hash is not known any more
+    for under in (tree, None):
+        directory = tmp_path / str(under is None)
+        cache = _open(directory)
+        cache.remember_hashes({p: (f"sig-{p}", sha) for p, sha in shas.items()})
+        cache.remember_hashes({"/t/tree-other/x.py": ("s", "e" * 64), "/t/x.py": ("s", "f" * 64)})
+        cache.put_many({sha: {**RECORD, "n": i} for i, sha in enumerate(shas.values()) if i % 2})
+        cache.put_many({"e" * 64: RECORD, "f" * 64: RECORD})
+        cache.close()
+        conn = sqlite3.connect(directory / FILE_NAME)
+        with conn:  # tamper with one record: its digest no longer matches
+            record = json.dumps({**RECORD, "n": 0})
+            conn.execute("UPDATE results SET record = ? WHERE sha256 = ?", (record, tampered))
+        conn.close()
+
+        cache = _open(directory)
+        known = cache.known_hashes(signatures, under=under)
+        assert known == {p: sha for p, sha in shas.items() if p != f"{tree}f3.py"}
+        found = cache.get_many([*shas.values(), "e" * 64])
+        expected = {
+            sha: {**RECORD, "n": i}
+            for i, sha in enumerate(shas.values())
+            if i % 2 and sha != tampered  # dropped, not trusted
+        }
+        assert found == {**expected, "e" * 64: RECORD}  # e was not read ahead: asked for
+        assert any("1 damaged record" in w for w in cache.warnings)
+        cache.close()
+
+
 def test_truncated_database_is_detected(tmp_path: Path) -> None:
     cache = _open(tmp_path)
     cache.put_many({f"{i:064x}": RECORD for i in range(2000)})

@@ -125,7 +125,7 @@ class SourceFileScanner(Scanner):
             request = replace(request, use_cache=False)  # not opened again below
         hashed: list[_Hashed] = []
         base = os.path.join(os.path.abspath(root), "")  # with the separator: base + rel
-        memory = _known_hashes(base, selected, listing.stats, cache)
+        memory = _known_hashes(base, selected, listing.stats, cache, whole=request.only is None)
         for rel in selected:
             item, issue = _hash_file(base, rel, request.max_file_size, memory, listing.stats)
             if issue is not None:
@@ -334,12 +334,15 @@ def _known_hashes(
     selected: tuple[str, ...],
     stats: Mapping[str, os.stat_result],
     cache: ResultCache | None,
+    *,
+    whole: bool,
 ) -> _HashMemory:
     """Look up the hashes of unchanged files in the cache (like git's index).
 
     ``base`` is the tree's absolute path ending in a separator; ``stats`` are the
     ``lstat`` results the listing took of the ``selected`` files (regular files, so the
-    same as ``stat``). What the scan learns goes to :attr:`_HashMemory.learned`.
+    same as ``stat``); ``whole`` says they are all of the tree's files, which the cache
+    then reads as one range. What the scan learns goes to :attr:`_HashMemory.learned`.
     """
     memory = _HashMemory()
     signatures = memory.signatures
@@ -347,7 +350,7 @@ def _known_hashes(
         if _utf8(rel):  # a name that is not UTF-8 is reported, not remembered
             signatures[base + rel] = file_signature(stats[rel])
     if cache is not None:
-        memory.known = cache.known_hashes(signatures)
+        memory.known = cache.known_hashes(signatures, under=base if whole else None)
     return memory
 
 
