@@ -85,9 +85,9 @@ class ResultCache:
     def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Return the cached records for those of ``digests`` that are cached and intact."""
         wanted = list(dict.fromkeys(digests))
-        prefetched = self._prefetched
-        rows = [(sha, *prefetched[sha]) for sha in wanted if sha in prefetched]
+        prefetched = self._prefetched  # used once: a later call reads what is stored then
         missing = [sha for sha in wanted if sha not in prefetched]
+        rows = [(sha, *prefetched.pop(sha)) for sha in wanted if sha in prefetched]
         try:
             for start in range(0, len(missing), _CHUNK):
                 chunk = missing[start : start + _CHUNK]

@@ -109,6 +109,10 @@ def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: P
         }
         assert found == {**expected, "e" * 64: RECORD}  # e was not read ahead: asked for
         assert any("1 damaged record" in w for w in cache.warnings)
+        # what was read ahead is used once; asked again, the cache answers from SQLite
+        cache.put_many({tampered: {**RECORD, "n": 1}})  # recomputed
+        again = cache.get_many([tampered, shas[f"{tree}f5.py"]])
+        assert again == {tampered: {**RECORD, "n": 1}, shas[f"{tree}f5.py"]: {**RECORD, "n": 5}}
         cache.close()
 
 
