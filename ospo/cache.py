@@ -157,9 +157,12 @@ class ResultCache:
         records of those hashes are read in the same query, for :meth:`get_many` (a scan
         asks it next). ``under``, a directory ending in a separator that every path starts
         with, reads the paths as one range of the index rather than one by one: for the
-        files of a whole tree, half the time.
+        files of a whole tree, half the time; the rows below it of files not in
+        ``signatures`` (deleted, renamed, excluded since) are then dropped, so that the
+        range does not grow with every file the tree ever had.
         """
         found: dict[str, str] = {}
+        gone: list[str] = []
         query = (
             "SELECT h.path, h.signature, h.sha256, r.record, r.digest FROM hashes AS h "
             "LEFT JOIN results AS r ON r.engine = ? AND r.sha256 = h.sha256 WHERE "
@@ -183,10 +186,15 @@ class ResultCache:
                         found[path] = sha
                         if record is not None:
                             self._prefetched[sha] = (record, digest)
+                    elif under is not None and path not in signatures:
+                        gone.append(path)
         except sqlite3.DatabaseError as exc:
             self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
             self._disable()
             return {}
+        if gone:  # a cache that cannot be written now keeps them: no harm
+            with contextlib.suppress(sqlite3.DatabaseError), self._conn:
+                self._conn.executemany("DELETE FROM hashes WHERE path = ?", [(p,) for p in gone])
         return found
 
     def remember_hashes(self, entries: Mapping[str, tuple[str, str]]) -> None:

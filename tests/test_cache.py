@@ -78,7 +78,8 @@ def test_tampered_record_is_dropped_not_trusted(tmp_path: Path) -> None:
 def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: Path) -> None:
     """known_hashes reads each unchanged file's record in the same query (by range for a
     whole tree, or path by path); get_many answers from those, digest-checked, and asks
-    SQLite for the rest."""
+    SQLite for the rest. A whole tree's range also drops the rows of its files that are
+    gone."""
     tree = "/t/tree/"
     shas = {f"{tree}f{i}.py": f"{i:064x}" for i in range(1200)}  # more than one batch
     tampered = shas[f"{tree}f1.py"]
@@ -88,7 +89,8 @@ def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: P
         directory = tmp_path / str(under is None)
         cache = _open(directory)
         cache.remember_hashes({p: (f"sig-{p}", sha) for p, sha in shas.items()})
-        cache.remember_hashes({"/t/tree-other/x.py": ("s", "e" * 64), "/t/x.py": ("s", "f" * 64)})
+        others = {"/t/tree-other/x.py": ("s", "e" * 64), "/t/x.py": ("s", "f" * 64)}
+        cache.remember_hashes({**others, f"{tree}gone.py": ("s", "d" * 64)})
         cache.put_many({sha: {**RECORD, "n": i} for i, sha in enumerate(shas.values()) if i % 2})
         cache.put_many({"e" * 64: RECORD, "f" * 64: RECORD})
         cache.close()
@@ -109,6 +111,9 @@ def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: P
         }
         assert found == {**expected, "e" * 64: RECORD}  # e was not read ahead: asked for
         assert any("1 damaged record" in w for w in cache.warnings)
+        # a whole tree's range drops the rows of its files that are gone, and only those
+        rows = {p for (p,) in cache._conn.execute("SELECT path FROM hashes")}
+        assert rows == set(shas) | set(others) | ({f"{tree}gone.py"} if under is None else set())
         # what was read ahead is used once; asked again, the cache answers from SQLite
         cache.put_many({tampered: {**RECORD, "n": 1}})  # recomputed
         again = cache.get_many([tampered, shas[f"{tree}f5.py"]])
