@@ -422,6 +422,23 @@ def test_waivers_match_structurally_expire_and_report_unused(tmp_path: Path) -> 
     ).evaluation
     assert other is not None
     assert not any(f.waived for f in other.findings)
+    # A commit's check (partial) cannot tell a waiver is unused, and an expired decision
+    # on something the commit does not hold is not its business: only lgpl's is reported.
+    commit = evaluate(inv, load_policy(), waivers=waivers, today=TODAY, partial=True).evaluation
+    assert commit is not None
+    waiver_findings = {
+        (f.rule, f.component) for f in commit.findings if f.rule.startswith("waiver/")
+    }
+    assert waiver_findings == {("waiver/expired", "pkg:npm/lgpl")}
+    lone = evaluate(
+        _inventory(_component("mit-lib", "1.0.0", "MIT")),
+        load_policy(),
+        waivers=waivers,
+        today=TODAY,
+        partial=True,
+    ).evaluation
+    assert lone is not None
+    assert not [f for f in lone.findings if f.rule.startswith("waiver/")]
 
 
 def test_deny_decision_makes_a_review_an_error(tmp_path: Path) -> None:

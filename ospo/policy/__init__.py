@@ -60,7 +60,7 @@ def evaluate(
         partial=partial,
     )
     findings = [f for rule in RULES.values() for f in rule().evaluate(ctx)]
-    findings = apply_waivers(findings, waivers, today)
+    findings = apply_waivers(findings, waivers, today, partial=partial)
 
     resolved: list[Finding] = []
     if baseline is not None:

@@ -120,9 +120,18 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
 
 
 def apply_waivers(
-    findings: Sequence[Finding], waivers: Sequence[Waiver], today: datetime.date
+    findings: Sequence[Finding],
+    waivers: Sequence[Waiver],
+    today: datetime.date,
+    *,
+    partial: bool = False,
 ) -> list[Finding]:
-    """Mark covered findings, and add findings for expired and unused waivers."""
+    """Mark covered findings, and add findings for expired and unused waivers.
+
+    ``partial``: the findings are those of some files only (a commit), which cannot tell
+    that a waiver is unused, nor make a decision on another file this commit's business;
+    an expired waiver is reported only when it matches one of these findings.
+    """
     used: set[int] = set()
     out: list[Finding] = []
     for finding in findings:
@@ -150,6 +159,8 @@ def apply_waivers(
             )
     for index, waiver in enumerate(waivers):
         subject = waiver.component or waiver.path or waiver.license or "?"
+        if partial and index not in used:
+            continue
         if waiver.expired(today):
             out.append(
                 Finding(
