@@ -109,7 +109,7 @@ class ResultCache:
             # distinct text once. Records are read, never changed.
             known = seen.get(record)
             if known is None:
-                actual = _digest(record)
+                actual = text_digest(record)
                 try:
                     parsed = json.loads(record) if actual == digest else None
                 except ValueError:
@@ -134,7 +134,7 @@ class ResultCache:
         rows = []
         for sha, record in items.items():
             text = json.dumps(record, sort_keys=True, separators=(",", ":"))
-            rows.append((self.engine_key, sha, text, _digest(text)))
+            rows.append((self.engine_key, sha, text, text_digest(text)))
         if not rows:
             return
         try:
@@ -295,7 +295,8 @@ def _layout(conn: sqlite3.Connection) -> tuple[int, set[str]]:
     return int(app_id), tables
 
 
-def _digest(text: str) -> str:
+def text_digest(text: str) -> str:
+    """A short digest of ``text`` (BLAKE2b, 128 bits), to check or to key stored data."""
     return _blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -13,11 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ospo.errors import ConfigError
 from ospo.inputs import read_input_text
 from ospo.resources import schema_path
+
+if TYPE_CHECKING:
+    from ospo.documents import Lines
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,24 +110,39 @@ def _loader() -> type[Any]:
     return _Loader
 
 
-def load_yaml(path: Path, schema_name: str) -> Any:
-    """Read YAML at ``path`` and validate it against ``schema_name``; raise ConfigError."""
+def load_yaml(path: Path, schema_name: str | None) -> Any:
+    """Read YAML at ``path`` and validate it against ``schema_name`` (None: any YAML is
+    taken); raise ConfigError."""
     return load_yaml_document(path, schema_name)[0]
 
 
-def line_of(node: Any, key_path: Sequence[Any]) -> int | None:
-    """Return the 1-based line of the YAML node at ``key_path`` in a composed document."""
-    return _line_of(node, key_path)
+def line_of(lines: Lines, key_path: Sequence[Any]) -> int | None:
+    """Return the 1-based line of ``key_path`` (or of its nearest parent) in a document
+    read by :func:`load_yaml_document`, which knows top-level keys and their entries."""
+    path = tuple(key_path)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), None)
 
 
-def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
-    """Like :func:`load_yaml`, and also return the composed node tree (for line numbers)."""
-    import yaml
+def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]:
+    """Like :func:`load_yaml`, and also return the lines of its top-level keys and their
+    entries (for messages). A text read and found valid before is not read again
+    (:mod:`ospo.documents`)."""
+    from ospo import documents
 
     text = read_input_text(path, "file", ConfigError)
+    known = documents.recall(text, schema_name)
+    if known is not None:
+        return known
+    import yaml
+
+    loader = _loader()(text)
     try:
-        node = yaml.compose(text, Loader=_loader())
-        data = yaml.load(text, Loader=_loader())
+        node = loader.get_single_node()  # composed once: the data is built from it
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -133,9 +151,13 @@ def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
             problem = f"{problem} ({context} started on line {context_mark.line + 1})"
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(f"not valid YAML: {problem}", path=str(path), line=line) from None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
-    errors = sorted(_validator(schema_name).iter_errors(data), key=_error_order)
+    errors = (
+        sorted(_validator(schema_name).iter_errors(data), key=_error_order) if schema_name else []
+    )
     if errors:
         first = errors[0]
         key_path = list(first.absolute_path)
@@ -146,7 +168,30 @@ def load_yaml_document(path: Path, schema_name: str) -> tuple[Any, Any]:
         line = _line_of(node, line_path)
         where = ".".join(str(k) for k in key_path) or "(top level)"
         raise ConfigError(f"{where}: {_message(first)}", path=str(path), line=line)
-    return data, node
+    lines = _lines(node)
+    documents.remember(text, schema_name, data, lines)
+    return data, lines
+
+
+def _lines(node: Any) -> Lines:
+    """The lines of the document, of its top-level keys and of the entries below them."""
+    import yaml
+
+    if node is None:
+        return {}
+    lines: Lines = {(): int(node.start_mark.line) + 1}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key_node, value_node in node.value:
+        key = key_node.value
+        lines[(key,)] = int(key_node.start_mark.line) + 1
+        if isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                lines[(key, index)] = int(item.start_mark.line) + 1
+        elif isinstance(value_node, yaml.MappingNode):
+            for sub_key, _sub_value in value_node.value:
+                lines[(key, sub_key.value)] = int(sub_key.start_mark.line) + 1
+    return lines
 
 
 def find_config(root: Path) -> Path | None:

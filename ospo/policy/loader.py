@@ -17,8 +17,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ospo.config import load_yaml
 from ospo.errors import ConfigError
 from ospo.resources import data_dir, schema_path
@@ -64,7 +62,7 @@ def load_policy(path: Path | None = None) -> Policy:
     merged: dict[str, Any] = {}
     for _, data in reversed(chain):
         merged = _merge(merged, {k: v for k, v in data.items() if k != "extends"})
-    _check_merged(merged, chain[0][0])
+    _check_merged(merged, chain[0][0], validated=len(chain) == 1)
     text = json.dumps(merged, sort_keys=True, default=str)
     return Policy(
         name=str(merged.get("name", chain[0][0].stem)),
@@ -84,8 +82,13 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_merged(merged: dict[str, Any], top: Path) -> None:
-    errors = sorted(_validator().iter_errors(merged), key=lambda e: list(e.absolute_path))
+def _check_merged(merged: dict[str, Any], top: Path, *, validated: bool) -> None:
+    """Check the merged policy; ``validated``: it is one file's, already checked alone."""
+    errors = (
+        []
+        if validated
+        else sorted(_validator().iter_errors(merged), key=lambda e: list(e.absolute_path))
+    )
     if errors:
         first = errors[0]
         where = ".".join(str(k) for k in first.absolute_path) or "(top level)"
@@ -112,16 +115,12 @@ def _validator() -> Any:
 @cache
 def compatibility_data() -> Mapping[str, Any]:
     """Return the outbound-compatibility table shipped in ``policies/compatibility.yml``."""
-    data: Mapping[str, Any] = yaml.safe_load(
-        (data_dir("policies") / "compatibility.yml").read_text(encoding="utf-8")
-    )
+    data: Mapping[str, Any] = load_yaml(data_dir("policies") / "compatibility.yml", None)
     return data
 
 
 @cache
 def obligations_data() -> Mapping[str, Any]:
     """Return the obligations table shipped in ``policies/obligations.yml``."""
-    data: Mapping[str, Any] = yaml.safe_load(
-        (data_dir("policies") / "obligations.yml").read_text(encoding="utf-8")
-    )
+    data: Mapping[str, Any] = load_yaml(data_dir("policies") / "obligations.yml", None)
     return data

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: Apache-2.0
+"""YAML documents already read and validated, remembered by their content.
+
+The pre-commit hook loads the same policy, waivers and ``.ospo.yml`` on every commit, and
+reading them costs more than judging a commit: PyYAML's parser is pure Python and
+importing jsonschema alone takes about 50 ms. A document that was parsed and found valid
+is kept as JSON in the cache directory, under a digest of its text, of the schema it was
+checked against and of ospo's version; the same text is then not parsed or validated
+again. Only valid documents are kept, and only those JSON gives back unchanged. A memo
+that cannot be read or written is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ospo import __version__
+from ospo.cache import cache_dir, text_digest
+from ospo.resources import schema_path
+
+#: A document's line numbers by key path (top-level keys and the entries below them).
+Lines = dict[tuple[str | int, ...], int]
+
+_FOLDER = "documents"
+
+
+def recall(text: str, schema_name: str | None) -> tuple[Any, Lines] | None:
+    """The data and lines of ``text`` if it was read and found valid before."""
+    try:
+        with open(_memo_path(text, schema_name), encoding="utf-8") as handle:
+            memo = json.load(handle)
+        lines = {tuple(path): int(line) for path, line in memo["lines"]}
+        return memo["data"], lines
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(text: str, schema_name: str | None, data: Any, lines: Lines) -> None:
+    """Keep the valid document ``text`` (its data and lines) for the next run."""
+    from ospo.atomic import atomic_write_text
+
+    try:
+        encoded = json.dumps({"data": data, "lines": [[list(p), n] for p, n in lines.items()]})
+        if json.loads(encoded)["data"] != data:  # not plain JSON data (a set, an int key...)
+            return
+        path = _memo_path(text, schema_name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic_write_text(Path(path), encoded)
+    except (OSError, ValueError, TypeError):
+        return
+
+
+def _memo_path(text: str, schema_name: str | None) -> str:
+    schema = "" if schema_name is None else schema_path(schema_name).read_text(encoding="utf-8")
+    key = text_digest(f"{__version__}\0{schema_name}\0{schema}\0{text}")
+    return os.path.join(cache_dir(), _FOLDER, f"{key}.json")
