@@ -19,6 +19,7 @@ from typing import Any
 
 from ospo import __version__
 from ospo.cache import cache_dir, text_digest
+from ospo.errors import OspoError
 from ospo.resources import schema_path
 
 #: A document's line numbers by key path (top-level keys and the entries below them).
@@ -49,7 +50,7 @@ def remember(text: str, schema_name: str | None, data: Any, lines: Lines) -> Non
         path = _memo_path(text, schema_name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic_write_text(Path(path), encoded)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, OspoError):  # not kept: read again next time
         return
 
 

@@ -115,3 +115,14 @@ def test_no_usable_cache_directory_still_reads(tmp_path: Path, cache: Path) -> N
     path.write_text(WAIVERS, encoding="utf-8")
     for _ in range(2):
         assert load_yaml_document(path, "waivers.schema.json")[0]["version"] == 1
+
+
+def test_a_memo_that_cannot_be_written_is_no_error(tmp_path: Path, cache: Path) -> None:
+    from ospo import documents
+
+    path = tmp_path / "waivers.yml"
+    path.write_text(WAIVERS, encoding="utf-8")
+    # a directory where the memo would go: writing it fails, reading it too
+    Path(documents._memo_path(WAIVERS, "waivers.schema.json")).mkdir(parents=True)
+    for _ in range(2):
+        assert load_yaml_document(path, "waivers.schema.json")[0]["version"] == 1
