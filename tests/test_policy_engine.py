@@ -269,6 +269,21 @@ def test_first_party_files_under_another_license() -> None:
     assert by_path["src/notes.txt"].rule == "license/unknown-reference"
     assert "src/ok.c" not in by_path
     assert "vendor/x/y.c" not in by_path, "vendored files are judged through their component"
+    assert by_path["src/copied.c"].message.startswith(
+        "src/copied.c is under GPL-2.0-or-later, not the product's license "
+        "LicenseRef-Acme-Proprietary: "
+    )
+    # a product that declares no license: the message says so instead of naming one
+    bare = evaluate(
+        replace(inv, subject=replace(inv.subject, declared_license=None)),
+        load_policy(),
+        today=TODAY,
+    ).evaluation
+    assert bare is not None
+    copied = next(f for f in bare.findings if f.path == "src/copied.c")
+    assert copied.message.startswith(
+        "src/copied.c is under GPL-2.0-or-later (the product declares no license): "
+    )
 
 
 def test_consumption_rules_with_version_ranges(tmp_path: Path) -> None:

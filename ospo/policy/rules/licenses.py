@@ -222,7 +222,9 @@ class FileLicenseRule(Rule):
             if verdict.outcome is Outcome.ALLOW:
                 continue
             theirs = (
-                f"the product's license {product}" if product else "no declared product license"
+                f", not the product's license {product}"
+                if product
+                else " (the product declares no license)"
             )
             yield Finding(
                 rule="file/license",
@@ -231,7 +233,7 @@ class FileLicenseRule(Rule):
                 line=line,
                 license=entry.license_expression,
                 elected_license=verdict.elected,
-                message=f"{entry.path} is under {entry.license_expression}, not {theirs}: "
+                message=f"{entry.path} is under {entry.license_expression}{theirs}: "
                 f"{'; '.join(verdict.reasons)}",
                 how_to_fix="If the file was copied from elsewhere, treat it as vendored code "
                 "(move it under vendor/ with its license) or replace it; if it is yours, "
