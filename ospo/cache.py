@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -39,6 +40,18 @@ def cache_dir() -> Path:
         return Path(override)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "ospo"
+
+
+def installation_stamp() -> list[str]:
+    """The directories distributions are installed in (``site-packages``), each with its
+    modification time: installing, upgrading or removing a distribution changes it. What
+    is kept in the cache directory and read from installed packages is keyed by it."""
+    stamp = []
+    for entry in sys.path:
+        if os.path.basename(entry) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                stamp.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+    return stamp
 
 
 class ResultCache:
@@ -157,9 +170,10 @@ class ResultCache:
         records of those hashes are read in the same query, for :meth:`get_many` (a scan
         asks it next). ``under``, a directory ending in a separator that every path starts
         with, reads the paths as one range of the index rather than one by one: for the
-        files of a whole tree, half the time; the rows below it of files not in
-        ``signatures`` (deleted, renamed, excluded since) are then dropped, so that the
-        range does not grow with every file the tree ever had.
+        files of a whole tree, half the time; the rows below it of files that no longer
+        exist (deleted, renamed) are then dropped, so that the range does not grow with
+        every file the tree ever had. Files the scan left out but that exist (excluded,
+        in a submodule scanned on its own) keep theirs.
         """
         found: dict[str, str] = {}
         gone: list[str] = []
@@ -187,11 +201,12 @@ class ResultCache:
                         if record is not None:
                             self._prefetched[sha] = (record, digest)
                     elif under is not None and path not in signatures:
-                        gone.append(path)
+                        gone.append(path)  # not listed: dropped below if it does not exist
         except sqlite3.DatabaseError as exc:
             self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
             self._disable()
             return {}
+        gone = [path for path in gone if not os.path.lexists(path)]
         if gone:  # a cache that cannot be written now keeps them: no harm
             with contextlib.suppress(sqlite3.DatabaseError), self._conn:
                 self._conn.executemany("DELETE FROM hashes WHERE path = ?", [(p,) for p in gone])

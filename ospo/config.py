@@ -142,6 +142,7 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
     loader = _loader()(text)
     try:
         node = loader.get_single_node()  # composed once: the data is built from it
+        lines = _lines(node)  # first: building the data rewrites merge keys (<<) in the tree
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -165,10 +166,9 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
         if first.validator == "additionalProperties" and isinstance(first.instance, dict):
             extras = sorted(set(first.instance) - set(first.schema.get("properties", {})))
             line_path = [*key_path, *extras[:1]]
-        line = _line_of(node, line_path)
+        line = _line_of(yaml.compose(text, Loader=_loader()), line_path)  # the tree as written
         where = ".".join(str(k) for k in key_path) or "(top level)"
         raise ConfigError(f"{where}: {_message(first)}", path=str(path), line=line)
-    lines = _lines(node)
     documents.remember(text, schema_name, data, lines)
     return data, lines
 

@@ -5,9 +5,10 @@ The pre-commit hook loads the same policy, waivers and ``.ospo.yml`` on every co
 reading them costs more than judging a commit: PyYAML's parser is pure Python and
 importing jsonschema alone takes about 50 ms. A document that was parsed and found valid
 is kept as JSON in the cache directory, under a digest of its text, of the schema it was
-checked against and of ospo's version; the same text is then not parsed or validated
-again. Only valid documents are kept, and only those JSON gives back unchanged. A memo
-that cannot be read or written is a miss, never an error.
+checked against, of ospo's version and of the installed packages (PyYAML, jsonschema);
+the same text is then not parsed or validated again. Only valid documents are kept, and
+only those JSON gives back unchanged. A memo that cannot be read or written is a miss,
+never an error.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo import __version__
-from ospo.cache import cache_dir, text_digest
+from ospo.cache import cache_dir, installation_stamp, text_digest
 from ospo.errors import OspoError
 from ospo.resources import schema_path
 
@@ -26,6 +27,8 @@ from ospo.resources import schema_path
 Lines = dict[tuple[str | int, ...], int]
 
 _FOLDER = "documents"
+#: Bump when what is kept, or how a document is read, changes: old memos then miss.
+_REVISION = "1"
 
 
 def recall(text: str, schema_name: str | None) -> tuple[Any, Lines] | None:
@@ -56,5 +59,6 @@ def remember(text: str, schema_name: str | None, data: Any, lines: Lines) -> Non
 
 def _memo_path(text: str, schema_name: str | None) -> str:
     schema = "" if schema_name is None else schema_path(schema_name).read_text(encoding="utf-8")
-    key = text_digest(f"{__version__}\0{schema_name}\0{schema}\0{text}")
+    installed = ",".join(installation_stamp())
+    key = text_digest(f"{__version__}:{_REVISION}:{installed}\0{schema_name}\0{schema}\0{text}")
     return os.path.join(cache_dir(), _FOLDER, f"{key}.json")

@@ -126,15 +126,19 @@ def enclosing_git(root: Path) -> bool | None:
 
 
 def _ceilings() -> set[str]:
-    """The directories of ``GIT_CEILING_DIRECTORIES``, resolved as git resolves them:
-    absolute paths only, symbolic links followed up to the first empty entry."""
+    """The directories of ``GIT_CEILING_DIRECTORIES`` as git reads them: absolute paths
+    only; up to the first empty entry, symbolic links resolved; after it, each taken as
+    written but for one trailing separator (git compares those as strings)."""
     ceilings = set()
     resolve = True
     for entry in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
         if not entry:
             resolve = False
         elif os.path.isabs(entry):
-            ceilings.add(os.path.realpath(entry) if resolve else os.path.normpath(entry))
+            if resolve:
+                ceilings.add(os.path.realpath(entry))
+            else:
+                ceilings.add(entry[:-1] if len(entry) > 1 and entry.endswith(os.sep) else entry)
     return ceilings
 
 

@@ -103,7 +103,7 @@ def _file_lines(files: list[FileEntry]) -> list[str]:
             tail = tails[key] = whole[len(_compact(_file_head(f))) - 1 :]  # ", ..."
         # _file_head as the encoder writes it, without its closing brace
         lines.append(
-            f'{{"path": {_string(f.path)}, "sha256": {_string(f.sha256)}, "size": {f.size:d}{tail}'
+            f'{{"path": {_string(f.path)}, "sha256": {_string(f.sha256)}, "size": {f.size}{tail}'
         )
     return lines
 
@@ -257,7 +257,7 @@ def _load_file(d: JsonDict) -> FileEntry:
     return FileEntry(
         path=d["path"],
         sha256=d["sha256"],
-        size=d.get("size", 0),
+        size=int(d.get("size", 0)),  # the schema's integer may be written 3.0
         license_expression=d["license_expression"],
         detections=tuple(LicenseMatch(**m) for m in d.get("license_detections", [])),
         copyrights=copyrights,

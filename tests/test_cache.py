@@ -78,9 +78,11 @@ def test_tampered_record_is_dropped_not_trusted(tmp_path: Path) -> None:
 def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: Path) -> None:
     """known_hashes reads each unchanged file's record in the same query (by range for a
     whole tree, or path by path); get_many answers from those, digest-checked, and asks
-    SQLite for the rest. A whole tree's range also drops the rows of its files that are
-    gone."""
-    tree = "/t/tree/"
+    SQLite for the rest. A whole tree's range also drops the rows of its files that no
+    longer exist."""
+    tree = f"{tmp_path}/tree/"
+    Path(tree).mkdir()
+    (Path(tree) / "kept.py").write_text("x = 1\n", encoding="utf-8")  # there, not listed
     shas = {f"{tree}f{i}.py": f"{i:064x}" for i in range(1200)}  # more than one batch
     tampered = shas[f"{tree}f1.py"]
     signatures = {p: f"sig-{p}" for p in shas}
@@ -90,7 +92,9 @@ def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: P
         cache = _open(directory)
         cache.remember_hashes({p: (f"sig-{p}", sha) for p, sha in shas.items()})
         others = {"/t/tree-other/x.py": ("s", "e" * 64), "/t/x.py": ("s", "f" * 64)}
-        cache.remember_hashes({**others, f"{tree}gone.py": ("s", "d" * 64)})
+        cache.remember_hashes(
+            {**others, f"{tree}gone.py": ("s", "d" * 64), f"{tree}kept.py": ("s", "c" * 64)}
+        )
         cache.put_many({sha: {**RECORD, "n": i} for i, sha in enumerate(shas.values()) if i % 2})
         cache.put_many({"e" * 64: RECORD, "f" * 64: RECORD})
         cache.close()
@@ -111,9 +115,10 @@ def test_file_hashes_come_with_their_records_which_are_still_checked(tmp_path: P
         }
         assert found == {**expected, "e" * 64: RECORD}  # e was not read ahead: asked for
         assert any("1 damaged record" in w for w in cache.warnings)
-        # a whole tree's range drops the rows of its files that are gone, and only those
+        # a whole tree's range drops the rows of its files that no longer exist, only those
         rows = {p for (p,) in cache._conn.execute("SELECT path FROM hashes")}
-        assert rows == set(shas) | set(others) | ({f"{tree}gone.py"} if under is None else set())
+        kept = {f"{tree}kept.py"} | ({f"{tree}gone.py"} if under is None else set())
+        assert rows == set(shas) | set(others) | kept
         # what was read ahead is used once; asked again, the cache answers from SQLite
         cache.put_many({tampered: {**RECORD, "n": 1}})  # recomputed
         again = cache.get_many([tampered, shas[f"{tree}f5.py"]])

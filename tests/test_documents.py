@@ -126,3 +126,30 @@ def test_a_memo_that_cannot_be_written_is_no_error(tmp_path: Path, cache: Path) 
     Path(documents._memo_path(WAIVERS, "waivers.schema.json")).mkdir(parents=True)
     for _ in range(2):
         assert load_yaml_document(path, "waivers.schema.json")[0]["version"] == 1
+
+
+def test_schema_errors_point_at_the_text_as_written_merge_keys_and_all(
+    tmp_path: Path, cache: Path
+) -> None:
+    path = tmp_path / ".ospo.yml"
+    path.write_text("product: &p\n  name: x\n  license: MIT\nscan:\n  <<: *p\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_yaml_document(path, "config.schema.json")
+    assert err.value.line == 4  # scan:, not a line of the product it merges
+    assert "scan" in str(err.value)
+
+
+def test_another_installation_reads_the_document_again(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PyYAML or jsonschema upgraded (site-packages changed): memos of before are not used."""
+    from ospo import documents
+
+    path = tmp_path / "waivers.yml"
+    path.write_text(WAIVERS, encoding="utf-8")
+    monkeypatch.setattr(documents, "installation_stamp", lambda: ["site-packages:1"])
+    load_yaml_document(path, "waivers.schema.json")
+    monkeypatch.setattr(documents, "installation_stamp", lambda: ["site-packages:2"])
+    assert documents.recall(WAIVERS, "waivers.schema.json") is None
+    load_yaml_document(path, "waivers.schema.json")
+    assert len(_memos(cache)) == 2

@@ -123,6 +123,16 @@ def test_the_text_is_the_encoding_of_the_json_data_line_by_line() -> None:
     ]
 
 
+def test_a_size_written_as_a_whole_float_is_read_as_an_integer(tmp_path: Path) -> None:
+    data = inventory_json.to_json_dict(_inventory())
+    data["files"][0]["size"] = 10.0  # a JSON Schema integer all the same
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    inv = inventory_json.load(path)
+    assert inv.files[0].size == 10 and type(inv.files[0].size) is int
+    assert '"size": 10, ' in inventory_json.dumps(inv)
+
+
 def test_stable_keys_are_present() -> None:
     data = inventory_json.to_json_dict(_inventory())
     assert {"schema_version", "files", "components"} <= set(data)

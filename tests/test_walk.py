@@ -156,6 +156,13 @@ def test_git_ceiling_directories_stop_the_search_as_they_stop_git(
     assert inputs.enclosing_git(repo / "unpacked") is False
     found = subprocess.run(["git", "-C", str(repo / "unpacked"), "rev-parse"], capture_output=True)
     assert found.returncode == 0
+    # after an empty entry git compares entries as strings (one trailing separator aside):
+    # a spelling other than the directory's own is not that directory, for git nor for ospo
+    for ceiling, found in ((f":{repo}/", None), (f":{repo}//", False), (f":{repo}/.", False)):
+        monkeypatch.setenv("GIT_CEILING_DIRECTORIES", ceiling)
+        assert inputs.enclosing_git(repo / "unpacked") is found
+        git_says = subprocess.run(["git", "-C", str(repo / "unpacked"), "rev-parse"])
+        assert (git_says.returncode == 0) is (found is False)
     # relative entries are ignored, as git ignores them
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "repo")
     assert inputs.enclosing_git(repo / "unpacked") is False

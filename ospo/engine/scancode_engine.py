@@ -47,18 +47,12 @@ def _installed() -> dict[str, str]:
     again.
     """
     import json
-    import os
-    import sys
 
     from ospo.atomic import atomic_write_text
-    from ospo.cache import cache_dir
+    from ospo.cache import cache_dir, installation_stamp
     from ospo.errors import OspoError
 
-    stamp = []
-    for entry in sys.path:  # the directories distributions are installed in
-        if os.path.basename(entry) in ("site-packages", "dist-packages"):
-            with contextlib.suppress(OSError):
-                stamp.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+    stamp = installation_stamp()
     memo = cache_dir() / "engine.json"
     with contextlib.suppress(OSError, ValueError):
         known = json.loads(memo.read_text(encoding="utf-8"))
