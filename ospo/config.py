@@ -156,9 +156,8 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
         loader.dispose()
     if data is None:
         data = {}
-    errors = (
-        sorted(_validator(schema_name).iter_errors(data), key=_error_order) if schema_name else []
-    )
+    validator = schema_validator(schema_name) if schema_name else None
+    errors = sorted(validator.iter_errors(data), key=_error_order) if validator else []
     if errors:
         first = errors[0]
         key_path = list(first.absolute_path)
@@ -251,7 +250,8 @@ def _opt_str(value: object) -> str | None:
 
 
 @cache
-def _validator(schema_name: str) -> Any:
+def schema_validator(schema_name: str) -> Any:
+    """The validator of a JSON Schema shipped in ``ospo/schemas``, made once."""
     from jsonschema import Draft202012Validator
 
     schema = json.loads(schema_path(schema_name).read_text(encoding="utf-8"))

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from json.encoder import encode_basestring as _string  # the encoder's, non-ASCII kept
 from pathlib import Path
 from typing import Any
 
+from ospo.config import schema_validator
 from ospo.errors import InputError
 from ospo.inputs import read_input_text
 from ospo.model import (
@@ -29,7 +29,6 @@ from ospo.model import (
     Subject,
     Tool,
 )
-from ospo.resources import schema_path
 
 JsonDict = dict[str, Any]
 
@@ -137,7 +136,10 @@ def from_json_dict(data: Any, *, source: str = "<inventory>") -> Inventory:
             f"(this ospo reads {SCHEMA_VERSION.split('.')[0]}.x); rescan with this version",
             path=source,
         )
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        schema_validator("inventory.schema.json").iter_errors(data),
+        key=lambda e: list(e.absolute_path),
+    )
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
@@ -150,14 +152,6 @@ def from_json_dict(data: Any, *, source: str = "<inventory>") -> Inventory:
         components=tuple(_load_component(c) for c in data["components"]),
         scan=_load_scan(data["scan"]),
     )
-
-
-@cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(schema_path("inventory.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
 
 
 def _subject(s: Subject) -> JsonDict:

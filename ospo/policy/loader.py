@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ospo.config import load_yaml
+from ospo.config import load_yaml, schema_validator
 from ospo.errors import ConfigError
-from ospo.resources import data_dir, schema_path
+from ospo.resources import data_dir
 
 DEFAULT = "default"
 
@@ -87,7 +87,10 @@ def _check_merged(merged: dict[str, Any], top: Path, *, validated: bool) -> None
     errors = (
         []
         if validated
-        else sorted(_validator().iter_errors(merged), key=lambda e: list(e.absolute_path))
+        else sorted(
+            schema_validator("policy.schema.json").iter_errors(merged),
+            key=lambda e: list(e.absolute_path),
+        )
     )
     if errors:
         first = errors[0]
@@ -102,14 +105,6 @@ def _check_merged(merged: dict[str, Any], top: Path, *, validated: bool) -> None
                 "shipped policy)",
                 path=str(top),
             )
-
-
-@cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    schema = json.loads(schema_path("policy.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
 
 
 @cache
