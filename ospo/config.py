@@ -134,7 +134,8 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
     from ospo import documents
 
     text = read_input_text(path, "file", ConfigError)
-    known = documents.recall(text, schema_name)
+    memo = documents.memo_path(text, schema_name)
+    known = documents.recall(memo)
     if known is not None:
         return known
     import yaml
@@ -168,7 +169,7 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
         line = _line_of(yaml.compose(text, Loader=_loader()), line_path)  # the tree as written
         where = ".".join(str(k) for k in key_path) or "(top level)"
         raise ConfigError(f"{where}: {_message(first)}", path=str(path), line=line)
-    documents.remember(text, schema_name, data, lines)
+    documents.remember(memo, data, lines)
     return data, lines
 
 

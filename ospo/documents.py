@@ -31,34 +31,35 @@ _FOLDER = "documents"
 _REVISION = "1"
 
 
-def recall(text: str, schema_name: str | None) -> tuple[Any, Lines] | None:
-    """The data and lines of ``text`` if it was read and found valid before."""
+def memo_path(text: str, schema_name: str | None) -> str:
+    """Where the memo of ``text`` checked against ``schema_name`` is (or would be) kept."""
+    schema = "" if schema_name is None else schema_path(schema_name).read_text(encoding="utf-8")
+    installed = ",".join(installation_stamp())
+    key = text_digest(f"{__version__}:{_REVISION}:{installed}\0{schema_name}\0{schema}\0{text}")
+    return os.path.join(cache_dir(), _FOLDER, f"{key}.json")
+
+
+def recall(path: str) -> tuple[Any, Lines] | None:
+    """The data and lines kept at ``path`` (:func:`memo_path`), if the document was read
+    and found valid before."""
     try:
-        with open(_memo_path(text, schema_name), encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             memo = json.load(handle)
-        lines = {tuple(path): int(line) for path, line in memo["lines"]}
+        lines = {tuple(keys): int(line) for keys, line in memo["lines"]}
         return memo["data"], lines
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def remember(text: str, schema_name: str | None, data: Any, lines: Lines) -> None:
-    """Keep the valid document ``text`` (its data and lines) for the next run."""
+def remember(path: str, data: Any, lines: Lines) -> None:
+    """Keep a valid document's data and lines at ``path`` (:func:`memo_path`)."""
     from ospo.atomic import atomic_write_text
 
     try:
         encoded = json.dumps({"data": data, "lines": [[list(p), n] for p, n in lines.items()]})
         if json.loads(encoded)["data"] != data:  # not plain JSON data (a set, an int key...)
             return
-        path = _memo_path(text, schema_name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic_write_text(Path(path), encoded)
     except (OSError, ValueError, TypeError, OspoError):  # not kept: read again next time
         return
-
-
-def _memo_path(text: str, schema_name: str | None) -> str:
-    schema = "" if schema_name is None else schema_path(schema_name).read_text(encoding="utf-8")
-    installed = ",".join(installation_stamp())
-    key = text_digest(f"{__version__}:{_REVISION}:{installed}\0{schema_name}\0{schema}\0{text}")
-    return os.path.join(cache_dir(), _FOLDER, f"{key}.json")

@@ -123,7 +123,7 @@ def test_a_memo_that_cannot_be_written_is_no_error(tmp_path: Path, cache: Path) 
     path = tmp_path / "waivers.yml"
     path.write_text(WAIVERS, encoding="utf-8")
     # a directory where the memo would go: writing it fails, reading it too
-    Path(documents._memo_path(WAIVERS, "waivers.schema.json")).mkdir(parents=True)
+    Path(documents.memo_path(WAIVERS, "waivers.schema.json")).mkdir(parents=True)
     for _ in range(2):
         assert load_yaml_document(path, "waivers.schema.json")[0]["version"] == 1
 
@@ -150,6 +150,6 @@ def test_another_installation_reads_the_document_again(
     monkeypatch.setattr(documents, "installation_stamp", lambda: ["site-packages:1"])
     load_yaml_document(path, "waivers.schema.json")
     monkeypatch.setattr(documents, "installation_stamp", lambda: ["site-packages:2"])
-    assert documents.recall(WAIVERS, "waivers.schema.json") is None
+    assert documents.recall(documents.memo_path(WAIVERS, "waivers.schema.json")) is None
     load_yaml_document(path, "waivers.schema.json")
     assert len(_memos(cache)) == 2
