@@ -17,7 +17,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +102,7 @@ class ResultCache:
         missing = [sha for sha in wanted if sha not in prefetched]
         rows = [(sha, *prefetched.pop(sha)) for sha in wanted if sha in prefetched]
         try:
-            for start in range(0, len(missing), _CHUNK):
-                chunk = missing[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for marks, chunk in _batches(missing):
                 rows += self._conn.execute(
                     f"SELECT sha256, record, digest FROM results "
                     f"WHERE engine = ? AND sha256 IN ({marks})",
@@ -185,13 +183,9 @@ class ResultCache:
             after = under[:-1] + chr(ord(under[-1]) + 1)  # the first string past the prefix
             batches = [(query + "h.path >= ? AND h.path < ?", [self.engine_key, under, after])]
         else:
-            paths = list(signatures)
             batches = [
-                (
-                    query + f"h.path IN ({','.join('?' * len(paths[i : i + _CHUNK]))})",
-                    [self.engine_key, *paths[i : i + _CHUNK]],
-                )
-                for i in range(0, len(paths), _CHUNK)
+                (query + f"h.path IN ({marks})", [self.engine_key, *chunk])
+                for marks, chunk in _batches(list(signatures))
             ]
         try:
             for sql, params in batches:
@@ -293,6 +287,13 @@ def _check_or_init(conn: sqlite3.Connection) -> None:
     with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _batches(values: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """``values`` in chunks of at most :data:`_CHUNK`, each with its ``?,?,...`` marks."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        yield ",".join("?" * len(chunk)), chunk
 
 
 def _layout(conn: sqlite3.Connection) -> tuple[int, set[str]]:

@@ -60,8 +60,10 @@ def dumps(inv: Inventory) -> str:
     slower on a large tree). The text is the same as encoding :func:`to_json_dict`.
     """
     data = _document(inv, [])
-    rendered = {"files": _file_lines(_sorted_files(inv))}
-    rendered["components"] = [_compact(item) for item in data["components"]]
+    rendered = {
+        "files": _file_lines(_sorted_files(inv)),
+        "components": [_compact(item) for item in data["components"]],
+    }
     lines = ["{"]
     keys = list(data)
     for index, key in enumerate(keys):

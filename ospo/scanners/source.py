@@ -378,7 +378,7 @@ def _hash_file(
         size = stats[rel].st_size
         issue = None if size <= max_size else _too_large(rel, size, max_size)
         return _Hashed(rel=rel, sha256=sha, size=size, scannable=size <= max_size), issue
-    if not (_utf8(rel)):
+    if not _utf8(rel):
         shown = rel.encode("utf-8", "replace").decode("utf-8")
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
