@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -47,10 +48,36 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def run_ospo(
+class Ran(NamedTuple):
+    """What a run of ``ospo`` gave: its exit code and what it printed, apart."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_ospo(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Ran:
+    """Run ``ospo ARGS`` in this process, as ``main`` would, and return what it gave.
+
+    click's test runner gives the run its own standard streams and environment; the
+    command goes through :func:`ospo.cli.run`, the very function ``main`` calls.
+    """
+    from click.testing import CliRunner
+
+    from ospo.cli import run
+
+    with CliRunner().isolation(env=env) as (stdout, stderr, _):
+        code = run([str(a) for a in args])
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+def run_ospo_process(
     *args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m ospo ARGS`` and return the finished process (stdout, stderr apart)."""
+    """Run ``python -m ospo ARGS`` as a process, for what only a process shows (start-up,
+    the exit itself, a working directory, a closed pipe, signals)."""
     return subprocess.run(
         [sys.executable, "-m", "ospo", *map(str, args)],
         capture_output=True,

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import DATA, run_ospo
+from conftest import DATA, run_ospo, run_ospo_process
 
 SBOM = DATA / "sbom" / "cyclonedx-py-flask-requests.cdx.json"
 CONFIG = "product:\n  name: app\n  license: LicenseRef-Acme-Proprietary\nprofile: binary\n"
@@ -128,7 +128,9 @@ def test_usage_errors_exit_2(app: Path, tmp_path: Path) -> None:
     cases = [
         (["check", app, "--only-new"], "--only-new needs --baseline"),
         (["check", "--inventory", tmp_path / "missing.json"], "does not exist"),
-        (["check", app, "--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
+        (["check", app, "--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of"),
+        (["check", app, "--profile", "cloud"], "Invalid value for '--profile': 'cloud' is not one"),
+        (["check", app, "--fail-on", "info"], "Invalid value for '--fail-on': 'info' is not one"),
         (["check", app, "--policy", tmp_path / "missing.yml"], "does not exist"),
         (["check", "--inventory", SBOM], "not an ospo inventory"),
     ]
@@ -205,16 +207,16 @@ def test_staged_files_only(app: Path) -> None:
     (app / "src" / "gpl.c").write_text("// SPDX-License-Identifier: GPL-2.0-only\nint g;\n")
     (app / "src" / "unstaged.c").write_text("// SPDX-License-Identifier: AGPL-3.0-only\n")
     git("add", "src/gpl.c")
-    proc = run_ospo("check", "--staged", cwd=app)
+    proc = run_ospo_process("check", "--staged", cwd=app)
     assert proc.returncode == 1, proc.stderr
     assert "src/gpl.c" in proc.stdout
     assert "unstaged.c" not in proc.stdout
     assert "is-number" not in proc.stdout, "only the staged files are judged"
-    files = run_ospo("check", "--staged", "src/unstaged.c", cwd=app)
+    files = run_ospo_process("check", "--staged", "src/unstaged.c", cwd=app)
     assert files.returncode == 1
     assert "src/unstaged.c" in files.stdout
     git("reset", "-q")
-    nothing = run_ospo("check", "--staged", cwd=app)
+    nothing = run_ospo_process("check", "--staged", cwd=app)
     assert nothing.returncode == 0
     assert "no files to check" in nothing.stderr
 
@@ -240,7 +242,7 @@ def test_policy_validate_and_explain(tmp_path: Path) -> None:
 def test_decide_records_a_waiver_that_check_applies(app: Path) -> None:
     (app / "src" / "copied.c").write_text("// SPDX-License-Identifier: LGPL-2.1-only\n")
     assert run_ospo("check", app).returncode == 1
-    proc = run_ospo(
+    proc = run_ospo_process(
         "decide",
         "--rule",
         "file/license",
@@ -271,13 +273,15 @@ def test_decide_records_a_waiver_that_check_applies(app: Path) -> None:
     for expires in ("2099-13-01", "20991231"):
         bad = _decide(app, "--path", "a", "--expires", expires)
         assert bad.returncode == 2, expires
-        assert f"argument --expires: {expires!r} is not a date (YYYY-MM-DD)" in bad.stderr
+        assert (
+            f"Invalid value for '--expires': {expires!r} is not a date (YYYY-MM-DD)" in bad.stderr
+        )
 
 
 def _decide(app: Path, *about: str) -> subprocess.CompletedProcess[str]:
     """``ospo decide`` with every required option and ``about`` added."""
     required = ("--rule", "x/y", "--decision", "approve", "--approver", "a", "--role", "legal")
-    return run_ospo("decide", *required, "--reason", "r", *about, cwd=app)
+    return run_ospo_process("decide", *required, "--reason", "r", *about, cwd=app)
 
 
 def test_output_that_cannot_reach_its_reader_is_not_a_pass() -> None:

@@ -83,17 +83,21 @@ def test_output_is_deterministic(vendored_app: Path, tmp_path: Path) -> None:
     [
         (["scan", "/nonexistent/tree"], "/nonexistent/tree: path does not exist"),
         (["scan", ".", "--max-file-size", "lots"], "not a size"),
-        (["scan", ".", "--jobs", "0"], "argument -j/--jobs: '0' is not at least 1"),
-        (["scan", ".", "--timeout", "0"], "argument --timeout: '0' is not greater than 0"),
+        (["scan", ".", "--jobs", "0"], "Invalid value for '-j' / '--jobs': '0' is not at least 1"),
+        (["scan", ".", "--jobs", "two"], "'--jobs': 'two' is not a whole number"),
+        (
+            ["scan", ".", "--timeout", "0"],
+            "Invalid value for '--timeout': '0' is not greater than 0",
+        ),
         (["scan", ".", "--env", "/nonexistent/venv"], "'/nonexistent/venv' does not exist"),
-        (["scan", ".", "--config", "."], "argument --config: '.' is a directory, not a file"),
-        (["scan", ".", "--no-such-option"], "unrecognized arguments: --no-such-option"),
-        (["scna", "."], "invalid choice: 'scna'"),
+        (["scan", ".", "--config", "/"], "Invalid value for '--config': File '/' is a directory."),
+        (["scan", ".", "--no-such-option"], "No such option '--no-such-option'"),
+        (["scna", "."], "No such command 'scna'"),
         (["scan", ".", "-o", "/nonexistent-dir/inv.json"], "output directory does not exist"),
     ],
 )
 def test_usage_and_input_errors_exit_2(args: list[str], message: str, vendored_app: Path) -> None:
-    proc = run_ospo(*args, cwd=vendored_app)
+    proc = run_ospo(*(vendored_app if arg == "." else arg for arg in args))
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr

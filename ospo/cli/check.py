@@ -3,148 +3,154 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ospo.cli import UsageError, file_path, iso_date, say
+import click
+
+from ospo.cli.core import CONTEXT, say
+from ospo.cli.params import ANY_PATH, FILE, DateType, FailOnType, ProfileType
 from ospo.errors import ExitCode, InputError
+
+if TYPE_CHECKING:
+    from ospo.evaluation import Severity
+    from ospo.policy.model import Profile
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown")
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the arguments of ``check``."""
-    parser.description = (
-        f"{parser.description}\n\nWith --staged (or FILES), only those files are scanned and "
-        "judged: fast enough for a\npre-commit hook."
-    )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="The tree to judge [default: .]; with --staged or several, the files to judge.",
-    )
-    parser.add_argument(
-        "--inventory",
-        dest="inventory_path",
-        type=file_path,
-        metavar="FILE",
-        help="Judge this inventory (from `ospo scan -o`) instead of scanning.",
-    )
-    parser.add_argument(
-        "--sbom",
-        dest="sbom_path",
-        type=file_path,
-        metavar="FILE",
-        help="Judge this CycloneDX or SPDX SBOM instead of scanning.",
-    )
-    parser.add_argument(
-        "--policy",
-        dest="policy_path",
-        type=file_path,
-        metavar="FILE",
-        help="Policy file [default: policy: in .ospo.yml, else the shipped default].",
-    )
-    parser.add_argument(
-        "--profile",
-        choices=("internal", "saas", "binary", "source"),
-        help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
-    )
-    parser.add_argument(
-        "--waivers",
-        dest="waivers_path",
-        type=file_path,
-        metavar="FILE",
-        help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
-    )
-    parser.add_argument(
-        "--baseline",
-        dest="baseline_path",
-        type=file_path,
-        metavar="FILE",
-        help="Inventory of the last approved release: findings become new or unchanged.",
-    )
-    parser.add_argument(
-        "--only-new", action="store_true", help="Count only new findings (needs --baseline)."
-    )
-    parser.add_argument(
-        "--fail-on",
-        choices=("error", "warning"),
-        default="warning",
-        help="Lowest severity that fails the gate [default: warning].",
-    )
-    parser.add_argument(
-        "--format", dest="fmt", choices=FORMATS, default="text", help="[default: text]"
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        type=file_path,
-        metavar="FILE",
-        help="Write the result here instead of stdout.",
-    )
-    parser.add_argument(
-        "--staged",
-        action="store_true",
-        help="Check only the files staged for commit (or the FILES given), for a pre-commit hook.",
-    )
-    parser.add_argument(
-        "--commits",
-        metavar="RANGE",
-        help="Git revision range for the DCO sign-off rule, e.g. origin/main..HEAD.",
-    )
-    parser.add_argument(
-        "--no-cache", action="store_true", help="Neither read nor write the result cache."
-    )
-    # hidden: pretend today is this date (waiver expiry), for reproducible runs
-    parser.add_argument("--today", type=iso_date, help=argparse.SUPPRESS)
-    parser.set_defaults(handler=check)
-
-
-def check(args: argparse.Namespace) -> int:
+@click.command(
+    help="Judge PATH (default: .) against the policy. Exit 1 when the gate fails.\n\n"
+    "With --staged (or FILES), only those files are scanned and judged: fast enough for a "
+    "pre-commit hook.",
+    context_settings=CONTEXT,
+)
+@click.argument("paths", nargs=-1, type=ANY_PATH, metavar="[PATH]...")
+@click.option(
+    "--inventory",
+    "inventory_path",
+    type=FILE,
+    metavar="FILE",
+    help="Judge this inventory (from `ospo scan -o`) instead of scanning.",
+)
+@click.option(
+    "--sbom",
+    "sbom_path",
+    type=FILE,
+    metavar="FILE",
+    help="Judge this CycloneDX or SPDX SBOM instead of scanning.",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=FILE,
+    metavar="FILE",
+    help="Policy file [default: policy: in .ospo.yml, else the shipped default].",
+)
+@click.option(
+    "--profile",
+    type=ProfileType(),
+    help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
+)
+@click.option(
+    "--waivers",
+    "waivers_path",
+    type=FILE,
+    metavar="FILE",
+    help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=FILE,
+    metavar="FILE",
+    help="Inventory of the last approved release: findings become new or unchanged.",
+)
+@click.option("--only-new", is_flag=True, help="Count only new findings (needs --baseline).")
+@click.option(
+    "--fail-on",
+    type=FailOnType(),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that fails the gate.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "-o", "--output", type=FILE, metavar="FILE", help="Write the result here instead of stdout."
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Check only the files staged for commit (or the FILES given), for a pre-commit hook.",
+)
+@click.option(
+    "--commits",
+    metavar="RANGE",
+    help="Git revision range for the DCO sign-off rule, e.g. origin/main..HEAD.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+# pretend today is this date (waiver expiry), for reproducible runs
+@click.option("--today", type=DateType(), hidden=True)
+def check(
+    paths: tuple[Path, ...],
+    inventory_path: Path | None,
+    sbom_path: Path | None,
+    policy_path: Path | None,
+    profile: Profile | None,
+    waivers_path: Path | None,
+    baseline_path: Path | None,
+    only_new: bool,
+    fail_on: Severity,
+    fmt: str,
+    output: Path | None,
+    staged: bool,
+    commits: str | None,
+    no_cache: bool,
+    today: date | None,
+) -> int:
     """Scan (or read) the product, judge it and emit the result in the asked format."""
     from ospo.api import CheckSettings, ScanSettings, check_inventory, scan_tree
 
-    if args.inventory_path and args.sbom_path:
-        raise UsageError("give either --inventory or --sbom, not both")
-    if args.only_new and args.baseline_path is None:
-        raise UsageError("--only-new needs --baseline")
-    root, files = _root_and_files(tuple(args.paths), args.staged)
-    if args.inventory_path is not None:
+    if inventory_path and sbom_path:
+        raise click.UsageError("give either --inventory or --sbom, not both")
+    if only_new and baseline_path is None:
+        raise click.UsageError("--only-new needs --baseline")
+    root, files = _root_and_files(paths, staged)
+    if inventory_path is not None:
         from ospo import inventory_json
 
-        inventory = inventory_json.load(args.inventory_path)
-    elif args.sbom_path is not None:
+        inventory = inventory_json.load(inventory_path)
+    elif sbom_path is not None:
         from ospo.sbom_import import load_sbom
 
-        inventory = load_sbom(args.sbom_path)
+        inventory = load_sbom(sbom_path)
     else:
         if files is not None and not files:
             say("ospo: no files to check", err=True)
             return int(ExitCode.PASS)
         outcome = scan_tree(
-            root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not args.no_cache, only=files)
+            root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not no_cache, only=files)
         )
         for warning in outcome.warnings:
             say(f"ospo: warning: {warning}", err=True)
         inventory = outcome.inventory
     settings = CheckSettings(
-        policy_path=args.policy_path,
-        profile=args.profile,
-        waivers_path=args.waivers_path,
-        baseline_path=args.baseline_path,
-        fail_on=args.fail_on,
-        only_new=args.only_new,
-        today=args.today,
-        commits=args.commits,
+        policy_path=policy_path,
+        profile=profile,
+        waivers_path=waivers_path,
+        baseline_path=baseline_path,
+        fail_on=fail_on,
+        only_new=only_new,
+        today=today,
+        commits=commits,
     )
     judged = check_inventory(
         inventory, settings, root=root if root.is_dir() else None, partial=files is not None
     )
-    _emit(judged, args.fmt, args.output)
+    _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
 

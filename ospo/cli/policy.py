@@ -3,49 +3,30 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
-from ospo.cli import add_command, file_path, say
+import click
+
+from ospo.cli.core import CONTEXT, say
+from ospo.cli.params import FILE
 from ospo.errors import ExitCode
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Add the subcommands of ``policy``: ``validate`` and ``explain``."""
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    validate_parser = add_command(
-        actions,
-        "validate",
-        "Check a policy FILE (default: the shipped policy) and what it extends.",
-    )
-    validate_parser.add_argument("file", nargs="?", type=file_path, metavar="FILE")
-    validate_parser.set_defaults(handler=validate)
-    explain_parser = add_command(
-        actions,
-        "explain",
-        "Explain how the policy treats SUBJECT: a license expression or a rule id.",
-    )
-    explain_parser.add_argument("subject", metavar="SUBJECT")
-    explain_parser.add_argument(
-        "--policy",
-        dest="policy_path",
-        type=file_path,
-        metavar="FILE",
-        help="Policy file [default: the shipped policy].",
-    )
-    explain_parser.add_argument(
-        "--outbound",
-        metavar="LICENSE",
-        help="Outbound license for the source profile [default: none].",
-    )
-    explain_parser.set_defaults(handler=explain)
+@click.group(help="Validate and explain the policy.", context_settings=CONTEXT)
+def policy() -> None:
+    """The ``policy`` group: ``validate`` and ``explain``."""
 
 
-def validate(args: argparse.Namespace) -> int:
+@policy.command(
+    "validate",
+    help="Check a policy FILE (default: the shipped policy) and what it extends.",
+    context_settings=CONTEXT,
+)
+@click.argument("file", type=FILE, required=False)
+def validate(file: Path | None) -> int:
     """Load the policy (and what it extends) and say it is valid."""
     from ospo.policy import load_policy
 
-    file: Path | None = args.file
     loaded = load_policy(file)
     say(
         f"{' <- '.join(loaded.sources)}: valid policy {loaded.name!r} (digest {loaded.digest[:12]})"
@@ -53,11 +34,26 @@ def validate(args: argparse.Namespace) -> int:
     return int(ExitCode.PASS)
 
 
-def explain(args: argparse.Namespace) -> int:
+@policy.command(
+    "explain",
+    help="Explain how the policy treats SUBJECT: a license expression or a rule id.",
+    context_settings=CONTEXT,
+)
+@click.argument("subject")
+@click.option(
+    "--policy",
+    "policy_path",
+    type=FILE,
+    metavar="FILE",
+    help="Policy file [default: the shipped policy].",
+)
+@click.option(
+    "--outbound",
+    metavar="LICENSE",
+    help="Outbound license for the source profile [default: none].",
+)
+def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int:
     """Explain a rule, or a license expression under every profile of the policy."""
-    subject: str = args.subject
-    policy_path: Path | None = args.policy_path
-    outbound: str | None = args.outbound
     from ospo import licensing
     from ospo.errors import InputError
     from ospo.policy import load_policy

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Parameter types for ospo's domain values: a bad value is a usage error (exit 2).
+
+Each converts the text of an option into the value the Python API takes (a profile, a
+severity, a byte count, a day, a checked SPDX expression), and imports what it needs only
+when an option of its type is given.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+class _EnumChoice(click.Choice[str]):
+    """One of a closed set of names, converted to its member of ``module:Enum``.
+
+    The names are listed here, so that building the command imports no model; the enum
+    is imported when a value is given.
+    """
+
+    def __init__(self, enum: str, names: tuple[str, ...]) -> None:
+        super().__init__(names)
+        self._enum = enum
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> StrEnum:
+        module, _, name = self._enum.partition(":")
+        members: type[StrEnum] = getattr(import_module(module), name)
+        if isinstance(value, members):
+            return value
+        return members(super().convert(value, param, ctx))
+
+
+class ProfileType(_EnumChoice):
+    """How the product ships: ``internal``, ``saas``, ``binary`` or ``source``."""
+
+    name = "profile"
+
+    def __init__(self) -> None:
+        super().__init__("ospo.policy.model:Profile", ("internal", "saas", "binary", "source"))
+
+
+class FailOnType(_EnumChoice):
+    """The lowest severity that fails the gate: ``error`` or ``warning``."""
+
+    name = "severity"
+
+    def __init__(self) -> None:
+        super().__init__("ospo.evaluation:Severity", ("error", "warning"))
+
+
+class SizeType(click.ParamType[int]):
+    """A size in bytes, written ``5MB``, ``512k``, ``1.5GiB`` or as a plain count."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from ospo.config import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DateType(click.ParamType[date]):
+    """A day, written ``YYYY-MM-DD``."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value)
+        try:
+            if len(text) != 10 or text[4] != "-" or text[7] != "-":
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+class SpdxExpressionType(click.ParamType[str]):
+    """A valid SPDX license expression (``MIT OR Apache-2.0``), kept as written."""
+
+    name = "expression"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ospo import licensing
+
+        text = str(value).strip()
+        checked = licensing.check(text)
+        if not checked.valid:
+            self.fail(
+                f"{value!r} is not an SPDX license expression: {'; '.join(checked.errors)}",
+                param,
+                ctx,
+            )
+        return text
+
+
+class PositiveNumber(click.ParamType[int | float]):
+    """A whole number of at least 1, or (``fraction=True``) any number above 0."""
+
+    def __init__(self, *, fraction: bool = False) -> None:
+        self.fraction = fraction
+        self.name = "number" if fraction else "integer"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number: int | float = value
+        else:
+            try:
+                number = float(value) if self.fraction else int(value)
+            except ValueError:
+                what = "a number" if self.fraction else "a whole number"
+                self.fail(f"{value!r} is not {what}", param, ctx)
+        if self.fraction and number <= 0:
+            self.fail(f"{value!r} is not greater than 0", param, ctx)
+        if not self.fraction and number < 1:
+            self.fail(f"{value!r} is not at least 1", param, ctx)
+        return number
+
+
+#: A file to read or write: anything but an existing directory.
+FILE = click.Path(dir_okay=False, path_type=Path)
+#: A file or directory that exists.
+EXISTING = click.Path(exists=True, path_type=Path)
+#: A path as given (its existence is the command's business).
+ANY_PATH = click.Path(path_type=Path)
