@@ -19,12 +19,6 @@ from realtree import build_real_tree, site_packages
 DATA = Path(__file__).parent / "data"
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden", action="store_true", help="rewrite golden files from current output"
-    )
-
-
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A result cache shared by tests that do not test the cache itself.
@@ -41,11 +35,6 @@ def isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     monkeypatch.setenv("OSPO_CACHE_DIR", str(session_cache))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     return session_cache
-
-
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-golden"))
 
 
 class Ran(NamedTuple):

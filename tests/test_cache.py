@@ -136,10 +136,12 @@ def test_truncated_database_is_detected(tmp_path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 3] + b"\xff" * 4096 + data[len(data) // 3 + 4096 :])
     cache = ResultCache.open(KEY, tmp_path)
+    assert cache is not None
     # Either SQLite notices at once (moved aside) or on read; never a wrong record.
-    if cache is not None:
-        found = cache.get_many([f"{i:064x}" for i in range(2000)])
-        assert all(v == RECORD for v in found.values())
+    found = cache.get_many([f"{i:064x}" for i in range(2000)])
+    assert all(v == RECORD for v in found.values())
+    assert any("damaged" in w for w in cache.warnings), "the damage is reported"
+    cache.close()
 
 
 def test_unwritable_cache_directory_means_no_cache(tmp_path: Path) -> None:

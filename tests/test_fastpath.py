@@ -8,10 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-pytestmark = pytest.mark.slow
-
 # ScanCode's command follows references such as "see LICENSE.BSD" into other files of the
 # directory and ANDs what it finds there into the referring file's expression (turning a
 # choice like "BSD-3-Clause OR Apache-2.0" into a conjunction). ospo reports what each file

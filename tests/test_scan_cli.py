@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -163,56 +162,54 @@ def test_odd_files_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
     assert any(kind == "unreadable" and "caf" in (path or "") for kind, path in issues)
 
 
-def test_unreadable_file_is_an_issue_not_a_crash() -> None:
-    """Run as an unprivileged user, so that permissions really apply (tests run as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to switch to an unprivileged user")
-    base = Path(tempfile.mkdtemp(prefix="ospo-perm-"))
+#: Run in the child: as root, give up the capabilities that let root read any file
+#: (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so file permissions really apply while the
+#: interpreter keeps reading ospo and ScanCode wherever the clone and venv live.
+_DROP_READ_ANYTHING = """
+import ctypes, os
+if os.geteuid() == 0:
+    libc = ctypes.CDLL(None, use_errno=True)
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()  # (effective, permitted, inheritable) x 2 words
+    if libc.capget(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    keep = ~((1 << 1) | (1 << 2)) & 0xFFFFFFFF  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+    for word in (0, 1, 2):
+        data[word] &= keep
+    if libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+"""
+
+
+def test_unreadable_file_is_an_issue_not_a_crash(tmp_path: Path) -> None:
+    """A file the scan may not read is an issue; permissions must really apply, so root
+    (CI containers) first gives up the capabilities that read any file."""
+    root = tmp_path / "perm"
+    root.mkdir()
+    (root / "ok.py").write_text("# SPDX-License-Identifier: MIT\n", encoding="utf-8")
+    secret = root / "secret.py"
+    secret.write_text("x = 1\n", encoding="utf-8")
+    secret.chmod(0)
+    code = _DROP_READ_ANYTHING + (
+        "import sys\nfrom ospo.cli import run\nsys.exit(run(sys.argv[1:]))\n"
+    )
+    out = tmp_path / "inv.json"
     try:
-        base.chmod(0o777)
-        warm, root = base / "warm", base / "perm"
-        for directory in (warm, root):
-            directory.mkdir()
-            directory.chmod(0o755)
-            (directory / "ok.py").write_text("# SPDX-License-Identifier: MIT\n", encoding="utf-8")
-        secret = root / "secret.py"
-        secret.write_text("x = 1\n", encoding="utf-8")
-        secret.chmod(0)
-        # Warm up as root (imports and ScanCode's index live under root-only paths), then
-        # drop to "nobody" and scan for real.
-        code = (
-            "import os, sys\n"
-            "from ospo.cli import run\n"
-            "assert run(['scan', sys.argv[1], '-q', '--no-cache']) == 0\n"
-            "os.setgid(65534); os.setuid(65534)\n"
-            "sys.exit(run(sys.argv[2:]))\n"
-        )
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                code,
-                str(warm),
-                "scan",
-                str(root),
-                "-q",
-                "--no-cache",
-                "-o",
-                str(base / "inv.json"),
-            ],
+            [sys.executable, "-c", code, "scan", str(root), "-q", "--no-cache", "-o", str(out)],
             capture_output=True,
             text=True,
             check=False,
             timeout=600,
         )
         assert proc.returncode == 0, proc.stderr
-        data = json.loads((base / "inv.json").read_text(encoding="utf-8"))
+        data = json.loads(out.read_text(encoding="utf-8"))
         assert [f["path"] for f in data["files"]] == ["ok.py"]
         assert data["scan"]["issues"] == [
             {"kind": "unreadable", "path": "secret.py", "message": "cannot read: Permission denied"}
         ]
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        secret.chmod(0o600)
 
 
 def test_ctrl_c_writes_no_output_and_keeps_the_cache(tmp_path: Path) -> None:
