@@ -58,6 +58,7 @@ demo: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/policy.py
+	$(PY) bench/hook.py
 	$(PY) bench/npm.py
 
 clean:
