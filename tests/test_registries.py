@@ -21,7 +21,7 @@ from ospo.scanners.base import ScanRequest
 def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
     """Each scanner finds something in a tree of the kind it reads."""
     from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
-    from ospo.scanners.manifests import ManifestScanner
+    from ospo.scanners.lockfiles.base import ManifestScanner
 
     locks = Path(__file__).parent / "data" / "lockfiles"
     projects = tmp_path / "projects"
@@ -109,7 +109,7 @@ def test_every_manifest_scanner_names_the_files_it_reads() -> None:
     scanner wants must match it, or that file would never be read."""
     from fnmatch import fnmatchcase
 
-    from ospo.scanners.manifests import ManifestScanner
+    from ospo.scanners.lockfiles.base import ManifestScanner
 
     locks = Path(__file__).parent / "data" / "lockfiles"
     files = [p.relative_to(locks).as_posix() for p in locks.rglob("*") if p.is_file()]

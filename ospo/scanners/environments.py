@@ -44,7 +44,7 @@ from ospo.model import (
 )
 from ospo.resources import data_dir
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
-from ospo.scanners.manifests import pypi_name, pypi_purl
+from ospo.scanners.purls import pypi_name, pypi_purl
 from ospo.scanners.source import detect_contents, hash_path
 from ospo.scanners.vendored import is_license_file
 
