@@ -20,7 +20,8 @@ from ospo.scanners.base import ScanRequest
 
 def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
     """Each scanner finds something in a tree of the kind it reads."""
-    from ospo.scanners.environments import NodeModulesScanner, PythonEnvironmentScanner
+    from ospo.scanners.environments.node import NodeModulesScanner
+    from ospo.scanners.environments.python import PythonEnvironmentScanner
     from ospo.scanners.lockfiles.base import ManifestScanner
 
     locks = Path(__file__).parent / "data" / "lockfiles"

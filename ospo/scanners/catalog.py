@@ -26,7 +26,7 @@ class Entry(NamedTuple):
 
 #: name -> entry
 CATALOG: dict[str, Entry] = {
-    "source": Entry("source", "SourceFileScanner"),
+    "source": Entry("source.detection", "SourceFileScanner"),
     "npm-lock": Entry(
         "lockfiles.npm", "NpmLockScanner", file_names=("package-lock.json", "npm-shrinkwrap.json")
     ),
@@ -62,8 +62,8 @@ CATALOG: dict[str, Entry] = {
         "NugetLockScanner",
         file_names=("packages.lock.json", "packages.*.lock.json"),
     ),
-    "python-environment": Entry("environments", "PythonEnvironmentScanner", needs="envs"),
-    "node-modules": Entry("environments", "NodeModulesScanner", needs="envs"),
+    "python-environment": Entry("environments.python", "PythonEnvironmentScanner", needs="envs"),
+    "node-modules": Entry("environments.node", "NodeModulesScanner", needs="envs"),
     "imported-sbom": Entry("imported", "ImportedSbomScanner", needs="import_sboms"),
 }
 

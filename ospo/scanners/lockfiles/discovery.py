@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo.scanners.base import ScanRequest
-from ospo.scanners.walk import list_files
+from ospo.scanners.source.walk import list_files
 
 _Listing = tuple[tuple[str, ...], tuple[str, ...]]
 _LISTINGS: ContextVar[dict[tuple[Path, tuple[Any, ...]], _Listing] | None] = ContextVar(
@@ -33,7 +33,7 @@ _CANDIDATES: ContextVar[dict[tuple[Path, tuple[Any, ...]], list[str]] | None] = 
 def shared_listing() -> Iterator[None]:
     """Within this block, the scanners of one request list the tree (and pick the files
     manifest scanners read) only once."""
-    from ospo.scanners.walk import shared_listings
+    from ospo.scanners.source.walk import shared_listings
 
     token = _LISTINGS.set({})
     candidates = _CANDIDATES.set({})
@@ -47,7 +47,7 @@ def shared_listing() -> Iterator[None]:
 
 def _listing(request: ScanRequest) -> _Listing:
     """Return (files, vendored roots) of the tree, shared inside :func:`shared_listing`."""
-    from ospo.scanners.vendored import find_vendored_roots
+    from ospo.scanners.source.vendored import find_vendored_roots
 
     memo = _LISTINGS.get()
     key = (request.root, tuple(request.excludes))
