@@ -163,8 +163,3 @@ def _declared(data: Any, rel: str) -> list[tuple[str, Scope, str]]:
             if not _PLATFORM.match(name.lower()):
                 out.append((name.lower(), scope, str(constraint)))
     return out
-
-
-def _dist(entry: dict[str, Any], rel: str) -> dict[str, Any]:
-    """The package's ``dist`` (where Composer downloads it from, with its SHA-1 if known)."""
-    return table(entry.get("dist"), f"{entry.get('name')} dist", rel)
