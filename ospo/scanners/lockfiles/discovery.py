@@ -100,7 +100,8 @@ def _inside(rel: str, roots: set[str]) -> bool:
 def siblings_by_directory(
     root: Path, excludes: tuple[Any, ...], files: list[str]
 ) -> dict[str, frozenset[str]]:
-    """The file names of each directory, made once per scan (every manifest scanner asks)."""
+    """Return the names of the files in each directory of ``files`` (the candidate files of
+    the tree at ``root``), made once per scan: every manifest scanner asks."""
     memo = _CANDIDATES.get()
     key = (root, ("siblings", *excludes))
     if memo is not None and key in memo:
@@ -121,7 +122,9 @@ def any_named(request: ScanRequest, patterns: tuple[str, ...]) -> bool:
 
 
 def named_files(request: ScanRequest, files: list[str], patterns: tuple[str, ...]) -> list[str]:
-    """The files (in their order) whose names match one of ``patterns``, ignoring case."""
+    """Return the files (in their order) whose names match one of ``patterns``, ignoring
+    case. ``files`` are the request's :func:`candidate_files`: within one scan, their index
+    by name is made once and kept for the request."""
     memo = _CANDIDATES.get()
     key = (request.root, ("names", *request.excludes))
     by_name: dict[str, list[int]] | None = None
