@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import DATA
 from ospo.model import Component, IssueKind, ScanIssue
 from ospo.scanners.base import ScanContribution, ScanRequest
-from ospo.scanners.manifests import ManifestScanner
+from ospo.scanners.lockfiles.base import ManifestScanner
 
 LOCKS = DATA / "lockfiles"
 

@@ -15,12 +15,9 @@ from conftest import DATA, run_ospo
 from ospo import licensing
 from ospo.model import LicenseSource
 from ospo.scanners.base import ScanRequest
-from ospo.scanners.environments import (
-    NodeModulesScanner,
-    PythonEnvironmentScanner,
-    pypi_name,
-    site_packages,
-)
+from ospo.scanners.environments.node import NodeModulesScanner
+from ospo.scanners.environments.python import PythonEnvironmentScanner, site_packages
+from ospo.scanners.purls import pypi_name
 
 VENV = Path(sys.prefix)
 

@@ -18,9 +18,9 @@ from lockfiles import LOCKS, by_purl, scan
 from conftest import run_ospo
 from ospo.model import Component, IssueKind, Scope
 from ospo.scanners import SCANNERS
-from ospo.scanners.cargo import CargoLockScanner, cargo_purl
-from ospo.scanners.gomod import GoModScanner, golang_purl
-from ospo.scanners.maven import MavenPomScanner
+from ospo.scanners.lockfiles.cargo import CargoLockScanner, cargo_purl
+from ospo.scanners.lockfiles.gomod import GoModScanner, golang_purl
+from ospo.scanners.lockfiles.maven import MavenPomScanner
 
 
 def test_registered() -> None:

@@ -20,11 +20,12 @@ from lockfiles import LOCKS, broken_file_issue, by_purl, copy_project, scan
 from conftest import DATA, run_ospo
 from ospo.model import Component, Scope
 from ospo.scanners.base import ScanRequest
-from ospo.scanners.manifests import ManifestScanner, npm_purl
-from ospo.scanners.npm import NpmLockScanner
-from ospo.scanners.package_json import PackageJsonScanner
-from ospo.scanners.pnpm import PnpmLockScanner
-from ospo.scanners.yarn import YarnLockScanner
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.npm import NpmLockScanner
+from ospo.scanners.lockfiles.package_json import PackageJsonScanner
+from ospo.scanners.lockfiles.pnpm import PnpmLockScanner
+from ospo.scanners.lockfiles.yarn import YarnLockScanner
+from ospo.scanners.purls import npm_purl
 
 DIRECT = {
     "pkg:npm/express@5.3.0": Scope.RUNTIME,

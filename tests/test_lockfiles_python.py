@@ -20,13 +20,14 @@ from lockfiles import LOCKS, broken_file_issue, scan
 from conftest import run_ospo
 from ospo.model import Component, IssueKind
 from ospo.scanners.base import ScanRequest
-from ospo.scanners.manifests import ManifestScanner, pypi_purl
-from ospo.scanners.pipfile import PipfileLockScanner
-from ospo.scanners.poetry import PoetryLockScanner
-from ospo.scanners.pylock import PylockScanner
-from ospo.scanners.pyproject import PyprojectScanner, parse_requirement
-from ospo.scanners.requirements import RequirementsScanner
-from ospo.scanners.uv import UvLockScanner
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.pipfile import PipfileLockScanner
+from ospo.scanners.lockfiles.poetry import PoetryLockScanner
+from ospo.scanners.lockfiles.pylock import PylockScanner
+from ospo.scanners.lockfiles.pyproject import PyprojectScanner, parse_requirement
+from ospo.scanners.lockfiles.requirements import RequirementsScanner
+from ospo.scanners.lockfiles.uv import UvLockScanner
+from ospo.scanners.purls import pypi_purl
 
 REQUESTS = "pkg:pypi/requests@2.34.2"
 CLICK = "pkg:pypi/click@8.5.1"

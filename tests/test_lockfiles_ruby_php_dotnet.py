@@ -19,10 +19,11 @@ from lockfiles import LOCKS, broken_file_issue, by_purl, copy_project, scan
 from conftest import run_ospo
 from ospo.model import Component, IssueKind, LicenseSource, Scope
 from ospo.scanners import SCANNERS
-from ospo.scanners.composer import ComposerJsonScanner, ComposerLockScanner, composer_purl
-from ospo.scanners.gemfile import GemfileLockScanner, gem_purl
-from ospo.scanners.manifests import MANIFEST_ONLY, ManifestScanner
-from ospo.scanners.nuget import NugetLockScanner, nuget_purl
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import MANIFEST_ONLY
+from ospo.scanners.lockfiles.composer import ComposerJsonScanner, ComposerLockScanner, composer_purl
+from ospo.scanners.lockfiles.gemfile import GemfileLockScanner, gem_purl
+from ospo.scanners.lockfiles.nuget import NugetLockScanner, nuget_purl
 
 
 def bundle_list(name: str) -> set[str]:

@@ -106,7 +106,7 @@ def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
     )
     _modules_after(scan)  # fills the cache
     loaded = _modules_after(scan)
-    assert "ospo.scanners.package_json" in loaded  # the tree holds a package.json
+    assert "ospo.scanners.lockfiles.package_json" in loaded  # the tree holds a package.json
     unneeded = {
         "yaml",
         "tempfile",
@@ -114,9 +114,9 @@ def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
         "logging",
         "xml.etree.ElementTree",
         "ospo.reporters.cyclonedx",
-        "ospo.scanners.npm",
-        "ospo.scanners.pyproject",
-        "ospo.scanners.maven",
+        "ospo.scanners.lockfiles.npm",
+        "ospo.scanners.lockfiles.pyproject",
+        "ospo.scanners.lockfiles.maven",
         "ospo.scanners.environments",
         "subprocess",
         "signal",

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from conftest import run_ospo
-from ospo.scanners.vendored import find_vendored_roots, is_license_file
+from ospo.scanners.source.vendored import find_vendored_roots, is_license_file
 
 
 def test_vendored_roots() -> None:

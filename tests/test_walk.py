@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ospo.config import ExcludeRule
-from ospo.scanners.walk import list_files
+from ospo.scanners.source.walk import list_files
 
 
 def _git(root: Path, *args: str) -> None:

@@ -21,8 +21,8 @@ from ospo.model import Inventory, ScanInfo, ScanStats, Subject, Tool
 from ospo.registry import LazyRegistry
 from ospo.scanners.base import Scanner, ScanRequest
 from ospo.scanners.catalog import CATALOG
-from ospo.scanners.manifests import any_named, shared_listing
-from ospo.scanners.walk import list_files
+from ospo.scanners.lockfiles.discovery import any_named, shared_listing
+from ospo.scanners.source.walk import list_files
 
 #: Every scanner, by name.
 SCANNERS: Mapping[str, type[Scanner]] = LazyRegistry[Scanner](

@@ -4,7 +4,7 @@
 Known without importing any scanner, so that a scan imports only the scanners that can
 find something: a manifest scanner when a file it reads is in the tree, the environment
 and SBOM scanners when they are asked for. The manifest scanners take their
-:attr:`~ospo.scanners.manifests.ManifestScanner.file_names` from here.
+:attr:`~ospo.scanners.lockfiles.base.ManifestScanner.file_names` from here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import NamedTuple
 class Entry(NamedTuple):
     """Where a scanner lives and when it can find anything."""
 
-    module: str  # in ospo.scanners
+    module: str  # below ospo.scanners
     cls: str
     #: the request field that must be non-empty for it to run, if any
     needs: str | None = None
@@ -26,32 +26,44 @@ class Entry(NamedTuple):
 
 #: name -> entry
 CATALOG: dict[str, Entry] = {
-    "source": Entry("source", "SourceFileScanner"),
+    "source": Entry("source.detection", "SourceFileScanner"),
     "npm-lock": Entry(
-        "npm", "NpmLockScanner", file_names=("package-lock.json", "npm-shrinkwrap.json")
+        "lockfiles.npm", "NpmLockScanner", file_names=("package-lock.json", "npm-shrinkwrap.json")
     ),
-    "package-json": Entry("package_json", "PackageJsonScanner", file_names=("package.json",)),
-    "yarn-lock": Entry("yarn", "YarnLockScanner", file_names=("yarn.lock",)),
-    "pnpm-lock": Entry("pnpm", "PnpmLockScanner", file_names=("pnpm-lock.yaml",)),
-    "requirements": Entry("requirements", "RequirementsScanner", file_names=("*.txt",)),
-    "pyproject": Entry("pyproject", "PyprojectScanner", file_names=("pyproject.toml",)),
-    "poetry-lock": Entry("poetry", "PoetryLockScanner", file_names=("poetry.lock",)),
-    "uv-lock": Entry("uv", "UvLockScanner", file_names=("uv.lock",)),
-    "pipfile-lock": Entry("pipfile", "PipfileLockScanner", file_names=("Pipfile", "Pipfile.lock")),
-    "pylock": Entry("pylock", "PylockScanner", file_names=("pylock.toml", "pylock.*.toml")),
-    "go-mod": Entry("gomod", "GoModScanner", file_names=("go.mod",)),
-    "cargo": Entry("cargo", "CargoLockScanner", file_names=("Cargo.lock", "Cargo.toml")),
-    "maven-pom": Entry("maven", "MavenPomScanner", file_names=("pom.xml",)),
+    "package-json": Entry(
+        "lockfiles.package_json", "PackageJsonScanner", file_names=("package.json",)
+    ),
+    "yarn-lock": Entry("lockfiles.yarn", "YarnLockScanner", file_names=("yarn.lock",)),
+    "pnpm-lock": Entry("lockfiles.pnpm", "PnpmLockScanner", file_names=("pnpm-lock.yaml",)),
+    "requirements": Entry("lockfiles.requirements", "RequirementsScanner", file_names=("*.txt",)),
+    "pyproject": Entry("lockfiles.pyproject", "PyprojectScanner", file_names=("pyproject.toml",)),
+    "poetry-lock": Entry("lockfiles.poetry", "PoetryLockScanner", file_names=("poetry.lock",)),
+    "uv-lock": Entry("lockfiles.uv", "UvLockScanner", file_names=("uv.lock",)),
+    "pipfile-lock": Entry(
+        "lockfiles.pipfile", "PipfileLockScanner", file_names=("Pipfile", "Pipfile.lock")
+    ),
+    "pylock": Entry(
+        "lockfiles.pylock", "PylockScanner", file_names=("pylock.toml", "pylock.*.toml")
+    ),
+    "go-mod": Entry("lockfiles.gomod", "GoModScanner", file_names=("go.mod",)),
+    "cargo": Entry("lockfiles.cargo", "CargoLockScanner", file_names=("Cargo.lock", "Cargo.toml")),
+    "maven-pom": Entry("lockfiles.maven", "MavenPomScanner", file_names=("pom.xml",)),
     "gemfile-lock": Entry(
-        "gemfile", "GemfileLockScanner", file_names=("Gemfile.lock", "gems.locked")
+        "lockfiles.gemfile", "GemfileLockScanner", file_names=("Gemfile.lock", "gems.locked")
     ),
-    "composer-lock": Entry("composer", "ComposerLockScanner", file_names=("composer.lock",)),
-    "composer-json": Entry("composer", "ComposerJsonScanner", file_names=("composer.json",)),
+    "composer-lock": Entry(
+        "lockfiles.composer", "ComposerLockScanner", file_names=("composer.lock",)
+    ),
+    "composer-json": Entry(
+        "lockfiles.composer", "ComposerJsonScanner", file_names=("composer.json",)
+    ),
     "nuget-lock": Entry(
-        "nuget", "NugetLockScanner", file_names=("packages.lock.json", "packages.*.lock.json")
+        "lockfiles.nuget",
+        "NugetLockScanner",
+        file_names=("packages.lock.json", "packages.*.lock.json"),
     ),
-    "python-environment": Entry("environments", "PythonEnvironmentScanner", needs="envs"),
-    "node-modules": Entry("environments", "NodeModulesScanner", needs="envs"),
+    "python-environment": Entry("environments.python", "PythonEnvironmentScanner", needs="envs"),
+    "node-modules": Entry("environments.node", "NodeModulesScanner", needs="envs"),
     "imported-sbom": Entry("imported", "ImportedSbomScanner", needs="import_sboms"),
 }
 

@@ -20,22 +20,17 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
-    ManifestScanner,
     add_root,
-    array,
     assemble,
     group_scope,
-    load_toml,
-    pypi_name,
-    pypi_purl,
-    sibling,
-    tables,
-    text,
 )
-from ospo.scanners.pyproject import read_declared
+from ospo.scanners.lockfiles.pyproject import read_declared
+from ospo.scanners.lockfiles.reading import array, load_toml, sibling, tables, text
+from ospo.scanners.purls import pypi_name, pypi_purl
 
 _GROUP_MARKER = re.compile(r"""['"]([^'"]+)['"]\s+in\s+(dependency_groups|extras)""")
 

@@ -22,20 +22,12 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    NO_LICENSE_IN_LOCK,
-    LockedPackage,
-    ManifestScanner,
-    add_root,
-    assemble,
-    integrity_hashes,
-    load_json,
-    npm_purl,
-    sibling,
-    table,
-    text,
-)
-from ospo.scanners.package_json import declared_dependencies, read_declared
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import NO_LICENSE_IN_LOCK, LockedPackage, add_root, assemble
+from ospo.scanners.lockfiles.hashes import integrity_hashes
+from ospo.scanners.lockfiles.package_json import declared_dependencies, read_declared
+from ospo.scanners.lockfiles.reading import load_json, sibling, table, text
+from ospo.scanners.purls import npm_purl
 
 _LOCK_NAMES = frozenset({"package-lock.json", "npm-shrinkwrap.json"})
 _EDGES = ("dependencies", "peerDependencies")

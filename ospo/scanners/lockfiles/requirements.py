@@ -27,16 +27,11 @@ from pathlib import Path, PurePosixPath
 from ospo.errors import InputError
 from ospo.model import Component, ScanIssue, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    ManifestScanner,
-    group_scope,
-    make_component,
-    manifest_issue,
-    pypi_name,
-    pypi_purl,
-    read_text,
-)
-from ospo.scanners.pyproject import parse_requirement
+from ospo.scanners.lockfiles.base import ManifestScanner, manifest_issue
+from ospo.scanners.lockfiles.components import group_scope, make_component
+from ospo.scanners.lockfiles.pyproject import parse_requirement
+from ospo.scanners.lockfiles.reading import read_text
+from ospo.scanners.purls import pypi_name, pypi_purl
 
 _UNKNOWN = "requirements files record no license; scan the installed environment with --env"
 _FREEZE_ADDED = "## The following requirements were added by pip freeze:"

@@ -21,17 +21,10 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    MANIFEST_ONLY,
-    ManifestScanner,
-    array,
-    group_scope,
-    load_toml,
-    make_component,
-    pypi_name,
-    pypi_purl,
-    table,
-)
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import MANIFEST_ONLY, group_scope, make_component
+from ospo.scanners.lockfiles.reading import array, load_toml, table
+from ospo.scanners.purls import pypi_name, pypi_purl
 
 #: Lock files that, beside a pyproject.toml, say more than it does.
 PY_LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "pylock.toml", "Pipfile.lock"})

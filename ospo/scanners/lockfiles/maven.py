@@ -32,12 +32,10 @@ from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.base import ScanContribution, ScanRequest
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    ManifestScanner,
-    candidate_files,
-    make_component,
-    read_text,
-)
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import make_component
+from ospo.scanners.lockfiles.discovery import candidate_files
+from ospo.scanners.lockfiles.reading import read_text
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY")

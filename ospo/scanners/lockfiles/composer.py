@@ -20,22 +20,18 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import (
     MANIFEST_ONLY,
     NO_LICENSE_IN_LOCK,
     LockedPackage,
-    ManifestScanner,
     add_root,
-    array,
     assemble,
-    hex_hash,
-    load_json,
     make_component,
-    sibling,
-    table,
-    text,
 )
-from ospo.scanners.package_json import exact_version
+from ospo.scanners.lockfiles.hashes import hex_hash
+from ospo.scanners.lockfiles.package_json import exact_version
+from ospo.scanners.lockfiles.reading import array, load_json, sibling, table, text
 
 _PLATFORM = re.compile(
     r"^(php(-64bit|-ipv6|-zts|-debug)?|hhvm|composer(-plugin-api|-runtime-api)?|ext-.+|lib-.+)$"
@@ -167,8 +163,3 @@ def _declared(data: Any, rel: str) -> list[tuple[str, Scope, str]]:
             if not _PLATFORM.match(name.lower()):
                 out.append((name.lower(), scope, str(constraint)))
     return out
-
-
-def _dist(entry: dict[str, Any], rel: str) -> dict[str, Any]:
-    """The package's ``dist`` (where Composer downloads it from, with its SHA-1 if known)."""
-    return table(entry.get("dist"), f"{entry.get('name')} dist", rel)

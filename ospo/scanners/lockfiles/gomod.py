@@ -22,12 +22,9 @@ from pathlib import Path
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    ManifestScanner,
-    make_component,
-    read_text,
-    sibling,
-)
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import make_component
+from ospo.scanners.lockfiles.reading import read_text, sibling
 
 _GO_VERSION = re.compile(r"^(\d+)\.(\d+)")
 _VERSION = re.compile(r"^v\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$")

@@ -28,9 +28,9 @@ from ospo.model import (
     ScanStats,
     Tool,
 )
-from ospo.scanners import vendored
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
-from ospo.scanners.walk import Listing, list_files
+from ospo.scanners.source import vendored
+from ospo.scanners.source.walk import Listing, list_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

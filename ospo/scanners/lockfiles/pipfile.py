@@ -17,21 +17,17 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import (
     MANIFEST_ONLY,
     NO_LICENSE_IN_LOCK,
     LockedPackage,
-    ManifestScanner,
     assemble,
-    load_json,
-    load_toml,
     make_component,
-    pypi_name,
-    pypi_purl,
-    sibling,
-    table,
 )
-from ospo.scanners.pyproject import parse_requirement
+from ospo.scanners.lockfiles.pyproject import parse_requirement
+from ospo.scanners.lockfiles.reading import load_json, load_toml, sibling, table
+from ospo.scanners.purls import pypi_name, pypi_purl
 
 _SECTIONS = (("default", Scope.RUNTIME), ("develop", Scope.DEV))
 _PIPFILE_SECTIONS = (("packages", Scope.RUNTIME), ("dev-packages", Scope.DEV))

@@ -28,19 +28,10 @@ from typing import Any
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    NO_LICENSE_IN_LOCK,
-    LockedPackage,
-    ManifestScanner,
-    add_root,
-    assemble,
-    base64_hash,
-    load_json,
-    read_text,
-    sibling,
-    table,
-    text,
-)
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import NO_LICENSE_IN_LOCK, LockedPackage, add_root, assemble
+from ospo.scanners.lockfiles.hashes import base64_hash
+from ospo.scanners.lockfiles.reading import load_json, read_text, sibling, table, text
 
 _LOCK_NAME = re.compile(r"^packages(?:\.(.+))?\.lock\.json$")
 _PROJECT_SUFFIXES = (".csproj", ".fsproj", ".vbproj")

@@ -26,21 +26,16 @@ from ospo.errors import InputError
 from ospo.merge import widest_scope
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import (
     MANIFEST_ONLY,
     LockedPackage,
-    ManifestScanner,
     add_root,
-    array,
     assemble,
-    hex_hash,
-    load_toml,
     make_component,
-    sibling,
-    table,
-    tables,
-    text,
 )
+from ospo.scanners.lockfiles.hashes import hex_hash
+from ospo.scanners.lockfiles.reading import array, load_toml, sibling, table, tables, text
 
 #: Cargo.lock records no license (each crate's Cargo.toml does; cargo metadata shows them).
 NO_LICENSE_IN_CARGO_LOCK = (

@@ -25,16 +25,15 @@ from ospo.errors import InputError
 from ospo.merge import widest_scope
 from ospo.model import Component, IssueKind, ScanIssue, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import (
     NO_LICENSE_IN_LOCK,
     LockedPackage,
-    ManifestScanner,
     add_root,
     assemble,
     group_scope,
-    read_text,
-    sibling,
 )
+from ospo.scanners.lockfiles.reading import read_text, sibling
 
 _LOCK_NAMES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}
 _SOURCES = frozenset({"GEM", "GIT", "PATH", "PLUGIN SOURCE"})

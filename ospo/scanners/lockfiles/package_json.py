@@ -17,15 +17,10 @@ from typing import Any, NamedTuple
 from ospo.errors import InputError
 from ospo.model import Component, Scope
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.manifests import (
-    MANIFEST_ONLY,
-    ManifestScanner,
-    load_json,
-    make_component,
-    npm_purl,
-    table,
-    text,
-)
+from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.components import MANIFEST_ONLY, make_component
+from ospo.scanners.lockfiles.reading import load_json, table, text
+from ospo.scanners.purls import npm_purl
 
 #: Lock files that, beside a package.json, say more than it does.
 JS_LOCK_FILES = frozenset(

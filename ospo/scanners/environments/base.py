@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: Apache-2.0
+"""What the installed-environment scanners share: read each package's metadata, scan the
+license files it ships, and keep declared and detected licenses apart.
+
+A lock file rarely says the license; an installed package does, twice: in its metadata
+(declared) and in the license files it ships (detected, scanned with ScanCode through the
+same cache as the source tree). Both are kept apart, with their locations, and the
+effective license follows the design's rule (``ospo.licensing.effective_license``). A
+package whose license cannot be established is kept, with the reason.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ospo import licensing
+from ospo.model import (
+    Component,
+    LicenseEvidence,
+    LicenseSource,
+    ScanIssue,
+    ScanStats,
+    Scope,
+)
+from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.purls import pypi_name
+from ospo.scanners.source.detection import detect_contents, hash_path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstalledPackage:
+    """What an installed package says about itself, before its license files are scanned."""
+
+    purl: str
+    name: str
+    version: str | None
+    declared: tuple[LicenseEvidence, ...]
+    license_files: tuple[Path, ...]
+    requires: tuple[str, ...]  # names (normalised) of what it depends on
+    location: str
+    base: Path  # evidence is located relative to this directory
+
+
+class EnvironmentScanner(Scanner):
+    """Common work: scan the license files of every package, then build components."""
+
+    @abstractmethod
+    def packages(self, env: Path) -> Iterator[InstalledPackage]:
+        """The packages installed in ``env``."""
+
+    @abstractmethod
+    def accepts(self, env: Path) -> bool:
+        """Whether ``env`` is an environment of this scanner's kind."""
+
+    def scan(self, request: ScanRequest) -> ScanContribution:
+        """Read every environment of ``request.envs`` this scanner understands."""
+        envs = [e for e in request.envs if self.accepts(e)]
+        if not envs:
+            return ScanContribution()
+        packages = [p for env in envs for p in self.packages(env)]
+        issues: list[ScanIssue] = []
+        contents: dict[str, str] = {}
+        sha_of: dict[Path, str] = {}
+        for package in packages:
+            for path in package.license_files:
+                hashed, issue = hash_path(path, request.max_file_size)
+                if issue is not None:
+                    issues.append(issue)
+                if hashed is not None and hashed[2]:
+                    sha_of[path] = hashed[0]
+                    contents.setdefault(hashed[0], str(path))
+        run = detect_contents(contents, request)
+        components = []
+        for package in packages:
+            detected: list[LicenseEvidence] = []
+            for path in package.license_files:
+                record = run.records.get(sha_of.get(path, ""))
+                if record and record.get("license_expression"):
+                    detected.append(
+                        LicenseEvidence(
+                            expression=record["license_expression"],
+                            source=LicenseSource.DETECTED,
+                            location=_relative(path, package.base),
+                        )
+                    )
+            expression, reason = licensing.effective_license(
+                [e.expression for e in package.declared if e.expression and e.valid],
+                [e.expression for e in detected if e.expression],
+            )
+            if expression is None and package.declared:
+                reason = "; ".join(e.note or "" for e in package.declared if not e.valid) or reason
+            components.append(
+                Component(
+                    purl=package.purl,
+                    name=package.name,
+                    version=package.version,
+                    scope=Scope.RUNTIME,
+                    scope_known=False,
+                    direct=False,
+                    license_expression=expression,
+                    licenses=package.declared + tuple(detected),
+                    unknown_reason=None
+                    if expression is not None
+                    else f"{reason} (installed in {package.location})",
+                    dependencies=(),
+                )
+            )
+        components = _link(components, packages)
+        return ScanContribution(
+            components=tuple(components),
+            issues=tuple(issues)
+            + tuple(
+                ScanIssue(kind=f.kind, path=contents.get(sha), message=f.message)
+                for sha, f in run.failures.items()
+            ),
+            stats=ScanStats(
+                from_cache=run.from_cache, matched=run.matched, full_matcher=run.full_matcher
+            ),
+            warnings=run.warnings,
+        )
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _link(components: list[Component], packages: list[InstalledPackage]) -> list[Component]:
+    """Resolve dependency names to the installed packages' purls."""
+    from dataclasses import replace
+
+    by_name = {(c.purl.split("/", 1)[0], _key_name(c)): c.purl for c in components}
+    out = []
+    for comp, package in zip(components, packages, strict=True):
+        ptype = comp.purl.split("/", 1)[0]
+        deps = sorted({by_name[(ptype, n)] for n in package.requires if (ptype, n) in by_name})
+        out.append(replace(comp, dependencies=tuple(deps)))
+    return out
+
+
+def _key_name(comp: Component) -> str:
+    return pypi_name(comp.name) if comp.purl.startswith("pkg:pypi/") else comp.name
+
+
+def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
+    """Return the declared-license evidence for a license an installed package's metadata
+    names: checked, and translated when it is written in ScanCode's license keys."""
+    checked = licensing.check(expression)
+    if not checked.valid:
+        translated = licensing.from_scancode_keys(expression)
+        if translated is not None:
+            return LicenseEvidence(
+                expression=translated,
+                source=LicenseSource.DECLARED,
+                location=location,
+                note=f"ScanCode keys: {expression}",
+            )
+    return LicenseEvidence(
+        expression=checked.normalized or expression,
+        source=LicenseSource.DECLARED,
+        location=location,
+        valid=checked.valid,
+        note=None if checked.valid else "; ".join(checked.errors),
+    )

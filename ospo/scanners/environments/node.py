@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Packages installed in a ``node_modules`` tree, nested ones included
+(``ospo scan --env PATH``): each package's ``package.json`` ``license`` (or legacy
+``licenses``), and its top-level license files."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from packageurl import PackageURL
+
+from ospo.model import LicenseEvidence, LicenseSource
+from ospo.scanners.environments.base import (
+    EnvironmentScanner,
+    InstalledPackage,
+    declared_in_metadata,
+)
+from ospo.scanners.source.vendored import is_license_file
+
+
+class NodeModulesScanner(EnvironmentScanner):
+    """Packages installed in a ``node_modules`` tree (nested ones included)."""
+
+    name = "node-modules"
+
+    def accepts(self, env: Path) -> bool:
+        return env.is_dir() and (env.name == "node_modules" or (env / "node_modules").is_dir())
+
+    def packages(self, env: Path) -> Iterator[InstalledPackage]:
+        root = env if env.name == "node_modules" else env / "node_modules"
+        for manifest in sorted(_npm_manifests(root)):
+            package = _npm_package(manifest, root)
+            if package is not None:
+                yield package
+
+
+def _npm_manifests(modules: Path) -> Iterator[Path]:
+    """The ``package.json`` of every package installed in ``modules`` (a ``node_modules``
+    directory), ``@scope/name`` ones and nested copies (``a/node_modules/b``) included.
+
+    Only npm's own layout is followed, so a ``node_modules`` inside a package's test
+    fixtures is not taken for installed packages, and the many files of the packages are
+    never listed.
+    """
+    stack = [modules]
+    while stack:
+        where = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+                continue
+            if entry.name.startswith("@"):
+                try:
+                    scoped = [e for e in os.scandir(entry.path) if e.is_dir(follow_symlinks=False)]
+                except OSError:
+                    continue
+                packages = [Path(e.path) for e in scoped]
+            else:
+                packages = [Path(entry.path)]
+            for package in packages:
+                manifest = package / "package.json"
+                if manifest.is_file():
+                    yield manifest
+                nested = package / "node_modules"
+                if nested.is_dir():
+                    stack.append(nested)
+
+
+def _npm_package(manifest: Path, root: Path) -> InstalledPackage | None:
+    """The package whose ``package.json`` is ``manifest``, in the ``node_modules`` at
+    ``root``; its evidence is located relative to the directory holding ``root``
+    (``node_modules/express/package.json``), the same on every machine."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        return None
+    name: str = data["name"]
+    version = data.get("version") if isinstance(data.get("version"), str) else None
+    where = manifest.relative_to(root.parent).as_posix()
+    declared: list[LicenseEvidence] = []
+    value = data.get("license")
+    if isinstance(value, dict):
+        value = value.get("type")
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.upper().startswith("SEE LICEN"):
+            declared.append(
+                LicenseEvidence(
+                    expression=text,
+                    source=LicenseSource.DECLARED,
+                    location=where,
+                    valid=False,
+                    note="points at a license file: the file decides",
+                )
+            )
+        elif text.upper() == "UNLICENSED":
+            declared.append(
+                LicenseEvidence(
+                    expression="LicenseRef-npm-UNLICENSED",
+                    source=LicenseSource.DECLARED,
+                    location=where,
+                    note="UNLICENSED: no rights are granted",
+                )
+            )
+        else:
+            declared.append(declared_in_metadata(text, where))
+    elif isinstance(data.get("licenses"), list):
+        raw = [x.get("type") if isinstance(x, dict) else x for x in data["licenses"]]
+        types = [t for t in raw if isinstance(t, str) and t]
+        if types:
+            declared.append(declared_in_metadata(" OR ".join(types), where))
+    files = tuple(
+        sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
+    )
+    deps: dict[str, object] = (
+        data["dependencies"] if isinstance(data.get("dependencies"), dict) else {}
+    )
+    namespace, _, short = name.rpartition("/")
+    return InstalledPackage(
+        purl=PackageURL(
+            type="npm", namespace=namespace or None, name=short, version=version
+        ).to_string(),
+        name=name,
+        version=version,
+        declared=tuple(declared),
+        license_files=files,
+        requires=tuple(deps),
+        location=manifest.as_posix(),
+        base=root.parent,
+    )

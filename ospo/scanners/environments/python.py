@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Python distributions installed in a virtual environment, a ``site-packages`` directory
+or an interpreter's (``ospo scan --env PATH``).
+
+The declared license is the PEP 639 ``License-Expression``; else the ``License`` field when
+it is an SPDX expression; else the ``License ::`` trove classifiers
+(``policies/trove-classifiers.yml``; a vague one such as "BSD License" is kept as invalid
+evidence and gives way to the license files).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from email.parser import HeaderParser
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ospo.errors import InputError
+from ospo.model import LicenseEvidence, LicenseSource
+from ospo.resources import data_dir
+from ospo.scanners.environments.base import (
+    EnvironmentScanner,
+    InstalledPackage,
+    declared_in_metadata,
+)
+from ospo.scanners.purls import pypi_name, pypi_purl
+
+_LICENSE_NAMES = ("license", "licence", "copying", "notice", "unlicense")
+_MAX_DECLARED = 200  # a "License" field longer than this is a license text, not a name
+
+
+@cache
+def _trove() -> dict[str, str | None]:
+    data = yaml.safe_load(
+        (data_dir("policies") / "trove-classifiers.yml").read_text(encoding="utf-8")
+    )
+    return dict(data["classifiers"])
+
+
+def site_packages(env: Path) -> list[Path]:
+    """The site-packages directories of a venv, an interpreter or a site-packages path."""
+    if env.is_dir() and any(env.glob("*.dist-info")):
+        return [env]
+    if env.is_dir() and (env / "pyvenv.cfg").exists():
+        found = sorted(env.glob("lib/python3*/site-packages")) + sorted(
+            env.glob("Lib/site-packages")
+        )
+        if found:
+            return found
+    if env.is_file() and env.name.startswith("python"):
+        try:
+            out = subprocess.run(
+                [str(env), "-c", "import site,json;print(json.dumps(site.getsitepackages()))"],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise InputError(f"cannot run this interpreter: {exc}", path=str(env)) from None
+        return [Path(p) for p in json.loads(out.stdout) if Path(p).is_dir()]
+    return []
+
+
+class PythonEnvironmentScanner(EnvironmentScanner):
+    """Python distributions installed in a virtual environment or site-packages."""
+
+    name = "python-environment"
+
+    def accepts(self, env: Path) -> bool:
+        return bool(site_packages(env))
+
+    def packages(self, env: Path) -> Iterator[InstalledPackage]:
+        for site in site_packages(env):
+            for dist_info in sorted(site.glob("*.dist-info")):
+                package = _python_package(dist_info)
+                if package is not None:
+                    yield package
+
+
+def _python_package(dist_info: Path) -> InstalledPackage | None:
+    try:
+        text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    meta = HeaderParser().parsestr(text)
+    name = meta.get("Name")
+    if not name:
+        return None
+    version = meta.get("Version")
+    location = dist_info.as_posix()
+    declared: list[LicenseEvidence] = []
+    expression = meta.get("License-Expression")
+    license_field = (meta.get("License") or "").strip()
+    classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
+    where = f"{dist_info.name}/METADATA"
+    if expression:
+        declared.append(declared_in_metadata(expression, f"{where} (License-Expression)"))
+    elif (
+        license_field
+        and "\n" not in license_field
+        and len(license_field) <= _MAX_DECLARED
+        and license_field.upper() not in ("UNKNOWN", "NONE")
+    ):
+        declared.append(declared_in_metadata(license_field, f"{where} (License)"))
+    if not expression and not any(e.valid for e in declared):
+        mapped = []
+        for classifier in classifiers:
+            spdx = _trove().get(classifier)
+            if spdx:
+                mapped.append(spdx)
+            else:
+                declared.append(
+                    LicenseEvidence(
+                        expression=classifier,
+                        source=LicenseSource.DECLARED,
+                        location=f"{where} (Classifier)",
+                        valid=False,
+                        note="vague trove classifier: the license files decide",
+                    )
+                )
+        if mapped:
+            choice = " OR ".join(dict.fromkeys(mapped))
+            declared.append(declared_in_metadata(choice, f"{where} (Classifier)"))
+    files = _dist_info_license_files(dist_info, meta.get_all("License-File") or [])
+    requires = tuple(
+        pypi_name(re.split(r"[\s;<>=!~\[(]", r.strip(), maxsplit=1)[0])
+        for r in meta.get_all("Requires-Dist") or []
+        if "extra ==" not in r and "extra==" not in r
+    )
+    return InstalledPackage(
+        purl=pypi_purl(name, version),
+        name=name,
+        version=version,
+        declared=tuple(declared),
+        license_files=files,
+        requires=requires,
+        location=location,
+        base=dist_info.parent,
+    )
+
+
+def _dist_info_license_files(dist_info: Path, declared: list[str]) -> tuple[Path, ...]:
+    found: list[Path] = []
+    for entry in declared:
+        for candidate in (dist_info / "licenses" / entry, dist_info / entry):
+            if candidate.is_file():
+                found.append(candidate)
+                break
+    for path in sorted(dist_info.rglob("*")):
+        if (
+            path.is_file()
+            and path.name.lower().startswith(_LICENSE_NAMES)
+            and path not in found
+            and path.suffix not in (".py", ".json")
+        ):
+            found.append(path)
+    return tuple(found)
