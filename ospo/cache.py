@@ -164,7 +164,7 @@ class ResultCache:
         """Return the sha256 of each path whose file signature is unchanged since it was hashed.
 
         A signature is the file's device, inode, size, mtime and ctime in nanoseconds (see
-        ``ospo.scanners.source.file_signature``); any change to the file changes it. The
+        ``ospo.scanners.source.detection.file_signature``); any change to the file changes it. The
         records of those hashes are read in the same query, for :meth:`get_many` (a scan
         asks it next). ``under``, a directory ending in a separator that every path starts
         with, reads the paths as one range of the index rather than one by one: for the

@@ -92,7 +92,7 @@ def _spawn(root: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes] | None:
         return None
 
 
-# --- the listing of a work tree (ospo.scanners.walk) -----------------------------------
+# --- the listing of a work tree (ospo.scanners.source.walk) ------------------------------
 
 #: Is the tree ignored by its repository? 1: no; 0: yes; 128: no repository git can use.
 GIT_CHECK_IGNORED = ("check-ignore", "-q", ".")
@@ -144,7 +144,7 @@ def _ceilings() -> set[str]:
 
 def start_listing(root: Path) -> None:
     """Start the git questions the listing of ``root`` asks first (see
-    ``ospo.scanners.walk``), so that git answers while the caller goes on."""
+    ``ospo.scanners.source.walk``), so that git answers while the caller goes on."""
     if not os.path.isdir(root):
         return
     top = enclosing_git(root)
