@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ospo import licensing
-from ospo.config import line_of, load_yaml_document
+from ospo.documents import line_of, load_yaml_document
 from ospo.evaluation import Decision, Finding, Role, Severity, WaiverRef
 from ospo.policy.rules.base import RuleDoc, purl_matches, version_in_range
 
