@@ -19,7 +19,8 @@ from pathlib import Path
 from ospo import licensing
 from ospo.documents import line_of, load_yaml_document
 from ospo.evaluation import Decision, Finding, Role, Severity, WaiverRef
-from ospo.policy.rules.base import RuleDoc, purl_matches, version_in_range
+from ospo.policy.matching import purl_matches, version_in_range
+from ospo.policy.model import RuleDoc
 
 DEFAULT_WAIVERS = Path(".ospo") / "waivers.yml"
 
