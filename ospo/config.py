@@ -7,9 +7,8 @@ It is read and validated like every YAML document from users (:mod:`ospo.documen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +61,6 @@ def _compile_glob(pattern: str) -> re.Pattern[str]:
 CONFIG_NAMES = (".ospo.yml", ".ospo.yaml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 DEFAULT_TIMEOUT = 120.0
-PROFILES = ("internal", "saas", "binary", "source")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,7 +76,6 @@ class ProjectConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     timeout: float = DEFAULT_TIMEOUT
     policy: Path | None = None  # the organisation's policy file, relative to the config
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 def find_config(root: Path) -> Path | None:
@@ -117,7 +114,6 @@ def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
         max_file_size=int(max_size),
         timeout=float(scan.get("timeout", DEFAULT_TIMEOUT)),
         policy=(path.parent / data["policy"]) if data.get("policy") else None,
-        raw=data,
     )
 
 
