@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The policy's verdict on an inventory: findings, the decisions that waive them, obligations.
+"""The policy's verdict on an inventory: findings, the decisions that waive them, obligations
+and the gate's rule.
 
 The part of the :class:`~ospo.model.Inventory` that the policy engine fills in
 (``Inventory.evaluation``). Kept apart from :mod:`ospo.model` so that a scan, which never
@@ -135,4 +136,4 @@ class Evaluation:
     @property
     def verdict(self) -> GateVerdict:
         """The gate's verdict: fail when any finding counts against it."""
-        return GateVerdict.FAIL if any(self.counts(f) for f in self.findings) else GateVerdict.PASS
+        return GateVerdict.FAIL if self.failing else GateVerdict.PASS
