@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The policy's verdict on an inventory: findings, the decisions that waive them, obligations.
+"""The policy's verdict on an inventory: findings, the decisions that waive them, obligations
+and the gate's rule.
 
 The part of the :class:`~ospo.model.Inventory` that the policy engine fills in
 (``Inventory.evaluation``). Kept apart from :mod:`ospo.model` so that a scan, which never
@@ -25,13 +26,44 @@ class Severity(StrEnum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
+class Decision(StrEnum):
+    """What the OSRB decided about a finding."""
+
+    APPROVE = "approve"  # waives the finding
+    DENY = "deny"  # confirms it, as an error
+
+
+class Role(StrEnum):
+    """The part of the OSRB an approver speaks for."""
+
+    ENGINEERING = "engineering"
+    PRODUCT = "product"
+    LEGAL = "legal"
+    COMPLIANCE = "compliance"
+    OSRB = "osrb"  # the board as a whole
+
+
+class BaselineStatus(StrEnum):
+    """Whether a finding was already there in the baseline."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+
+
+class GateVerdict(StrEnum):
+    """Whether the release gate lets the inventory through."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WaiverRef:
     """The OSRB decision that covers a finding."""
 
-    decision: str  # approve | deny
+    decision: Decision
     approver: str
-    role: str
+    role: Role
     reason: str
     ticket: str | None = None
     expires: str | None = None
@@ -53,7 +85,7 @@ class Finding:
     elected_license: str | None = None  # the alternative elected from an OR
     waived: bool = False
     waiver: WaiverRef | None = None
-    status: str | None = None  # new | unchanged, with a baseline
+    status: BaselineStatus | None = None  # with a baseline
     obligations: tuple[str, ...] = ()
 
     def key(self) -> tuple[str, str, str, str]:
@@ -81,8 +113,27 @@ class Evaluation:
     profile: str
     fail_on: Severity
     only_new: bool
-    verdict: str  # pass | fail
     findings: tuple[Finding, ...] = ()
     resolved: tuple[Finding, ...] = ()  # in the baseline, gone now
     obligations: tuple[LicenseObligations, ...] = ()
     today: str | None = None
+
+    def counts(self, finding: Finding) -> bool:
+        """Whether ``finding`` counts against the gate: it is not waived by an OSRB decision,
+        its severity is at or above ``fail_on``, and, with ``only_new``, it is not unchanged
+        since the baseline. The one statement of the gate rule."""
+        return (
+            not finding.waived
+            and finding.severity.rank >= self.fail_on.rank
+            and not (self.only_new and finding.status == BaselineStatus.UNCHANGED)
+        )
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        """The findings that count against the gate, in order."""
+        return tuple(f for f in self.findings if self.counts(f))
+
+    @property
+    def verdict(self) -> GateVerdict:
+        """The gate's verdict: fail when any finding counts against it."""
+        return GateVerdict.FAIL if self.failing else GateVerdict.PASS

@@ -8,7 +8,7 @@ from json.encoder import encode_basestring as _string  # the encoder's, non-ASCI
 from pathlib import Path
 from typing import Any
 
-from ospo.config import schema_validator
+from ospo.documents import schema_validator
 from ospo.errors import InputError
 from ospo.inputs import read_input_text
 from ospo.model import (

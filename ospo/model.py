@@ -186,17 +186,3 @@ class Inventory:
     components: tuple[Component, ...] = ()
     scan: ScanInfo = field(default_factory=ScanInfo)
     evaluation: Evaluation | None = None
-
-    def file(self, path: str) -> FileEntry | None:
-        """Return the file entry at ``path``, or None."""
-        for entry in self.files:
-            if entry.path == path:
-                return entry
-        return None
-
-    def component(self, purl: str) -> Component | None:
-        """Return the component with ``purl``, or None."""
-        for comp in self.components:
-            if comp.purl == purl:
-                return comp
-        return None

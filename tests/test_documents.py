@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ospo.config import line_of, load_yaml_document
+from ospo.documents import line_of, load_yaml_document
 from ospo.errors import ConfigError
 
 WAIVERS = """\
@@ -58,7 +58,7 @@ def test_a_valid_document_is_read_once_then_recalled(tmp_path: Path, cache: Path
     probe = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from ospo.config import load_yaml_document\n"
+        "from ospo.documents import load_yaml_document\n"
         f"data, lines = load_yaml_document(Path({str(path)!r}), 'waivers.schema.json')\n"
         "print(json.dumps({'data': data, 'lines': sorted([list(k), v] for k, v in lines.items()),"
         " 'loaded': [m for m in ('yaml', 'jsonschema') if m in sys.modules]}))\n"

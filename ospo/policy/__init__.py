@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ospo.evaluation import Evaluation, Finding, LicenseObligations, Severity
+from ospo.evaluation import BaselineStatus, Evaluation, Finding, LicenseObligations, Severity
 from ospo.model import Inventory
 from ospo.policy.judge import Context, Judge
 from ospo.policy.loader import Policy, load_policy
@@ -69,7 +69,11 @@ def evaluate(
         before_keys = {f.key() for f in before}
         now_keys = {f.key() for f in findings}
         findings = [
-            replace(f, status="unchanged" if f.key() in before_keys else "new") for f in findings
+            replace(
+                f,
+                status=BaselineStatus.UNCHANGED if f.key() in before_keys else BaselineStatus.NEW,
+            )
+            for f in findings
         ]
         resolved = [f for f in before if f.key() not in now_keys]
 
@@ -83,20 +87,12 @@ def evaluate(
             f.message,
         )
     )
-    counted = [
-        f
-        for f in findings
-        if not f.waived
-        and f.severity.rank >= fail_on.rank
-        and (not only_new or f.status in ("new", None))
-    ]
     evaluation = Evaluation(
         policy=policy.name,
         policy_digest=policy.digest,
         profile=profile.value,
         fail_on=fail_on,
         only_new=only_new,
-        verdict="fail" if counted else "pass",
         findings=tuple(findings),
         resolved=tuple(sorted(resolved, key=lambda f: f.key())),
         obligations=_obligations(inventory, judge, profile),

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from ospo.atomic import atomic_write_text
-from ospo.config import load_yaml
+from ospo.documents import load_yaml
 from ospo.errors import ConfigError
 
 _HEADER = (

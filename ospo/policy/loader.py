@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ospo.config import load_yaml, schema_validator
+from ospo.documents import load_yaml, schema_validator
 from ospo.errors import ConfigError
 from ospo.resources import data_dir
 

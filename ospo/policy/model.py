@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The closed sets of the policy engine: license classes, outcomes, profiles, linkage."""
+"""The policy engine's vocabulary: license classes, outcomes, profiles, linkage, and what
+a rule id means."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -60,3 +62,11 @@ class Compatibility(StrEnum):
     COMPATIBLE = "compatible"
     REVIEW = "review"
     INCOMPATIBLE = "incompatible"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleDoc:
+    """What a rule id means, for ``ospo policy explain`` and the docs."""
+
+    rule: str
+    summary: str

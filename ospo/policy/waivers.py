@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ospo import licensing
-from ospo.config import line_of, load_yaml_document
-from ospo.evaluation import Finding, Severity, WaiverRef
-from ospo.policy.rules.base import RuleDoc, purl_matches, version_in_range
+from ospo.documents import line_of, load_yaml_document
+from ospo.evaluation import Decision, Finding, Role, Severity, WaiverRef
+from ospo.policy.matching import purl_matches, version_in_range
+from ospo.policy.model import RuleDoc
 
 DEFAULT_WAIVERS = Path(".ospo") / "waivers.yml"
 
@@ -34,10 +35,10 @@ class Waiver:
     """One recorded decision."""
 
     rule: str
-    decision: str
+    decision: Decision
     reason: str
     approver: str
-    role: str
+    role: Role
     date: str
     component: str | None = None
     versions: str | None = None
@@ -102,10 +103,10 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
         waivers.append(
             Waiver(
                 rule=item["rule"],
-                decision=item["decision"],
+                decision=Decision(item["decision"]),
                 reason=item["reason"],
                 approver=item["approver"],
-                role=item["role"],
+                role=Role(item["role"]),
                 date=str(item["date"]),
                 component=item.get("component"),
                 versions=item.get("versions"),
@@ -144,7 +145,7 @@ def apply_waivers(
                     break
         if covering is None:
             out.append(finding)
-        elif covering.decision == "approve":
+        elif covering.decision is Decision.APPROVE:
             out.append(replace(finding, waived=True, waiver=covering.ref()))
         else:
             out.append(

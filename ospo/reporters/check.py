@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 
 from ospo import __version__
 from ospo.errors import OspoError
-from ospo.evaluation import Evaluation, Finding, Severity
+from ospo.evaluation import Evaluation, Finding, GateVerdict, Severity
 from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
 
@@ -30,15 +30,6 @@ def evaluation_of(inventory: Inventory) -> Evaluation:
     if inventory.evaluation is None:
         raise OspoError("internal error: the inventory has not been evaluated")
     return inventory.evaluation
-
-
-def counted(evaluation: Evaluation, finding: Finding) -> bool:
-    """Whether the finding counts against the gate."""
-    return (
-        not finding.waived
-        and finding.severity.rank >= evaluation.fail_on.rank
-        and (not evaluation.only_new or finding.status in ("new", None))
-    )
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -115,7 +106,7 @@ def _counts(ev: Evaluation) -> dict[str, int]:
         if not f.waived:
             counts[f.severity.value] += 1
     counts["waived"] = sum(1 for f in ev.findings if f.waived)
-    counts["failing"] = sum(1 for f in ev.findings if counted(ev, f))
+    counts["failing"] = len(ev.failing)
     return counts
 
 
@@ -150,7 +141,7 @@ class CheckTextReporter(Reporter):
             lines += ["", _HEADINGS[severity] + ":"]
             for f in group:
                 status = f" [{f.status}]" if f.status else ""
-                mark = "✗" if counted(ev, f) else "-"
+                mark = "✗" if ev.counts(f) else "-"
                 lines.append(f"  {mark} {f.rule}{status}: {_subject_of(f)}")
                 lines.append(f"      {f.message}")
                 lines.append(f"      how to fix: {f.how_to_fix}")
@@ -181,7 +172,7 @@ class MarkdownReporter(Reporter):
         """Return the Markdown text."""
         ev = evaluation_of(inventory)
         counts = _counts(ev)
-        icon = "✅" if ev.verdict == "pass" else "❌"
+        icon = "✅" if ev.verdict is GateVerdict.PASS else "❌"
         out = [
             f"### {icon} ospo: {ev.verdict} — {_md(inventory.subject.name)}",
             "",
@@ -190,7 +181,7 @@ class MarkdownReporter(Reporter):
             f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
             f"{counts['waived']} waived.",
         ]
-        blocking = [f for f in ev.findings if counted(ev, f)]
+        blocking = ev.failing
         if blocking:
             out += ["", "| | rule | where | license | how to fix |", "|---|---|---|---|---|"]
             for f in blocking:
@@ -199,7 +190,7 @@ class MarkdownReporter(Reporter):
                     f"| {mark} | `{f.rule}` | {_md(_subject_of(f))} | {_md(f.license or '')} | "
                     f"{_md(f.how_to_fix)} |"
                 )
-        rest = [f for f in ev.findings if not counted(ev, f)]
+        rest = [f for f in ev.findings if not ev.counts(f)]
         if rest:
             out += [
                 "",
@@ -236,12 +227,11 @@ class JunitReporter(Reporter):
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
         """Return the XML text."""
         ev = evaluation_of(inventory)
-        failing = [f for f in ev.findings if counted(ev, f)]
         suite = ET.Element(
             "testsuite",
             name=f"ospo check {inventory.subject.name}",
             tests=str(max(len(ev.findings), 1)),
-            failures=str(len(failing)),
+            failures=str(len(ev.failing)),
             errors="0",
             skipped=str(sum(1 for f in ev.findings if f.waived)),
         )
@@ -263,7 +253,7 @@ class JunitReporter(Reporter):
                     "skipped",
                     message=f"waived by {f.waiver.approver} ({f.waiver.role}): {f.waiver.reason}",
                 )
-            elif counted(ev, f):
+            elif ev.counts(f):
                 failure = ET.SubElement(case, "failure", type=f.severity.value, message=f.message)
                 failure.text = f"how to fix: {f.how_to_fix}"
             else:

@@ -12,7 +12,7 @@ from ospo import __version__
 from ospo.evaluation import Finding, Severity
 from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
-from ospo.reporters.check import counted, evaluation_of
+from ospo.reporters.check import evaluation_of
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,7 +42,7 @@ class SarifReporter(Reporter):
         index = {rule: i for i, rule in enumerate(used)}
         run: dict[str, Any] = {
             "tool": {"driver": {"name": "ospo", "version": __version__, "rules": rules}},
-            "results": [self._result(f, index[f.rule], counted(ev, f)) for f in ev.findings],
+            "results": [self._result(f, index[f.rule]) for f in ev.findings],
             "properties": {
                 "policy": ev.policy,
                 "policyDigest": ev.policy_digest,
@@ -53,12 +53,12 @@ class SarifReporter(Reporter):
         log = {"$schema": _SCHEMA, "version": "2.1.0", "runs": [run]}
         return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
-    def _result(self, f: Finding, rule_index: int, failing: bool) -> dict[str, Any]:
+    def _result(self, f: Finding, rule_index: int) -> dict[str, Any]:
         text = f"{f.message} How to fix: {f.how_to_fix}"
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": rule_index,
-            "level": _LEVEL[f.severity] if failing or f.severity is not Severity.INFO else "note",
+            "level": _LEVEL[f.severity],
             "message": {"text": text},
             "partialFingerprints": {
                 "ospoFinding/v1": hashlib.sha256("\0".join(f.key()).encode()).hexdigest()[:32]

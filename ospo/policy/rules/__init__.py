@@ -7,10 +7,12 @@ and Competition rules on project health register here too.
 
 from __future__ import annotations
 
-from ospo.policy.rules.base import Rule, RuleContext, RuleDoc
+from ospo.policy.model import RuleDoc
+from ospo.policy.rules.base import Rule, RuleContext
 from ospo.policy.rules.consumption import NewDependencyRule, PackageListRule
 from ospo.policy.rules.contribution import ContributionRule
 from ospo.policy.rules.licenses import ComponentLicenseRule, FileLicenseRule, LicenseEvidenceRule
+from ospo.policy.waivers import WAIVER_DOCS
 
 #: Every rule, by name.
 RULES: dict[str, type[Rule]] = {
@@ -28,8 +30,6 @@ RULES: dict[str, type[Rule]] = {
 
 def rule_docs() -> dict[str, RuleDoc]:
     """Every rule id any registered rule may report, with what it means."""
-    from ospo.policy.waivers import WAIVER_DOCS
-
     docs = {d.rule: d for r in RULES.values() for d in r.docs}
     docs.update({d.rule: d for d in WAIVER_DOCS})
     return docs

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ospo.evaluation import Finding, Severity
-from ospo.policy.rules.base import Rule, RuleContext, RuleDoc, purl_matches, version_in_range
+from ospo.policy.matching import purl_matches, version_in_range
+from ospo.policy.model import RuleDoc
+from ospo.policy.rules.base import Rule, RuleContext
 
 
 class PackageListRule(Rule):

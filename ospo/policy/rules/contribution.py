@@ -10,8 +10,8 @@ from typing import Any
 
 from ospo import licensing
 from ospo.evaluation import Finding, Severity
-from ospo.policy.model import Profile
-from ospo.policy.rules.base import Rule, RuleContext, RuleDoc
+from ospo.policy.model import Profile, RuleDoc
+from ospo.policy.rules.base import Rule, RuleContext
 
 #: Where a community file may live besides the root (GitHub's conventions).
 _COMMUNITY_DIRS = ("", "docs/", ".github/")

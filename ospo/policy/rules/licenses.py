@@ -9,8 +9,8 @@ from ospo import licensing
 from ospo.evaluation import Finding, Severity
 from ospo.model import Component, LicenseSource
 from ospo.policy.judge import Context
-from ospo.policy.model import LicenseClass, Linkage, Outcome
-from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext, RuleDoc
+from ospo.policy.model import LicenseClass, Linkage, Outcome, RuleDoc
+from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext
 
 _UNKNOWN_FIX = (
     "Establish the license: scan the installed package (ospo scan --env), or record the "
