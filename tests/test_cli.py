@@ -93,3 +93,16 @@ def test_the_console_script_exits_with_the_code() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "MIT" in done.stdout
+
+
+def test_closed_choices_name_every_member_of_their_enum() -> None:
+    """The CLI lists each closed set's names so that building a command imports no model;
+    the lists must be the enums' values, in order."""
+    from ospo.cli import params
+    from ospo.evaluation import Decision, Role, Severity
+    from ospo.policy.model import Profile
+
+    assert params.ProfileType().choices == tuple(Profile)
+    assert params.DecisionType().choices == tuple(Decision)
+    assert params.RoleType().choices == tuple(Role)
+    assert set(params.FailOnType().choices) == {Severity.ERROR, Severity.WARNING}

@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import FILE, DateType, SpdxExpressionType
+from ospo.cli.params import FILE, DateType, DecisionType, RoleType, SpdxExpressionType
 from ospo.errors import ExitCode
-
-ROLES = ("engineering", "product", "legal", "compliance", "osrb")
 
 
 @click.command(
@@ -21,9 +19,9 @@ ROLES = ("engineering", "product", "legal", "compliance", "osrb")
     context_settings=CONTEXT,
 )
 @click.option("--rule", required=True, help="Rule id, e.g. license/review (or license/*).")
-@click.option("--decision", required=True, type=click.Choice(("approve", "deny")))
+@click.option("--decision", required=True, type=DecisionType())
 @click.option("--approver", required=True, help="Who decided.")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=RoleType())
 @click.option("--reason", required=True, help="Why, in a sentence.")
 @click.option("--component", "purl", help="Package URL (a version pins it to that version).")
 @click.option(

@@ -56,6 +56,26 @@ class FailOnType(_EnumChoice):
         super().__init__("ospo.evaluation:Severity", ("error", "warning"))
 
 
+class DecisionType(_EnumChoice):
+    """An OSRB decision: ``approve`` or ``deny``."""
+
+    name = "decision"
+
+    def __init__(self) -> None:
+        super().__init__("ospo.evaluation:Decision", ("approve", "deny"))
+
+
+class RoleType(_EnumChoice):
+    """Who decides: a role of the review board."""
+
+    name = "role"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ospo.evaluation:Role", ("engineering", "product", "legal", "compliance", "osrb")
+        )
+
+
 class SizeType(click.ParamType[int]):
     """A size in bytes, written ``5MB``, ``512k``, ``1.5GiB`` or as a plain count."""
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ def record_decision(path: Path, entry: dict[str, Any]) -> int:
     data: dict[str, Any] = {"version": 1, "waivers": []}
     if path.exists():
         data = load_yaml(path, "waivers.schema.json")
-    data.setdefault("waivers", []).append(entry)
+    # closed sets (Decision, Role) are written as the plain words the schema lists
+    plain = {k: v.value if isinstance(v, Enum) else v for k, v in entry.items()}
+    data.setdefault("waivers", []).append(plain)
     text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.new")
