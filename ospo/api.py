@@ -88,13 +88,13 @@ def write_outputs(
         planned.append((reporter.title, inventory_path, reporter.render(inventory, options)))
     if cyclonedx_path is not None:
         # XML for a file named *.xml, JSON otherwise
-        from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
+        from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter, CycloneDxXmlReporter
 
         xml = cyclonedx_path.suffix.lower() == ".xml"
         cdx = CycloneDxXmlReporter() if xml else CycloneDxJsonReporter()
         planned.append((cdx.title, cyclonedx_path, cdx.render(inventory, options)))
     if spdx_path is not None:
-        from ospo.reporters.spdx import SpdxJsonReporter
+        from ospo.sbom.spdx2.writer import SpdxJsonReporter
 
         spdx = SpdxJsonReporter(root=root)
         planned.append((spdx.title, spdx_path, spdx.render(inventory, options)))

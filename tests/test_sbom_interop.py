@@ -27,8 +27,8 @@ from ospo.model import (
     Tool,
 )
 from ospo.reporters import RenderOptions
-from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
-from ospo.sbom_import import load_sbom
+from ospo.sbom import load_sbom
+from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter, CycloneDxXmlReporter
 
 SBOMS = DATA / "sbom"
 NPM_PROJECT = DATA / "lockfiles" / "npm"

@@ -46,6 +46,7 @@ from ospo.model import (
     Subject,
     Tool,
 )
+from ospo.sbom.common import VENDORED_SOURCE_INFO, checked_evidence
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
 
@@ -74,8 +75,6 @@ _TV_VERSION = re.compile(r"^SPDXVersion:\s*(\S*)", re.M)
 _LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 _TOOL = re.compile(r"^(.+?)[-\s]v?(\d[\w.+\-]*)$")
 
-#: How ospo's SPDX export says where vendored code is (``sourceInfo``).
-_VENDORED = "vendored into the product at "
 _REPAIRED_TIME = "creation time has fractional seconds, which SPDX does not allow; read without"
 _REPAIRED_LIST = "licenseListVersion {0!r} is not MAJOR.MINOR as SPDX 2 requires; read as {1!r}"
 
@@ -399,14 +398,7 @@ def _evidence(value: Any, source: LicenseSource, location: str) -> LicenseEviden
     expression = _expression(value)
     if expression is None:
         return None
-    checked = licensing.check(expression)
-    return LicenseEvidence(
-        expression=checked.normalized or expression,
-        source=source,
-        location=location,
-        valid=checked.valid,
-        note=None if checked.valid else "; ".join(checked.errors),
-    )
+    return checked_evidence(expression, source, location)
 
 
 def _outbound(product: Any) -> str | None:
@@ -440,6 +432,7 @@ def _component(
     elif effective is None and not evidence:
         reason = "the SBOM states no license (NOASSERTION)"
     source = str(package.source_info or "")
+    vendored = source.removeprefix(VENDORED_SOURCE_INFO)
     return Component(
         purl=purl,
         name=package.name or purl,
@@ -449,7 +442,7 @@ def _component(
         license_expression=effective,
         licenses=tuple(evidence),
         unknown_reason=reason if effective is None else None,
-        vendored_path=source[len(_VENDORED) :] if source.startswith(_VENDORED) else None,
+        vendored_path=vendored if vendored != source else None,
         dependencies=tuple(dependencies),
         hashes=tuple(
             sorted(

@@ -33,10 +33,9 @@ from typing import Any
 from ospo.errors import OperationalError
 from ospo.model import Component, FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
+from ospo.sbom.common import VENDORED_SOURCE_INFO, created, serial_number
 
 _NAMESPACE = "https://spdx.org/spdxdocs/ospo"
-#: ``sourceInfo`` of vendored code (the import reads it back).
-VENDORED = "vendored into the product at "
 _PRODUCT = "SPDXRef-Product"
 _SCANCODE_DB = "https://scancode-licensedb.aboutcode.org/{key}.html"
 _LICENSEREF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+")
@@ -101,10 +100,9 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
 
     from ospo import __version__
     from ospo.licensing import combine_and
-    from ospo.reporters.cyclonedx import _serial, _timestamp
 
     subject = inventory.subject
-    serial = options.serial_number or _serial(inventory)
+    serial = options.serial_number or serial_number(inventory)
     slug = _NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
     creators = [Actor(ActorType.TOOL, f"ospo-{__version__}")]
     for tool in inventory.scan.tools:
@@ -118,7 +116,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         name=f"{subject.name} {subject.version}" if subject.version else subject.name,
         document_namespace=f"{_NAMESPACE}/{slug}-{serial}",
         creators=creators,
-        created=_timestamp(inventory, options).replace(microsecond=0),
+        created=created(inventory, options).replace(microsecond=0),
         document_comment=None if files is not None else _NO_FILES,
     )
     expressions: list[str] = []
@@ -169,7 +167,9 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
                     )
                 ],
                 primary_package_purpose=PackagePurpose.LIBRARY,
-                source_info=f"{VENDORED}{comp.vendored_path}" if comp.vendored_path else None,
+                source_info=(
+                    f"{VENDORED_SOURCE_INFO}{comp.vendored_path}" if comp.vendored_path else None
+                ),
                 checksums=[
                     Checksum(ChecksumAlgorithm[a.replace("-", "")], v) for a, v in comp.hashes
                 ],

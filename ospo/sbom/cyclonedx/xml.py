@@ -4,7 +4,7 @@
 The document is parsed without a DTD, entity expansion or network access (one with a
 DOCTYPE is refused: CycloneDX never needs one), validated against the official XSD of the
 version its namespace names, with cyclonedx-python-lib's XML validator, and turned into
-the JSON shape of the same document: the parts ``ospo.sbom_import`` builds the inventory
+the JSON shape of the same document: the parts ``ospo.sbom.cyclonedx.reader`` builds the inventory
 from (metadata, components with their nested components, licenses, evidence, properties,
 and the dependency graph). An error names the file and the line.
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Inventory
+from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
 
 _NAMESPACE = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}bom$")
 _SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
@@ -24,8 +25,6 @@ _SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
 
 def load_cyclonedx_xml(text: str, path: Path) -> Inventory:
     """Validate the CycloneDX XML ``text`` read from ``path`` and return its inventory."""
-    from ospo.sbom_import import cyclonedx_inventory
-
     root = _parse(text, path)
     found = _NAMESPACE.match(str(root.tag))
     if found is None:

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading an SBOM made by another tool into an inventory (CycloneDX 1.2-1.6, JSON or XML).
+"""Reading a CycloneDX SBOM (1.2-1.6, JSON or XML) into an inventory.
 
 The document is validated against the official schema of the version it declares, with
 cyclonedx-python-lib; one that does not validate is an input error naming the file and the
 place. CycloneDX XML is validated against its XSD and turned into the JSON shape by
-``ospo.cdx_xml``; from there both are built into the inventory by the same code.
+``ospo.sbom.cyclonedx.xml``; from there both are built into the inventory by the same code.
 
 ``metadata.component`` is the product (its license is the outbound license); a component
 with ``scope: excluded``, or marked ``cdx:npm:package:development``, is a dev dependency
@@ -17,62 +17,31 @@ the inventory it came from.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ospo import licensing
 from ospo.errors import InputError
-from ospo.inputs import read_input_text
 from ospo.merge import effective_of
 from ospo.model import (
     Component,
     Inventory,
-    LicenseEvidence,
     LicenseSource,
     ScanInfo,
     Scope,
     Subject,
     Tool,
 )
+from ospo.sbom.common import (
+    DETECTED_CONTEXT,
+    UNKNOWN_LICENSE_REASON,
+    VCS_REVISION,
+    VENDORED_PATH,
+    checked_evidence,
+)
 
 _SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
-
-
-def load_sbom(path: Path) -> Inventory:
-    """Read the SBOM at ``path``; raise :class:`InputError` if it is not a valid one.
-
-    The format is told from the content, not the file name: CycloneDX JSON or XML, SPDX
-    JSON or tag-value.
-    """
-    text = read_input_text(path, "SBOM file")
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("<"):
-        from ospo.cdx_xml import load_cyclonedx_xml
-
-        return load_cyclonedx_xml(text, path)
-    if stripped.startswith(("SPDXVersion:", "#")) or "\nSPDXVersion:" in text[:4096]:
-        from ospo.spdx import load_spdx_tagvalue
-
-        return load_spdx_tagvalue(text, path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
-    if not isinstance(data, dict):
-        raise InputError("not an SBOM (a JSON object was expected)", path=str(path))
-    if data.get("bomFormat") == "CycloneDX":
-        return cyclonedx_inventory(data, path)
-    if "spdxVersion" in data:
-        from ospo.spdx import load_spdx_json
-
-        return load_spdx_json(data, text, path)
-    if "schema_version" in data and "files" in data:
-        raise InputError("this is an ospo inventory: use --inventory", path=str(path))
-    raise InputError(
-        "not an SBOM: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)", path=str(path)
-    )
 
 
 def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = True) -> Inventory:
@@ -87,7 +56,7 @@ def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = Tr
 
 
 def _validate_json(data: dict[str, Any], path: Path) -> None:
-    from ospo.cdx_validation import validation_error
+    from ospo.sbom.cyclonedx.validation import validation_error
 
     version = str(data.get("specVersion", ""))
     if version not in _SUPPORTED:
@@ -114,7 +83,7 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
     subject = Subject(
         name=product.get("name") or path.stem,
         version=product.get("version"),
-        vcs_revision=_properties(product).get("ospo:vcs_revision"),
+        vcs_revision=_properties(product).get(VCS_REVISION),
         declared_license=licensing.combine_and(e for e, _ in outbound) if outbound else None,
     )
     edges = {
@@ -150,30 +119,18 @@ def _component(
     direct_refs: set[str],
     product_ref: str | None,
 ) -> Component:
-    evidence = []
-    for expression, ack in _expressions(comp.get("licenses", [])):
-        checked = licensing.check(expression)
-        source = LicenseSource.CONCLUDED if ack == "concluded" else LicenseSource.DECLARED
-        evidence.append(
-            LicenseEvidence(
-                expression=checked.normalized or expression,
-                source=source,
-                location="sbom",
-                valid=checked.valid,
-                note=None if checked.valid else "; ".join(checked.errors),
-            )
+    evidence = [
+        checked_evidence(
+            expression,
+            LicenseSource.CONCLUDED if ack == "concluded" else LicenseSource.DECLARED,
+            "sbom",
         )
-    for expression, location in _detected(comp.get("evidence", {})):
-        checked = licensing.check(expression)
-        evidence.append(
-            LicenseEvidence(
-                expression=checked.normalized or expression,
-                source=LicenseSource.DETECTED,
-                location=location,
-                valid=checked.valid,
-                note=None if checked.valid else "; ".join(checked.errors),
-            )
-        )
+        for expression, ack in _expressions(comp.get("licenses", []))
+    ]
+    evidence.extend(
+        checked_evidence(expression, LicenseSource.DETECTED, location)
+        for expression, location in _detected(comp.get("evidence", {}))
+    )
     effective, reason = effective_of(evidence)
     if effective is None and not evidence:
         reason = "the SBOM states no license"
@@ -187,10 +144,10 @@ def _component(
         direct=(ref in direct_refs) if product_ref else True,
         license_expression=effective,
         licenses=tuple(evidence),
-        unknown_reason=(properties.get("ospo:unknown_license_reason") or reason)
+        unknown_reason=(properties.get(UNKNOWN_LICENSE_REASON) or reason)
         if effective is None
         else None,
-        vendored_path=properties.get("ospo:vendored_path"),
+        vendored_path=properties.get(VENDORED_PATH),
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
         hashes=_hashes(comp.get("hashes", [])),
     )
@@ -231,10 +188,6 @@ def _properties(comp: dict[str, Any]) -> dict[str, str]:
         if isinstance(prop, dict) and "name" in prop:
             out.setdefault(str(prop["name"]), str(prop.get("value", "")))
     return out
-
-
-#: How ospo's SBOMs say, in an evidence occurrence, which license was found in that file.
-DETECTED_CONTEXT = "detected license: "
 
 
 def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:

@@ -18,17 +18,21 @@ the same ``Bom`` (:func:`build_bom`).
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from ospo.errors import OperationalError
 from ospo.model import Component as OspoComponent
 from ospo.model import FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
-
-_SERIAL_NAMESPACE = uuid.UUID("6f7370ef-0000-4000-8000-6379636c6f6e")
+from ospo.sbom.common import (
+    DETECTED_CONTEXT,
+    FILE_PACKAGE,
+    UNKNOWN_LICENSE_REASON,
+    VCS_REVISION,
+    VENDORED_PATH,
+    created,
+    serial_number,
+)
 
 
 class CycloneDxJsonReporter(Reporter):
@@ -43,7 +47,7 @@ class CycloneDxJsonReporter(Reporter):
 
         from cyclonedx.output.json import JsonV1Dot6
 
-        from ospo.cdx_validation import validation_error
+        from ospo.sbom.cyclonedx.validation import validation_error
 
         bom = build_bom(inventory, options)
         text: str = JsonV1Dot6(bom).output_as_string(indent=2)
@@ -130,7 +134,7 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
         licenses=_licenses(subject.declared_license, declared=True),
     )
     if subject.vcs_revision:
-        product.properties.add(Property(name="ospo:vcs_revision", value=subject.vcs_revision))
+        product.properties.add(Property(name=VCS_REVISION, value=subject.vcs_revision))
 
     tools = ToolRepository()
     for tool in inventory.scan.tools:
@@ -138,8 +142,8 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             Component(name=tool.name, version=tool.version, type=ComponentType.APPLICATION)
         )
 
-    metadata = BomMetaData(component=product, tools=tools, timestamp=_timestamp(inventory, options))
-    bom = Bom(metadata=metadata, serial_number=options.serial_number or _serial(inventory))
+    metadata = BomMetaData(component=product, tools=tools, timestamp=created(inventory, options))
+    bom = Bom(metadata=metadata, serial_number=options.serial_number or serial_number(inventory))
     _index_dependencies(bom)
 
     libraries = {}
@@ -160,11 +164,9 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             hashes=[HashType(alg=HashAlgorithm(a), content=v) for a, v in comp.hashes],
         )
         if comp.vendored_path:
-            library.properties.add(Property(name="ospo:vendored_path", value=comp.vendored_path))
+            library.properties.add(Property(name=VENDORED_PATH, value=comp.vendored_path))
         if comp.unknown_reason:
-            library.properties.add(
-                Property(name="ospo:unknown_license_reason", value=comp.unknown_reason)
-            )
+            library.properties.add(Property(name=UNKNOWN_LICENSE_REASON, value=comp.unknown_reason))
         bom.components.add(library)
         libraries[comp.purl] = library
     # the product depends on what it asks for itself (vendored code counts); each
@@ -185,30 +187,9 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             evidence=_file_evidence(entry),
         )
         if entry.package:
-            file_component.properties.add(Property(name="ospo:package", value=entry.package))
+            file_component.properties.add(Property(name=FILE_PACKAGE, value=entry.package))
         bom.components.add(file_component)
     return bom
-
-
-def _timestamp(inventory: Inventory, options: RenderOptions) -> datetime:
-    if options.timestamp is not None:
-        return options.timestamp
-    if inventory.scan.timestamp:  # ospo writes ...Z; an imported SBOM may carry an offset
-        stamp = datetime.fromisoformat(inventory.scan.timestamp)
-        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-    return datetime.now(UTC)
-
-
-def _serial(inventory: Inventory) -> uuid.UUID:
-    """Derive the serial number from what the SBOM says (not from how fast the scan was)."""
-    import json
-
-    from ospo import inventory_json
-
-    data = inventory_json.to_json_dict(inventory)
-    data["scan"].pop("stats", None)
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return uuid.uuid5(_SERIAL_NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
@@ -250,7 +231,6 @@ def _component_evidence(comp: OspoComponent) -> Any:
     from cyclonedx.model.license import LicenseExpression
 
     from ospo.licensing import combine_and
-    from ospo.sbom_import import DETECTED_CONTEXT
 
     detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED and e.expression]
     if not detected:
