@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading a CycloneDX SBOM (1.2-1.6, JSON or XML) into an inventory.
+"""Reading a CycloneDX SBOM (1.2-1.7, JSON or XML) into an inventory.
 
 The document is validated against the official schema of the version it declares, with
 cyclonedx-python-lib; one that does not validate is an input error naming the file and the
@@ -33,7 +33,9 @@ from ospo.model import (
     Subject,
     Tool,
 )
+from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.common import (
+    CYCLONEDX_VERSIONS,
     DETECTED_CONTEXT,
     UNKNOWN_LICENSE_REASON,
     VCS_REVISION,
@@ -41,7 +43,21 @@ from ospo.sbom.common import (
     checked_evidence,
 )
 
-_SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
+
+class CycloneDxJsonReader(SbomReader):
+    """CycloneDX JSON: an object with ``bomFormat: CycloneDX``."""
+
+    name = "cyclonedx-json"
+    title = f"CycloneDX {CYCLONEDX_VERSIONS[0]}-{CYCLONEDX_VERSIONS[-1]} JSON"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content is a JSON object with ``bomFormat: CycloneDX``."""
+        data = source.json_object()
+        return data is not None and data.get("bomFormat") == "CycloneDX"
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document against its version's schema and return its inventory."""
+        return cyclonedx_inventory(source.json(), source.path)
 
 
 def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = True) -> Inventory:
@@ -59,9 +75,9 @@ def _validate_json(data: dict[str, Any], path: Path) -> None:
     from ospo.sbom.cyclonedx.validation import validation_error
 
     version = str(data.get("specVersion", ""))
-    if version not in _SUPPORTED:
+    if version not in CYCLONEDX_VERSIONS:
         raise InputError(
-            f"CycloneDX specVersion {version!r} is not supported ({', '.join(_SUPPORTED)})",
+            f"CycloneDX specVersion {version!r} is not supported ({', '.join(CYCLONEDX_VERSIONS)})",
             path=str(path),
         )
     detail = validation_error(data, version)  # the most specific reason, if any

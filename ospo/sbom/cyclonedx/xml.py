@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading a CycloneDX XML SBOM (spec 1.2-1.6) into an inventory.
+"""Reading a CycloneDX XML SBOM (spec 1.2-1.7) into an inventory.
 
 The document is parsed without a DTD, entity expansion or network access (one with a
 DOCTYPE is refused: CycloneDX never needs one), validated against the official XSD of the
@@ -17,10 +17,27 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Inventory
+from ospo.sbom.base import SbomInput, SbomReader
+from ospo.sbom.common import CYCLONEDX_VERSIONS
 from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
 
 _NAMESPACE = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}bom$")
-_SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
+
+
+class CycloneDxXmlReader(SbomReader):
+    """CycloneDX XML: ospo's only XML format, so any XML is read as CycloneDX (and
+    refused, naming its root element, if it is not)."""
+
+    name = "cyclonedx-xml"
+    title = f"CycloneDX {CYCLONEDX_VERSIONS[0]}-{CYCLONEDX_VERSIONS[-1]} XML"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content starts as XML does."""
+        return source.head.startswith("<")
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document against its version's XSD and return its inventory."""
+        return load_cyclonedx_xml(source.text, source.path)
 
 
 def load_cyclonedx_xml(text: str, path: Path) -> Inventory:
@@ -35,9 +52,9 @@ def load_cyclonedx_xml(text: str, path: Path) -> Inventory:
             line=root.sourceline,
         )
     version = found.group(1)
-    if version not in _SUPPORTED:
+    if version not in CYCLONEDX_VERSIONS:
         raise InputError(
-            f"CycloneDX XML version {version!r} is not supported ({', '.join(_SUPPORTED)})",
+            f"CycloneDX XML version {version!r} is not supported ({', '.join(CYCLONEDX_VERSIONS)})",
             path=str(path),
         )
     _validate(text, version, path)
@@ -170,7 +187,7 @@ def _component(element: Any) -> dict[str, Any]:
 
 
 def _licenses(element: Any) -> list[dict[str, Any]]:
-    """``<license><id>|<name>`` and ``<expression>``, with 1.6's ``acknowledgement``."""
+    """``<license><id>|<name>`` and ``<expression>``, with ``acknowledgement`` (1.6+)."""
     out: list[dict[str, Any]] = []
     for child in element:
         tag = _local(child)

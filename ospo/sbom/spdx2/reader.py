@@ -46,6 +46,7 @@ from ospo.model import (
     Subject,
     Tool,
 )
+from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.common import VENDORED_SOURCE_INFO, checked_evidence
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
@@ -77,6 +78,39 @@ _TOOL = re.compile(r"^(.+?)[-\s]v?(\d[\w.+\-]*)$")
 
 _REPAIRED_TIME = "creation time has fractional seconds, which SPDX does not allow; read without"
 _REPAIRED_LIST = "licenseListVersion {0!r} is not MAJOR.MINOR as SPDX 2 requires; read as {1!r}"
+
+
+class Spdx2JsonReader(SbomReader):
+    """SPDX 2 JSON: an object with ``spdxVersion``."""
+
+    name = "spdx2-json"
+    title = "SPDX 2.2/2.3 JSON"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content is a JSON object with ``spdxVersion``."""
+        data = source.json_object()
+        return data is not None and "spdxVersion" in data
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document with spdx-tools and return its inventory."""
+        return load_spdx_json(source.json(), source.text, source.path)
+
+
+class Spdx2TagValueReader(SbomReader):
+    """SPDX 2 tag-value: an ``SPDXVersion:`` tag near the top (or a leading comment)."""
+
+    name = "spdx2-tagvalue"
+    title = "SPDX 2.2/2.3 tag-value"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content starts as a tag-value document does."""
+        return (
+            source.head.startswith(("SPDXVersion:", "#")) or "\nSPDXVersion:" in source.text[:4096]
+        )
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document with spdx-tools and return its inventory."""
+        return load_spdx_tagvalue(source.text, source.path)
 
 
 def load_spdx_json(data: dict[str, Any], text: str, path: Path) -> Inventory:
