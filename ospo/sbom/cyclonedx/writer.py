@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""CycloneDX 1.6 SBOM from the inventory, JSON or XML, validated against the official schema.
+"""CycloneDX SBOM (1.2-1.7, 1.6 by default) from the inventory, JSON or XML, validated
+against the official schema of its version.
 
 The product is ``metadata.component`` (its license is the declared outbound license).
 Packages (dependencies from manifests and lock files, vendored code) are library
@@ -18,13 +19,15 @@ the same ``Bom`` (:func:`build_bom`).
 
 from __future__ import annotations
 
-from typing import Any
+from abc import abstractmethod
+from typing import Any, ClassVar
 
-from ospo.errors import OperationalError
+from ospo.errors import InputError, OperationalError
 from ospo.model import Component as OspoComponent
 from ospo.model import FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
 from ospo.sbom.common import (
+    CYCLONEDX_VERSIONS,
     DETECTED_CONTEXT,
     FILE_PACKAGE,
     UNKNOWN_LICENSE_REASON,
@@ -34,53 +37,88 @@ from ospo.sbom.common import (
     serial_number,
 )
 
+#: The version written unless another is asked for.
+DEFAULT_VERSION = "1.6"
 
-class CycloneDxJsonReporter(Reporter):
-    """CycloneDX 1.6, JSON."""
 
-    name = "cyclonedx"
-    title = "CycloneDX 1.6 JSON SBOM"
+class _CycloneDxReporter(Reporter):
+    """CycloneDX of one version (:data:`CYCLONEDX_VERSIONS`), in one syntax."""
+
+    #: ``cyclonedx.schema.OutputFormat`` member name.
+    _syntax: ClassVar[str]
+
+    def __init__(self, version: str = DEFAULT_VERSION) -> None:
+        if version not in CYCLONEDX_VERSIONS:
+            raise InputError(
+                f"CycloneDX {version!r} is not a version ospo writes "
+                f"({', '.join(CYCLONEDX_VERSIONS)})"
+            )
+        self.version = version
+
+    @property
+    def document_title(self) -> str:
+        """What this reporter's document is, with its version ("CycloneDX 1.6 JSON SBOM")."""
+        return f"CycloneDX {self.version} {self._syntax} SBOM"
 
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
-        """Return the SBOM's JSON text; raise if it does not validate."""
-        import json
+        """Return the SBOM's text; raise if it does not validate against the official
+        schema of its version.
 
-        from cyclonedx.output.json import JsonV1Dot6
+        What the version cannot hold (properties before 1.3, evidence before 1.3 and its
+        occurrences before 1.5, a license's acknowledgement before 1.6) is left out, as
+        cyclonedx-python-lib's serialiser of that version leaves it out.
+        """
+        from cyclonedx.output import make_outputter
+        from cyclonedx.schema import OutputFormat, SchemaVersion
+
+        bom = build_bom(inventory, options)
+        schema = SchemaVersion.from_version(self.version)
+        outputter = make_outputter(bom, OutputFormat[self._syntax], schema)
+        text: str = outputter.output_as_string(indent=2)
+        problem = self._problem(text)
+        if problem is not None:
+            raise OperationalError(
+                f"internal error: the {self.document_title} does not validate{problem}"
+            )
+        return text + "\n"
+
+    @abstractmethod
+    def _problem(self, text: str) -> str | None:
+        """Why ``text`` does not validate (" at WHERE: WHAT"), or None when it does."""
+
+
+class CycloneDxJsonReporter(_CycloneDxReporter):
+    """CycloneDX JSON, version 1.6 unless another is given."""
+
+    name = "cyclonedx"
+    title = "CycloneDX JSON SBOM"
+    _syntax = "JSON"
+
+    def _problem(self, text: str) -> str | None:
+        import json
 
         from ospo.sbom.cyclonedx.validation import validation_error
 
-        bom = build_bom(inventory, options)
-        text: str = JsonV1Dot6(bom).output_as_string(indent=2)
-        error = validation_error(json.loads(text), "1.6")
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path)
-            raise OperationalError(
-                f"internal error: the CycloneDX SBOM does not validate at {where}: "
-                f"{str(error.message)[:300]}"
-            )
-        return text + "\n"
+        error = validation_error(json.loads(text), self.version)
+        if error is None:
+            return None
+        where = "/".join(str(p) for p in error.absolute_path)
+        return f" at {where}: {str(error.message)[:300]}"
 
 
-class CycloneDxXmlReporter(Reporter):
-    """CycloneDX 1.6, XML."""
+class CycloneDxXmlReporter(_CycloneDxReporter):
+    """CycloneDX XML, version 1.6 unless another is given."""
 
     name = "cyclonedx-xml"
-    title = "CycloneDX 1.6 XML SBOM"
+    title = "CycloneDX XML SBOM"
+    _syntax = "XML"
 
-    def render(self, inventory: Inventory, options: RenderOptions) -> str:
-        """Return the SBOM's XML text; raise if it does not validate against the XSD."""
-        from cyclonedx.output.xml import XmlV1Dot6
+    def _problem(self, text: str) -> str | None:
         from cyclonedx.schema import SchemaVersion
         from cyclonedx.validation.xml import XmlValidator
 
-        bom = build_bom(inventory, options)
-        text: str = XmlV1Dot6(bom).output_as_string(indent=2)
-        error = XmlValidator(SchemaVersion.V1_6).validate_str(text)
-        if error is not None:
-            raise OperationalError(
-                f"internal error: the CycloneDX XML SBOM does not validate: {str(error)[:300]}"
-            )
-        return text + "\n"
+        error = XmlValidator(SchemaVersion.from_version(self.version)).validate_str(text)
+        return None if error is None else f": {str(error)[:300]}"
 
 
 def _index_dependencies(bom: Any) -> None:
