@@ -3,9 +3,9 @@
 
 The names ospo gives its own data in an SBOM are written by a writer and read back by a
 reader of the same format: each is defined here once, so that the two sides cannot drift
-apart. Also here: the serial number and time an export derives from the inventory (every
-writer uses the same), and license evidence read from an SBOM, checked as every other
-input's is.
+apart. Also here: a package's name beside its namespace (CycloneDX ``group``) and back,
+the serial number and time an export derives from the inventory (every writer uses the
+same), and license evidence read from an SBOM, checked as every other input's is.
 """
 
 from __future__ import annotations
@@ -37,14 +37,48 @@ VENDORED_PATH = "ospo:vendored_path"
 UNKNOWN_LICENSE_REASON = "ospo:unknown_license_reason"
 #: On a file component: the purl of the vendored component the file belongs to.
 FILE_PACKAGE = "ospo:package"
+#: A scope CycloneDX's ``scope`` cannot tell apart (``test``: ``excluded`` is read as dev).
+SCOPE = "ospo:scope"
+#: A declared license that a conclusion stands in front of in ``licenses`` (CycloneDX
+#: writers hold one expression there); one property per declaration.
+DECLARED_LICENSE = "ospo:declared_license"
 
 #: How ospo's CycloneDX says, in an evidence occurrence, which license was found there.
 DETECTED_CONTEXT = "detected license: "
+#: The location of detected evidence read from an SBOM that does not say in which file
+#: each license was found (not a file: no occurrence is written for it).
+SBOM_EVIDENCE = "sbom evidence"
 
 # --- SPDX 2 ------------------------------------------------------------------------------
 
 #: ``sourceInfo`` of a vendored package, followed by its path.
 VENDORED_SOURCE_INFO = "vendored into the product at "
+#: The product package's ``comment``, followed by the commit scanned.
+VCS_REVISION_COMMENT = "VCS revision: "
+
+# --- helpers ------------------------------------------------------------------------------
+
+#: How an inventory joins a package's namespace (CycloneDX ``group``) to its name, by purl
+#: type: ``org.example:core`` for Maven, ``@acme/tiny``, ``github.com/x/y`` otherwise.
+_NAME_SEPARATORS = {"maven": ":"}
+
+
+def short_name(name: str, group: str | None) -> str:
+    """The name without its namespace: what CycloneDX puts beside ``group``."""
+    if group:
+        for separator in ("/", ":"):
+            if name.startswith(f"{group}{separator}"):
+                return name[len(group) + len(separator) :]
+    return name
+
+
+def qualified_name(name: str, group: str | None, purl: str) -> str:
+    """The name as an inventory has it: with its namespace (``group``), unless it has it."""
+    if not group or short_name(name, group) != name:
+        return name
+    kind = purl.removeprefix("pkg:").split("/", 1)[0].lower()
+    return f"{group}{_NAME_SEPARATORS.get(kind, '/')}{name}"
+
 
 #: The namespace of the serial numbers ospo derives (a UUID 5 namespace).
 _SERIAL_NAMESPACE = "6f7370ef-0000-4000-8000-6379636c6f6e"

@@ -36,11 +36,15 @@ from ospo.model import (
 from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.common import (
     CYCLONEDX_VERSIONS,
+    DECLARED_LICENSE,
     DETECTED_CONTEXT,
+    SBOM_EVIDENCE,
+    SCOPE,
     UNKNOWN_LICENSE_REASON,
     VCS_REVISION,
     VENDORED_PATH,
     checked_evidence,
+    qualified_name,
 )
 
 
@@ -98,7 +102,7 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
     outbound = _expressions(product.get("licenses", []))
     subject = Subject(
         name=product.get("name") or path.stem,
-        version=product.get("version"),
+        version=product.get("version") or None,
         vcs_revision=_properties(product).get(VCS_REVISION),
         declared_license=licensing.combine_and(e for e, _ in outbound) if outbound else None,
     )
@@ -135,14 +139,20 @@ def _component(
     direct_refs: set[str],
     product_ref: str | None,
 ) -> Component:
-    evidence = [
+    # declarations a conclusion stands in front of in ``licenses`` (ospo's own SBOMs: there,
+    # before 1.6 and its acknowledgement, they say that ``licenses`` holds a conclusion)
+    behind = _property_values(comp, DECLARED_LICENSE)
+    evidence = [checked_evidence(e, LicenseSource.DECLARED, "sbom") for e in behind]
+    evidence.extend(
         checked_evidence(
             expression,
-            LicenseSource.CONCLUDED if ack == "concluded" else LicenseSource.DECLARED,
+            LicenseSource.CONCLUDED
+            if ack == "concluded" or (ack is None and behind)
+            else LicenseSource.DECLARED,
             "sbom",
         )
         for expression, ack in _expressions(comp.get("licenses", []))
-    ]
+    )
     evidence.extend(
         checked_evidence(expression, LicenseSource.DETECTED, location)
         for expression, location in _detected(comp.get("evidence", {}))
@@ -154,8 +164,8 @@ def _component(
     properties = _properties(comp)
     return Component(
         purl=purl,
-        name=comp.get("name") or purl,
-        version=comp.get("version"),
+        name=qualified_name(comp["name"], comp.get("group"), purl) if comp.get("name") else purl,
+        version=comp.get("version") or None,  # 1.2 and 1.3 require one: "" for none
         scope=_scope(comp.get("scope"), properties),
         direct=(ref in direct_refs) if product_ref else True,
         license_expression=effective,
@@ -184,17 +194,29 @@ def _hashes(entries: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _scope(scope: str | None, properties: dict[str, str]) -> Scope:
-    """``excluded`` and npm's development flag mean dev; ``optional`` optional; else runtime.
+    """``excluded`` and npm's development flag mean dev; ``optional`` optional; else runtime;
+    ospo's own :data:`SCOPE` property says what ``excluded`` cannot (test).
 
     cyclonedx-npm leaves ``scope`` out, npm marks dev dependencies ``required`` and cdxgen
     some ``optional``: all three set the CycloneDX npm property
     ``cdx:npm:package:development`` on them.
     """
+    if properties.get(SCOPE) in {s.value for s in Scope}:
+        return Scope(properties[SCOPE])
     if scope == "excluded" or properties.get("cdx:npm:package:development") == "true":
         return Scope.DEV
     if scope == "optional":
         return Scope.OPTIONAL
     return Scope.RUNTIME
+
+
+def _property_values(comp: dict[str, Any], name: str) -> list[str]:
+    """Every value of the component's property ``name``, in order."""
+    return [
+        str(prop.get("value", ""))
+        for prop in comp.get("properties", [])
+        if isinstance(prop, dict) and prop.get("name") == name
+    ]
 
 
 def _properties(comp: dict[str, Any]) -> dict[str, str]:
@@ -211,7 +233,8 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
 
     ospo's own SBOMs name the license found at each occurrence; other tools' occurrences
     say where the component was found, not its license, so their evidence keeps one
-    location, "sbom evidence".
+    location, :data:`SBOM_EVIDENCE` (so do ospo's before 1.6, which has no
+    ``additionalContext``).
     """
     found = [
         (str(o["additionalContext"])[len(DETECTED_CONTEXT) :], str(o["location"]))
@@ -220,7 +243,7 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if found:
         return found
-    return [(e, "sbom evidence") for e, _ in _expressions(evidence.get("licenses", []))]
+    return [(e, SBOM_EVIDENCE) for e, _ in _expressions(evidence.get("licenses", []))]
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

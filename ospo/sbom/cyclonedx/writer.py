@@ -28,13 +28,17 @@ from ospo.model import FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
 from ospo.sbom.common import (
     CYCLONEDX_VERSIONS,
+    DECLARED_LICENSE,
     DETECTED_CONTEXT,
     FILE_PACKAGE,
+    SBOM_EVIDENCE,
+    SCOPE,
     UNKNOWN_LICENSE_REASON,
     VCS_REVISION,
     VENDORED_PATH,
     created,
     serial_number,
+    short_name,
 )
 
 #: The version written unless another is asked for.
@@ -186,12 +190,14 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
 
     libraries = {}
     for comp in inventory.components:
+        purl = PackageURL.from_string(comp.purl)
         library = Component(
-            name=comp.name,
+            name=short_name(comp.name, purl.namespace),
+            group=purl.namespace or None,
             version=comp.version,
             type=ComponentType.LIBRARY,
             bom_ref=comp.purl,
-            purl=PackageURL.from_string(comp.purl),
+            purl=purl,
             scope=ComponentScope.REQUIRED
             if comp.scope is Scope.RUNTIME
             else ComponentScope.OPTIONAL
@@ -205,6 +211,11 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             library.properties.add(Property(name=VENDORED_PATH, value=comp.vendored_path))
         if comp.unknown_reason:
             library.properties.add(Property(name=UNKNOWN_LICENSE_REASON, value=comp.unknown_reason))
+        if comp.scope is Scope.TEST:
+            library.properties.add(Property(name=SCOPE, value=comp.scope.value))
+        if _conclusion(comp):
+            for expression in _declared(comp):
+                library.properties.add(Property(name=DECLARED_LICENSE, value=expression))
         bom.components.add(library)
         libraries[comp.purl] = library
     # the product depends on what it asks for itself (vendored code counts); each
@@ -239,28 +250,40 @@ def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
     return [LicenseExpression(expression, acknowledgement=ack)]
 
 
+def _conclusion(comp: OspoComponent) -> str | None:
+    """The expression of the component's first valid human conclusion, if any."""
+    concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
+    return concluded[0].expression if concluded else None
+
+
+def _declared(comp: OspoComponent) -> list[str]:
+    """The component's distinct declared expressions, in order."""
+    found = (e.expression for e in comp.licenses if e.source is LicenseSource.DECLARED)
+    return list(dict.fromkeys(e for e in found if e))
+
+
 def _component_licenses(comp: OspoComponent) -> list[Any]:
     """A human conclusion if there is one, else what the package declares.
 
     Valid declared expressions (from every source that found the package) are joined into
     one expression; a declaration that is not SPDX (``Public Domain``) is kept as a named
     license, since CycloneDX allows one expression or a list of named licenses, not both.
+    Behind a conclusion, the declarations are properties (:data:`DECLARED_LICENSE`).
     """
     from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
 
     from ospo.licensing import combine_and
 
-    concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
-    if concluded and concluded[0].expression:
-        return _licenses(concluded[0].expression, declared=False)
+    conclusion = _conclusion(comp)
+    if conclusion:
+        return _licenses(conclusion, declared=False)
     declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
     expression = combine_and(e.expression for e in declared if e.valid)
     if expression:
         return _licenses(expression, declared=True)
-    names = dict.fromkeys(e.expression for e in declared if e.expression)
     return [
         DisjunctiveLicense(name=name, acknowledgement=LicenseAcknowledgement.DECLARED)
-        for name in names
+        for name in _declared(comp)
     ]
 
 
@@ -283,7 +306,7 @@ def _component_evidence(comp: OspoComponent) -> Any:
                 additional_context=f"{DETECTED_CONTEXT}{e.expression}",
             )
             for number, e in enumerate(detected, 1)
-            if e.location
+            if e.location and e.location != SBOM_EVIDENCE
         ],
     )
 

@@ -5,8 +5,8 @@ The document is parsed without a DTD, entity expansion or network access (one wi
 DOCTYPE is refused: CycloneDX never needs one), validated against the official XSD of the
 version its namespace names, with cyclonedx-python-lib's XML validator, and turned into
 the JSON shape of the same document: the parts ``ospo.sbom.cyclonedx.reader`` builds the inventory
-from (metadata, components with their nested components, licenses, evidence, properties,
-and the dependency graph). An error names the file and the line.
+from (metadata, components with their nested components, licenses, evidence, hashes,
+properties, and the dependency graph). An error names the file and the line.
 """
 
 from __future__ import annotations
@@ -183,6 +183,10 @@ def _component(element: Any) -> dict[str, Any]:
             out["components"] = _components(child)
         elif tag == "evidence":
             out["evidence"] = _evidence(child)
+        elif tag == "hashes":
+            out["hashes"] = [
+                {"alg": h.get("alg"), "content": _text(h)} for h in child if _local(h) == "hash"
+            ]
     return out
 
 

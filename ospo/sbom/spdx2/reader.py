@@ -47,7 +47,7 @@ from ospo.model import (
     Tool,
 )
 from ospo.sbom.base import SbomInput, SbomReader
-from ospo.sbom.common import VENDORED_SOURCE_INFO, checked_evidence
+from ospo.sbom.common import VCS_REVISION_COMMENT, VENDORED_SOURCE_INFO, checked_evidence
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
 
@@ -358,9 +358,13 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         earlier = components.get(purl)
         components[purl] = comp if earlier is None else _merge(earlier, comp)
 
+    comment = str(product.comment or "") if product is not None else ""
     subject = Subject(
         name=(product.name if product is not None else None) or info.name or path.stem,
         version=product.version if product is not None else None,
+        vcs_revision=comment.removeprefix(VCS_REVISION_COMMENT)
+        if comment.startswith(VCS_REVISION_COMMENT)
+        else None,
         declared_license=_outbound(product) if product is not None else None,
     )
     tools = tuple(_tool(a.name) for a in info.creators if a.actor_type.name == "TOOL")
