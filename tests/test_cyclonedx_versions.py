@@ -158,3 +158,44 @@ def test_invalid_1_7_is_refused(tmp_path: Path, content: str, message: str) -> N
         load_sbom(path)
     assert raised.value.path == str(path)
     assert raised.value.message.startswith(message)
+
+
+def test_1_7_detailed_expressions_are_read(tmp_path: Path) -> None:
+    """1.7 adds expression details (``expressionDetails``, ``<expression-detailed>``);
+    documents made with cyclonedx-python-lib itself, the way a 1.7 producer writes them."""
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.license import (
+        LicenseAcknowledgement,
+        LicenseExpression,
+        LicenseExpressionDetails,
+    )
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat, SchemaVersion
+    from packageurl import PackageURL
+
+    expression = LicenseExpression(
+        "MIT OR Apache-2.0",
+        acknowledgement=LicenseAcknowledgement.CONCLUDED,
+        details=[LicenseExpressionDetails("MIT"), LicenseExpressionDetails("Apache-2.0")],
+    )
+    component = Component(
+        name="left-pad",
+        version="1.3.0",
+        type=ComponentType.LIBRARY,
+        bom_ref="left-pad",
+        purl=PackageURL.from_string("pkg:npm/left-pad@1.3.0"),
+        licenses=[expression],
+    )
+    for syntax, marker in (("JSON", '"expressionDetails"'), ("XML", "<expression-detailed ")):
+        text = make_outputter(
+            Bom(components=[component]), OutputFormat[syntax], SchemaVersion.V1_7
+        ).output_as_string(indent=2)
+        assert marker in text
+        path = tmp_path / f"detailed.{syntax.lower()}"
+        path.write_text(text, encoding="utf-8")
+        (read,) = load_sbom(path).components
+        assert read.license_expression == "MIT OR Apache-2.0", syntax
+        assert [(e.expression, e.source.value) for e in read.licenses] == [
+            ("MIT OR Apache-2.0", "concluded")
+        ]

@@ -191,7 +191,8 @@ def _component(element: Any) -> dict[str, Any]:
 
 
 def _licenses(element: Any) -> list[dict[str, Any]]:
-    """``<license><id>|<name>`` and ``<expression>``, with ``acknowledgement`` (1.6+)."""
+    """``<license><id>|<name>``, ``<expression>`` and 1.7's ``<expression-detailed
+    expression=…>``, with ``acknowledgement`` (1.6+)."""
     out: list[dict[str, Any]] = []
     for child in element:
         tag = _local(child)
@@ -201,8 +202,9 @@ def _licenses(element: Any) -> list[dict[str, Any]]:
             if ack:
                 lic["acknowledgement"] = ack
             out.append({"license": lic})
-        elif tag == "expression":
-            entry = {"expression": _text(child)}
+        elif tag in ("expression", "expression-detailed"):
+            text = _text(child) if tag == "expression" else str(child.get("expression") or "")
+            entry = {"expression": text}
             if ack:
                 entry["acknowledgement"] = ack
             out.append(entry)
