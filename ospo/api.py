@@ -100,13 +100,14 @@ def write_outputs(
     if spdx_path is not None:
         from ospo.sbom import SPDX_VERSIONS
 
-        if spdx_version not in SPDX_VERSIONS:
+        if spdx_version == "2.3":
+            from ospo.sbom.spdx2.writer import SpdxJsonReporter
+
+            spdx: Reporter = SpdxJsonReporter(root=root)
+        else:  # each version of SPDX_VERSIONS has its writer above
             raise InputError(
                 f"SPDX {spdx_version!r} is not a version ospo writes ({', '.join(SPDX_VERSIONS)})"
             )
-        from ospo.sbom.spdx2.writer import SpdxJsonReporter
-
-        spdx = SpdxJsonReporter(root=root)
         jobs.append((spdx.title, spdx_path, spdx))
     options = RenderOptions()
     planned = [(title, where, job.render(inventory, options)) for title, where, job in jobs]

@@ -89,6 +89,19 @@ def test_write_outputs_writes_the_version_asked_for(tmp_path: Path) -> None:
     assert written == [("CycloneDX 1.6 JSON SBOM", json_path)]
 
 
+@pytest.mark.parametrize("version", SPDX_VERSIONS)
+def test_write_outputs_writes_each_spdx_version(version: str, tmp_path: Path) -> None:
+    path = tmp_path / "bom.spdx.json"
+    (written,) = write_outputs(rich_inventory(), spdx_path=path, spdx_version=version)
+    assert written[0].startswith(f"SPDX {version} ") and written[1] == path
+    # SPDX 2: "spdxVersion": "SPDX-2.3"; SPDX 3: "specVersion": "3.0.1"
+    version_key = rf'"(spdxVersion|specVersion)": "(SPDX-)?{re.escape(version)}'
+    assert re.search(version_key, path.read_text(encoding="utf-8"))
+    assert [c.purl for c in load_sbom(path).components] == sorted(
+        c.purl for c in rich_inventory().components
+    )
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
