@@ -33,7 +33,7 @@ from typing import Any
 
 from ospo import licensing
 from ospo.errors import InputError
-from ospo.merge import effective_of
+from ospo.merge import effective_of, widest_scope
 from ospo.model import (
     Component,
     Inventory,
@@ -504,7 +504,7 @@ def _merge(first: Component, other: Component) -> Component:
 
     return replace(
         first,
-        scope=first.scope if _RANK[first.scope] <= _RANK[other.scope] else other.scope,
+        scope=widest_scope(first.scope, other.scope),
         direct=first.direct or other.direct,
         licenses=tuple(dict.fromkeys((*first.licenses, *other.licenses))),
         dependencies=tuple(sorted({*first.dependencies, *other.dependencies})),
