@@ -189,7 +189,6 @@ def expected_spdx(comp: Component, purls: set[str], files: tuple[FileEntry, ...]
         # a package without files has no place for it
         detected=[(x, "sbom files") for x in found] or ([(None, "sbom files")] if own else []),
     )
-    out.pop("unknown_reason")  # unknown stays unknown; the reason is SPDX's
     return out
 
 

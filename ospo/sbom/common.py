@@ -55,6 +55,8 @@ SBOM_EVIDENCE = "sbom evidence"
 VENDORED_SOURCE_INFO = "vendored into the product at "
 #: The product package's ``comment``, followed by the commit scanned.
 VCS_REVISION_COMMENT = "VCS revision: "
+#: A line of a package's ``licenseComments``, followed by why its license is unknown.
+UNKNOWN_LICENSE_COMMENT = "License unknown: "
 
 # --- helpers ------------------------------------------------------------------------------
 

@@ -47,7 +47,12 @@ from ospo.model import (
     Tool,
 )
 from ospo.sbom.base import SbomInput, SbomReader
-from ospo.sbom.common import VCS_REVISION_COMMENT, VENDORED_SOURCE_INFO, checked_evidence
+from ospo.sbom.common import (
+    UNKNOWN_LICENSE_COMMENT,
+    VCS_REVISION_COMMENT,
+    VENDORED_SOURCE_INFO,
+    checked_evidence,
+)
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
 
@@ -469,6 +474,9 @@ def _component(
         reason = "the SBOM states NONE: the package has no license"
     elif effective is None and not evidence:
         reason = "the SBOM states no license (NOASSERTION)"
+    for line in str(package.license_comment or "").splitlines():
+        if line.startswith(UNKNOWN_LICENSE_COMMENT):  # ospo's own: the reason it gave
+            reason = line.removeprefix(UNKNOWN_LICENSE_COMMENT)
     source = str(package.source_info or "")
     vendored = source.removeprefix(VENDORED_SOURCE_INFO)
     return Component(

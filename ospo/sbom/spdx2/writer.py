@@ -34,6 +34,7 @@ from ospo.errors import OperationalError
 from ospo.model import Component, FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
 from ospo.sbom.common import (
+    UNKNOWN_LICENSE_COMMENT,
     VCS_REVISION_COMMENT,
     VENDORED_SOURCE_INFO,
     created,
@@ -150,7 +151,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
     for comp in inventory.components:
         declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
         valid = combine_and(e.expression for e in declared if e.valid)
-        invalid = [e.expression for e in declared if not e.valid]
+        invalid = [e.expression for e in declared if e.expression and not e.valid]
         by_purl[comp.purl] = Package(
             spdx_id=ids[comp.purl],
             name=comp.name,
@@ -159,11 +160,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
             files_analyzed=False,
             license_declared=expression(valid),
             license_concluded=expression(comp.license_expression),
-            license_comment=(
-                "Declared as " + ", ".join(repr(i) for i in invalid) + ": not SPDX."
-                if invalid and valid is None
-                else None
-            ),
+            license_comment=_license_comment(comp, invalid, valid),
             copyright_text=SpdxNoAssertion(),
             external_references=[
                 ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", comp.purl)
@@ -206,6 +203,17 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         relationships=relationships,
         extracted_licensing_info=_extracted(expressions),
     )
+
+
+def _license_comment(comp: Component, invalid: list[str], valid: str | None) -> str | None:
+    """What ``licenseDeclared`` and ``licenseConcluded`` cannot say: a declaration that is
+    not SPDX (when none is), and why the license is unknown."""
+    lines = []
+    if invalid and valid is None:
+        lines.append("Declared as " + ", ".join(repr(i) for i in invalid) + ": not SPDX.")
+    if comp.unknown_reason:
+        lines.append(f"{UNKNOWN_LICENSE_COMMENT}{comp.unknown_reason}")
+    return "\n".join(lines) or None
 
 
 def _analysed(package: Any, files: list[tuple[FileEntry, str]]) -> None:
