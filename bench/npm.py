@@ -60,9 +60,9 @@ import json, sys, time
 from pathlib import Path
 t = time.perf_counter()
 from ospo.api import ScanSettings, scan_tree
-from ospo.cdx_validation import validation_error
+from ospo.sbom.cyclonedx.validation import validation_error
 from ospo.reporters import RenderOptions
-from ospo.reporters.cyclonedx import build_bom
+from ospo.sbom.cyclonedx.writer import build_bom
 from cyclonedx.output.json import JsonV1Dot6
 out = {"imports": time.perf_counter() - t}
 project = Path(sys.argv[1])

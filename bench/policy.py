@@ -119,7 +119,7 @@ def peer_python() -> Path:
 def evaluation_seconds(sbom: Path, repeat: int) -> float:
     code = (
         "import sys, time\n"
-        "from ospo.sbom_import import load_sbom\n"
+        "from ospo.sbom import load_sbom\n"
         "from ospo.policy import evaluate, load_policy\n"
         "inv = load_sbom(__import__('pathlib').Path(sys.argv[1])); policy = load_policy()\n"
         "best = min((lambda t: (evaluate(inv, policy), time.perf_counter() - t)[1])"

@@ -67,41 +67,52 @@ def write_outputs(
     cyclonedx_path: Path | None = None,
     spdx_path: Path | None = None,
     root: Path | None = None,
+    cyclonedx_version: str = "1.6",
+    spdx_version: str = "2.3",
 ) -> list[tuple[str, Path]]:
     """Render every requested document, then write each atomically; return what was written.
 
     Everything is rendered before anything is written, so a failure leaves no output
     half-made and none out of step with the others. ``root`` is the scanned tree: the SPDX
-    export reads its files again for the SHA1 that SPDX requires.
+    export reads its files again for the SHA1 that SPDX requires. The SBOMs are of the
+    versions given (``ospo.sbom.CYCLONEDX_VERSIONS``, ``ospo.sbom.SPDX_VERSIONS``); another
+    is an :class:`~ospo.errors.InputError`, raised before anything is rendered.
     """
     if inventory_path is None and cyclonedx_path is None and spdx_path is None:
         return []  # nothing asked for: import no reporter
     from ospo.atomic import atomic_write_text
-    from ospo.reporters.base import RenderOptions
+    from ospo.errors import InputError
+    from ospo.reporters.base import RenderOptions, Reporter
 
-    planned = []
-    options = RenderOptions()
+    jobs: list[tuple[str, Path, Reporter]] = []
     if inventory_path is not None:
         from ospo.reporters.inventory import InventoryJsonReporter
 
         reporter = InventoryJsonReporter()
-        planned.append((reporter.title, inventory_path, reporter.render(inventory, options)))
+        jobs.append((reporter.title, inventory_path, reporter))
     if cyclonedx_path is not None:
         # XML for a file named *.xml, JSON otherwise
-        from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
+        from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter, CycloneDxXmlReporter
 
         xml = cyclonedx_path.suffix.lower() == ".xml"
-        cdx = CycloneDxXmlReporter() if xml else CycloneDxJsonReporter()
-        planned.append((cdx.title, cyclonedx_path, cdx.render(inventory, options)))
+        cdx = (CycloneDxXmlReporter if xml else CycloneDxJsonReporter)(cyclonedx_version)
+        jobs.append((cdx.document_title, cyclonedx_path, cdx))
     if spdx_path is not None:
-        from ospo.reporters.spdx import SpdxJsonReporter
+        from ospo.sbom import SPDX_VERSIONS
 
-        spdx = SpdxJsonReporter(root=root)
-        planned.append((spdx.title, spdx_path, spdx.render(inventory, options)))
+        if spdx_version == "2.3":
+            from ospo.sbom.spdx2.writer import SpdxJsonReporter
+
+            spdx: Reporter = SpdxJsonReporter(root=root)
+        else:  # each version of SPDX_VERSIONS has its writer above
+            raise InputError(
+                f"SPDX {spdx_version!r} is not a version ospo writes ({', '.join(SPDX_VERSIONS)})"
+            )
+        jobs.append((spdx.title, spdx_path, spdx))
+    options = RenderOptions()
+    planned = [(title, where, job.render(inventory, options)) for title, where, job in jobs]
     for _title, where, _text in planned:
         if where.is_dir():
-            from ospo.errors import InputError
-
             raise InputError("output path is a directory; give a file name", path=str(where))
     for _title, where, text in planned:
         atomic_write_text(where, text)

@@ -13,7 +13,7 @@ import pytest
 from conftest import run_ospo
 from ospo import inventory_json
 from ospo.reporters import RenderOptions
-from ospo.reporters.cyclonedx import CycloneDxJsonReporter
+from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_agrees_with_pip_licenses(venv_components: dict) -> None:
 def test_agrees_with_cyclonedx_py(venv_components: dict, tmp_path: Path) -> None:
     """cyclonedx-py's SBOM of this very environment, imported, names the same packages,
     and every SPDX license it states is in ospo's expression for the package."""
-    from ospo.sbom_import import load_sbom
+    from ospo.sbom import load_sbom
 
     tool = VENV / "peers" / "bin" / "cyclonedx-py"
     assert tool.is_file(), "cyclonedx-py is installed by `make install` (.venv/peers)"

@@ -27,8 +27,8 @@ from ospo.model import (
     Tool,
 )
 from ospo.reporters import RenderOptions
-from ospo.reporters.cyclonedx import CycloneDxJsonReporter, CycloneDxXmlReporter
-from ospo.sbom_import import load_sbom
+from ospo.sbom import load_sbom
+from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter, CycloneDxXmlReporter
 
 SBOMS = DATA / "sbom"
 NPM_PROJECT = DATA / "lockfiles" / "npm"
@@ -332,15 +332,16 @@ def test_export_import_export_is_stable(
             return [(e.expression, e.location) for e in c.licenses if e.source is DETECTED]
 
         assert detected(back[purl]) == detected(comp), purl
-    # dev and test are both "excluded" in CycloneDX, read back as dev
+    # dev and test are both "excluded" in CycloneDX; the property ospo:scope tells test apart
     assert {p: c.scope for p, c in back.items() if c.scope is not Scope.RUNTIME} == {
         "pkg:npm/%40acme/tiny@0.1.0": Scope.DEV,
-        "pkg:pypi/pytest@8.3.0": Scope.DEV,
+        "pkg:pypi/pytest@8.3.0": Scope.TEST,
         "pkg:npm/fsevents@2.3.3": Scope.OPTIONAL,
     }
-    # a conclusion is written instead of the declaration it settles
+    # a conclusion stands in the licenses, the declaration it settles behind it (a property)
     assert [(e.expression, e.source) for e in back["pkg:npm/fsevents@2.3.3"].licenses] == [
-        ("MIT", CONCLUDED)
+        ("MIT OR GPL-3.0-only", DECLARED),
+        ("MIT", CONCLUDED),
     ]
     assert [(e.expression, e.valid) for e in back["pkg:pypi/oldlib@1.0"].licenses] == [
         ("Public Domain", False)

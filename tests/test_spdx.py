@@ -27,8 +27,8 @@ from ospo import inventory_json
 from ospo.errors import InputError
 from ospo.model import Inventory, LicenseSource, Scope
 from ospo.reporters import RenderOptions
-from ospo.reporters.spdx import SpdxJsonReporter
-from ospo.sbom_import import load_sbom
+from ospo.sbom import load_sbom
+from ospo.sbom.spdx2.writer import SpdxJsonReporter
 
 SBOM = DATA / "sbom"
 SCHEMA = DATA / "schemas" / "spdx-schema-2.3.1.json"
@@ -317,7 +317,7 @@ def test_dev_test_and_optional_scopes_become_their_relationships(scanned: dict) 
 
 
 def load_spdx_text(text: str) -> Inventory:
-    from ospo.spdx import load_spdx_json
+    from ospo.sbom.spdx2.reader import load_spdx_json
 
     return load_spdx_json(json.loads(text), text, Path("exported.spdx.json"))
 

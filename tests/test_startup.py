@@ -113,7 +113,7 @@ def test_a_cached_scan_imports_only_what_the_tree_needs(tmp_path: Path) -> None:
         "tomllib",
         "logging",
         "xml.etree.ElementTree",
-        "ospo.reporters.cyclonedx",
+        "ospo.sbom.cyclonedx.writer",
         "ospo.scanners.lockfiles.npm",
         "ospo.scanners.lockfiles.pyproject",
         "ospo.scanners.lockfiles.maven",

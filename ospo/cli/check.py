@@ -124,7 +124,7 @@ def check(
 
         inventory = inventory_json.load(inventory_path)
     elif sbom_path is not None:
-        from ospo.sbom_import import load_sbom
+        from ospo.sbom import load_sbom
 
         inventory = load_sbom(sbom_path)
     else:

@@ -16,9 +16,9 @@ from ospo.reporters.base import RenderOptions, Reporter
 REPORTERS: Mapping[str, type[Reporter]] = LazyRegistry[Reporter](
     {
         "inventory": "ospo.reporters.inventory:InventoryJsonReporter",
-        "cyclonedx": "ospo.reporters.cyclonedx:CycloneDxJsonReporter",
-        "cyclonedx-xml": "ospo.reporters.cyclonedx:CycloneDxXmlReporter",
-        "spdx": "ospo.reporters.spdx:SpdxJsonReporter",
+        "cyclonedx": "ospo.sbom.cyclonedx.writer:CycloneDxJsonReporter",
+        "cyclonedx-xml": "ospo.sbom.cyclonedx.writer:CycloneDxXmlReporter",
+        "spdx": "ospo.sbom.spdx2.writer:SpdxJsonReporter",
         "summary": "ospo.reporters.summary:ScanSummaryReporter",
         "check-text": "ospo.reporters.check:CheckTextReporter",
         "check-json": "ospo.reporters.check:CheckJsonReporter",

@@ -3,7 +3,7 @@
 
 Their components join the others and are merged with what the lock files and installed
 environments say about the same packages; an SBOM that is not valid stops the scan with
-exit code 2 and says what is wrong and where (``ospo.sbom_import``).
+exit code 2 and says what is wrong and where (``ospo.sbom``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ class ImportedSbomScanner(Scanner):
 
     def scan(self, request: ScanRequest) -> ScanContribution:
         """Read every SBOM of ``request.import_sboms``."""
-        from ospo.sbom_import import load_sbom
+        from ospo.sbom import load_sbom
 
         components: list[Component] = []
         tools: list[Tool] = []

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading an SBOM made by another tool into an inventory (CycloneDX 1.2-1.6, JSON or XML).
+"""Reading a CycloneDX SBOM (1.2-1.7, JSON or XML) into an inventory.
 
 The document is validated against the official schema of the version it declares, with
 cyclonedx-python-lib; one that does not validate is an input error naming the file and the
 place. CycloneDX XML is validated against its XSD and turned into the JSON shape by
-``ospo.cdx_xml``; from there both are built into the inventory by the same code.
+``ospo.sbom.cyclonedx.xml``; from there both are built into the inventory by the same code.
 
 ``metadata.component`` is the product (its license is the outbound license); a component
 with ``scope: excluded``, or marked ``cdx:npm:package:development``, is a dev dependency
@@ -17,62 +17,51 @@ the inventory it came from.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ospo import licensing
 from ospo.errors import InputError
-from ospo.inputs import read_input_text
 from ospo.merge import effective_of
 from ospo.model import (
     Component,
     Inventory,
-    LicenseEvidence,
     LicenseSource,
     ScanInfo,
     Scope,
     Subject,
     Tool,
 )
+from ospo.sbom.base import SbomInput, SbomReader
+from ospo.sbom.common import (
+    CYCLONEDX_VERSIONS,
+    DECLARED_LICENSE,
+    DETECTED_CONTEXT,
+    SBOM_EVIDENCE,
+    SCOPE,
+    UNKNOWN_LICENSE_REASON,
+    VCS_REVISION,
+    VENDORED_PATH,
+    checked_evidence,
+    qualified_name,
+)
 
-_SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
 
+class CycloneDxJsonReader(SbomReader):
+    """CycloneDX JSON: an object with ``bomFormat: CycloneDX``."""
 
-def load_sbom(path: Path) -> Inventory:
-    """Read the SBOM at ``path``; raise :class:`InputError` if it is not a valid one.
+    name = "cyclonedx-json"
+    title = f"CycloneDX {CYCLONEDX_VERSIONS[0]}-{CYCLONEDX_VERSIONS[-1]} JSON"
 
-    The format is told from the content, not the file name: CycloneDX JSON or XML, SPDX
-    JSON or tag-value.
-    """
-    text = read_input_text(path, "SBOM file")
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("<"):
-        from ospo.cdx_xml import load_cyclonedx_xml
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content is a JSON object with ``bomFormat: CycloneDX``."""
+        data = source.json_object()
+        return data is not None and data.get("bomFormat") == "CycloneDX"
 
-        return load_cyclonedx_xml(text, path)
-    if stripped.startswith(("SPDXVersion:", "#")) or "\nSPDXVersion:" in text[:4096]:
-        from ospo.spdx import load_spdx_tagvalue
-
-        return load_spdx_tagvalue(text, path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
-    if not isinstance(data, dict):
-        raise InputError("not an SBOM (a JSON object was expected)", path=str(path))
-    if data.get("bomFormat") == "CycloneDX":
-        return cyclonedx_inventory(data, path)
-    if "spdxVersion" in data:
-        from ospo.spdx import load_spdx_json
-
-        return load_spdx_json(data, text, path)
-    if "schema_version" in data and "files" in data:
-        raise InputError("this is an ospo inventory: use --inventory", path=str(path))
-    raise InputError(
-        "not an SBOM: neither CycloneDX (bomFormat) nor SPDX (spdxVersion)", path=str(path)
-    )
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document against its version's schema and return its inventory."""
+        return cyclonedx_inventory(source.json(), source.path)
 
 
 def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = True) -> Inventory:
@@ -87,12 +76,12 @@ def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = Tr
 
 
 def _validate_json(data: dict[str, Any], path: Path) -> None:
-    from ospo.cdx_validation import validation_error
+    from ospo.sbom.cyclonedx.validation import validation_error
 
     version = str(data.get("specVersion", ""))
-    if version not in _SUPPORTED:
+    if version not in CYCLONEDX_VERSIONS:
         raise InputError(
-            f"CycloneDX specVersion {version!r} is not supported ({', '.join(_SUPPORTED)})",
+            f"CycloneDX specVersion {version!r} is not supported ({', '.join(CYCLONEDX_VERSIONS)})",
             path=str(path),
         )
     detail = validation_error(data, version)  # the most specific reason, if any
@@ -113,8 +102,8 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
     outbound = _expressions(product.get("licenses", []))
     subject = Subject(
         name=product.get("name") or path.stem,
-        version=product.get("version"),
-        vcs_revision=_properties(product).get("ospo:vcs_revision"),
+        version=product.get("version") or None,
+        vcs_revision=_properties(product).get(VCS_REVISION),
         declared_license=licensing.combine_and(e for e, _ in outbound) if outbound else None,
     )
     edges = {
@@ -150,30 +139,24 @@ def _component(
     direct_refs: set[str],
     product_ref: str | None,
 ) -> Component:
-    evidence = []
-    for expression, ack in _expressions(comp.get("licenses", [])):
-        checked = licensing.check(expression)
-        source = LicenseSource.CONCLUDED if ack == "concluded" else LicenseSource.DECLARED
-        evidence.append(
-            LicenseEvidence(
-                expression=checked.normalized or expression,
-                source=source,
-                location="sbom",
-                valid=checked.valid,
-                note=None if checked.valid else "; ".join(checked.errors),
-            )
+    # declarations a conclusion stands in front of in ``licenses`` (ospo's own SBOMs: there,
+    # before 1.6 and its acknowledgement, they say that ``licenses`` holds a conclusion)
+    behind = _property_values(comp, DECLARED_LICENSE)
+    evidence = [checked_evidence(e, LicenseSource.DECLARED, "sbom") for e in behind]
+    evidence.extend(
+        checked_evidence(
+            expression,
+            LicenseSource.CONCLUDED
+            if ack == "concluded" or (ack is None and behind)
+            else LicenseSource.DECLARED,
+            "sbom",
         )
-    for expression, location in _detected(comp.get("evidence", {})):
-        checked = licensing.check(expression)
-        evidence.append(
-            LicenseEvidence(
-                expression=checked.normalized or expression,
-                source=LicenseSource.DETECTED,
-                location=location,
-                valid=checked.valid,
-                note=None if checked.valid else "; ".join(checked.errors),
-            )
-        )
+        for expression, ack in _expressions(comp.get("licenses", []))
+    )
+    evidence.extend(
+        checked_evidence(expression, LicenseSource.DETECTED, location)
+        for expression, location in _detected(comp.get("evidence", {}))
+    )
     effective, reason = effective_of(evidence)
     if effective is None and not evidence:
         reason = "the SBOM states no license"
@@ -181,16 +164,16 @@ def _component(
     properties = _properties(comp)
     return Component(
         purl=purl,
-        name=comp.get("name") or purl,
-        version=comp.get("version"),
+        name=qualified_name(comp["name"], comp.get("group"), purl) if comp.get("name") else purl,
+        version=comp.get("version") or None,  # 1.2 and 1.3 require one: "" for none
         scope=_scope(comp.get("scope"), properties),
         direct=(ref in direct_refs) if product_ref else True,
         license_expression=effective,
         licenses=tuple(evidence),
-        unknown_reason=(properties.get("ospo:unknown_license_reason") or reason)
+        unknown_reason=(properties.get(UNKNOWN_LICENSE_REASON) or reason)
         if effective is None
         else None,
-        vendored_path=properties.get("ospo:vendored_path"),
+        vendored_path=properties.get(VENDORED_PATH),
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
         hashes=_hashes(comp.get("hashes", [])),
     )
@@ -211,17 +194,29 @@ def _hashes(entries: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _scope(scope: str | None, properties: dict[str, str]) -> Scope:
-    """``excluded`` and npm's development flag mean dev; ``optional`` optional; else runtime.
+    """``excluded`` and npm's development flag mean dev; ``optional`` optional; else runtime;
+    ospo's own :data:`SCOPE` property says what ``excluded`` cannot (test).
 
     cyclonedx-npm leaves ``scope`` out, npm marks dev dependencies ``required`` and cdxgen
     some ``optional``: all three set the CycloneDX npm property
     ``cdx:npm:package:development`` on them.
     """
+    if properties.get(SCOPE) in {s.value for s in Scope}:
+        return Scope(properties[SCOPE])
     if scope == "excluded" or properties.get("cdx:npm:package:development") == "true":
         return Scope.DEV
     if scope == "optional":
         return Scope.OPTIONAL
     return Scope.RUNTIME
+
+
+def _property_values(comp: dict[str, Any], name: str) -> list[str]:
+    """Every value of the component's property ``name``, in order."""
+    return [
+        str(prop.get("value", ""))
+        for prop in comp.get("properties", [])
+        if isinstance(prop, dict) and prop.get("name") == name
+    ]
 
 
 def _properties(comp: dict[str, Any]) -> dict[str, str]:
@@ -233,16 +228,13 @@ def _properties(comp: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-#: How ospo's SBOMs say, in an evidence occurrence, which license was found in that file.
-DETECTED_CONTEXT = "detected license: "
-
-
 def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     """(expression, location) of each detected license in ``evidence``.
 
     ospo's own SBOMs name the license found at each occurrence; other tools' occurrences
     say where the component was found, not its license, so their evidence keeps one
-    location, "sbom evidence".
+    location, :data:`SBOM_EVIDENCE` (so do ospo's before 1.6, which has no
+    ``additionalContext``).
     """
     found = [
         (str(o["additionalContext"])[len(DETECTED_CONTEXT) :], str(o["location"]))
@@ -251,7 +243,7 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if found:
         return found
-    return [(e, "sbom evidence") for e, _ in _expressions(evidence.get("licenses", []))]
+    return [(e, SBOM_EVIDENCE) for e, _ in _expressions(evidence.get("licenses", []))]
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

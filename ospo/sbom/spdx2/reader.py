@@ -33,7 +33,7 @@ from typing import Any
 
 from ospo import licensing
 from ospo.errors import InputError
-from ospo.merge import effective_of
+from ospo.merge import effective_of, widest_scope
 from ospo.model import (
     Component,
     Inventory,
@@ -45,6 +45,13 @@ from ospo.model import (
     Scope,
     Subject,
     Tool,
+)
+from ospo.sbom.base import SbomInput, SbomReader
+from ospo.sbom.common import (
+    UNKNOWN_LICENSE_COMMENT,
+    VCS_REVISION_COMMENT,
+    VENDORED_SOURCE_INFO,
+    checked_evidence,
 )
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
@@ -74,10 +81,41 @@ _TV_VERSION = re.compile(r"^SPDXVersion:\s*(\S*)", re.M)
 _LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 _TOOL = re.compile(r"^(.+?)[-\s]v?(\d[\w.+\-]*)$")
 
-#: How ospo's SPDX export says where vendored code is (``sourceInfo``).
-_VENDORED = "vendored into the product at "
 _REPAIRED_TIME = "creation time has fractional seconds, which SPDX does not allow; read without"
 _REPAIRED_LIST = "licenseListVersion {0!r} is not MAJOR.MINOR as SPDX 2 requires; read as {1!r}"
+
+
+class Spdx2JsonReader(SbomReader):
+    """SPDX 2 JSON: an object with ``spdxVersion``."""
+
+    name = "spdx2-json"
+    title = "SPDX 2.2/2.3 JSON"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content is a JSON object with ``spdxVersion``."""
+        data = source.json_object()
+        return data is not None and "spdxVersion" in data
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document with spdx-tools and return its inventory."""
+        return load_spdx_json(source.json(), source.text, source.path)
+
+
+class Spdx2TagValueReader(SbomReader):
+    """SPDX 2 tag-value: an ``SPDXVersion:`` tag near the top (or a leading comment)."""
+
+    name = "spdx2-tagvalue"
+    title = "SPDX 2.2/2.3 tag-value"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content starts as a tag-value document does."""
+        return (
+            source.head.startswith(("SPDXVersion:", "#")) or "\nSPDXVersion:" in source.text[:4096]
+        )
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document with spdx-tools and return its inventory."""
+        return load_spdx_tagvalue(source.text, source.path)
 
 
 def load_spdx_json(data: dict[str, Any], text: str, path: Path) -> Inventory:
@@ -325,9 +363,13 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         earlier = components.get(purl)
         components[purl] = comp if earlier is None else _merge(earlier, comp)
 
+    comment = str(product.comment or "") if product is not None else ""
     subject = Subject(
         name=(product.name if product is not None else None) or info.name or path.stem,
         version=product.version if product is not None else None,
+        vcs_revision=comment.removeprefix(VCS_REVISION_COMMENT)
+        if comment.startswith(VCS_REVISION_COMMENT)
+        else None,
         declared_license=_outbound(product) if product is not None else None,
     )
     tools = tuple(_tool(a.name) for a in info.creators if a.actor_type.name == "TOOL")
@@ -399,14 +441,7 @@ def _evidence(value: Any, source: LicenseSource, location: str) -> LicenseEviden
     expression = _expression(value)
     if expression is None:
         return None
-    checked = licensing.check(expression)
-    return LicenseEvidence(
-        expression=checked.normalized or expression,
-        source=source,
-        location=location,
-        valid=checked.valid,
-        note=None if checked.valid else "; ".join(checked.errors),
-    )
+    return checked_evidence(expression, source, location)
 
 
 def _outbound(product: Any) -> str | None:
@@ -439,7 +474,11 @@ def _component(
         reason = "the SBOM states NONE: the package has no license"
     elif effective is None and not evidence:
         reason = "the SBOM states no license (NOASSERTION)"
+    for line in str(package.license_comment or "").splitlines():
+        if line.startswith(UNKNOWN_LICENSE_COMMENT):  # ospo's own: the reason it gave
+            reason = line.removeprefix(UNKNOWN_LICENSE_COMMENT)
     source = str(package.source_info or "")
+    vendored = source.removeprefix(VENDORED_SOURCE_INFO)
     return Component(
         purl=purl,
         name=package.name or purl,
@@ -449,7 +488,7 @@ def _component(
         license_expression=effective,
         licenses=tuple(evidence),
         unknown_reason=reason if effective is None else None,
-        vendored_path=source[len(_VENDORED) :] if source.startswith(_VENDORED) else None,
+        vendored_path=vendored if vendored != source else None,
         dependencies=tuple(dependencies),
         hashes=tuple(
             sorted(
@@ -473,7 +512,7 @@ def _merge(first: Component, other: Component) -> Component:
 
     return replace(
         first,
-        scope=first.scope if _RANK[first.scope] <= _RANK[other.scope] else other.scope,
+        scope=widest_scope(first.scope, other.scope),
         direct=first.direct or other.direct,
         licenses=tuple(dict.fromkeys((*first.licenses, *other.licenses))),
         dependencies=tuple(sorted({*first.dependencies, *other.dependencies})),

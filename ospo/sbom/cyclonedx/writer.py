@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""CycloneDX 1.6 SBOM from the inventory, JSON or XML, validated against the official schema.
+"""CycloneDX SBOM (1.2-1.7, 1.6 by default) from the inventory, JSON or XML, validated
+against the official schema of its version.
 
 The product is ``metadata.component`` (its license is the declared outbound license).
 Packages (dependencies from manifests and lock files, vendored code) are library
@@ -18,65 +19,110 @@ the same ``Bom`` (:func:`build_bom`).
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-from datetime import UTC, datetime
-from typing import Any
+from abc import abstractmethod
+from typing import Any, ClassVar
 
-from ospo.errors import OperationalError
+from ospo.errors import InputError, OperationalError
 from ospo.model import Component as OspoComponent
 from ospo.model import FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
+from ospo.sbom.common import (
+    CYCLONEDX_VERSIONS,
+    DECLARED_LICENSE,
+    DETECTED_CONTEXT,
+    FILE_PACKAGE,
+    SBOM_EVIDENCE,
+    SCOPE,
+    UNKNOWN_LICENSE_REASON,
+    VCS_REVISION,
+    VENDORED_PATH,
+    created,
+    serial_number,
+    short_name,
+)
 
-_SERIAL_NAMESPACE = uuid.UUID("6f7370ef-0000-4000-8000-6379636c6f6e")
+#: The version written unless another is asked for.
+DEFAULT_VERSION = "1.6"
 
 
-class CycloneDxJsonReporter(Reporter):
-    """CycloneDX 1.6, JSON."""
+class _CycloneDxReporter(Reporter):
+    """CycloneDX of one version (:data:`CYCLONEDX_VERSIONS`), in one syntax."""
 
-    name = "cyclonedx"
-    title = "CycloneDX 1.6 JSON SBOM"
+    #: ``cyclonedx.schema.OutputFormat`` member name.
+    _syntax: ClassVar[str]
+
+    def __init__(self, version: str = DEFAULT_VERSION) -> None:
+        if version not in CYCLONEDX_VERSIONS:
+            raise InputError(
+                f"CycloneDX {version!r} is not a version ospo writes "
+                f"({', '.join(CYCLONEDX_VERSIONS)})"
+            )
+        self.version = version
+
+    @property
+    def document_title(self) -> str:
+        """What this reporter's document is, with its version ("CycloneDX 1.6 JSON SBOM")."""
+        return f"CycloneDX {self.version} {self._syntax} SBOM"
 
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
-        """Return the SBOM's JSON text; raise if it does not validate."""
-        import json
+        """Return the SBOM's text; raise if it does not validate against the official
+        schema of its version.
 
-        from cyclonedx.output.json import JsonV1Dot6
-
-        from ospo.cdx_validation import validation_error
+        What the version cannot hold (properties before 1.3, evidence before 1.3 and its
+        occurrences before 1.5, a license's acknowledgement before 1.6) is left out, as
+        cyclonedx-python-lib's serialiser of that version leaves it out.
+        """
+        from cyclonedx.output import make_outputter
+        from cyclonedx.schema import OutputFormat, SchemaVersion
 
         bom = build_bom(inventory, options)
-        text: str = JsonV1Dot6(bom).output_as_string(indent=2)
-        error = validation_error(json.loads(text), "1.6")
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path)
+        schema = SchemaVersion.from_version(self.version)
+        outputter = make_outputter(bom, OutputFormat[self._syntax], schema)
+        text: str = outputter.output_as_string(indent=2)
+        problem = self._problem(text)
+        if problem is not None:
             raise OperationalError(
-                f"internal error: the CycloneDX SBOM does not validate at {where}: "
-                f"{str(error.message)[:300]}"
+                f"internal error: the {self.document_title} does not validate{problem}"
             )
         return text + "\n"
 
+    @abstractmethod
+    def _problem(self, text: str) -> str | None:
+        """Why ``text`` does not validate (" at WHERE: WHAT"), or None when it does."""
 
-class CycloneDxXmlReporter(Reporter):
-    """CycloneDX 1.6, XML."""
+
+class CycloneDxJsonReporter(_CycloneDxReporter):
+    """CycloneDX JSON, version 1.6 unless another is given."""
+
+    name = "cyclonedx"
+    title = "CycloneDX JSON SBOM"
+    _syntax = "JSON"
+
+    def _problem(self, text: str) -> str | None:
+        import json
+
+        from ospo.sbom.cyclonedx.validation import validation_error
+
+        error = validation_error(json.loads(text), self.version)
+        if error is None:
+            return None
+        where = "/".join(str(p) for p in error.absolute_path)
+        return f" at {where}: {str(error.message)[:300]}"
+
+
+class CycloneDxXmlReporter(_CycloneDxReporter):
+    """CycloneDX XML, version 1.6 unless another is given."""
 
     name = "cyclonedx-xml"
-    title = "CycloneDX 1.6 XML SBOM"
+    title = "CycloneDX XML SBOM"
+    _syntax = "XML"
 
-    def render(self, inventory: Inventory, options: RenderOptions) -> str:
-        """Return the SBOM's XML text; raise if it does not validate against the XSD."""
-        from cyclonedx.output.xml import XmlV1Dot6
+    def _problem(self, text: str) -> str | None:
         from cyclonedx.schema import SchemaVersion
         from cyclonedx.validation.xml import XmlValidator
 
-        bom = build_bom(inventory, options)
-        text: str = XmlV1Dot6(bom).output_as_string(indent=2)
-        error = XmlValidator(SchemaVersion.V1_6).validate_str(text)
-        if error is not None:
-            raise OperationalError(
-                f"internal error: the CycloneDX XML SBOM does not validate: {str(error)[:300]}"
-            )
-        return text + "\n"
+        error = XmlValidator(SchemaVersion.from_version(self.version)).validate_str(text)
+        return None if error is None else f": {str(error)[:300]}"
 
 
 def _index_dependencies(bom: Any) -> None:
@@ -130,7 +176,7 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
         licenses=_licenses(subject.declared_license, declared=True),
     )
     if subject.vcs_revision:
-        product.properties.add(Property(name="ospo:vcs_revision", value=subject.vcs_revision))
+        product.properties.add(Property(name=VCS_REVISION, value=subject.vcs_revision))
 
     tools = ToolRepository()
     for tool in inventory.scan.tools:
@@ -138,18 +184,20 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             Component(name=tool.name, version=tool.version, type=ComponentType.APPLICATION)
         )
 
-    metadata = BomMetaData(component=product, tools=tools, timestamp=_timestamp(inventory, options))
-    bom = Bom(metadata=metadata, serial_number=options.serial_number or _serial(inventory))
+    metadata = BomMetaData(component=product, tools=tools, timestamp=created(inventory, options))
+    bom = Bom(metadata=metadata, serial_number=options.serial_number or serial_number(inventory))
     _index_dependencies(bom)
 
     libraries = {}
     for comp in inventory.components:
+        purl = PackageURL.from_string(comp.purl)
         library = Component(
-            name=comp.name,
+            name=short_name(comp.name, purl.namespace),
+            group=purl.namespace or None,
             version=comp.version,
             type=ComponentType.LIBRARY,
             bom_ref=comp.purl,
-            purl=PackageURL.from_string(comp.purl),
+            purl=purl,
             scope=ComponentScope.REQUIRED
             if comp.scope is Scope.RUNTIME
             else ComponentScope.OPTIONAL
@@ -160,11 +208,14 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             hashes=[HashType(alg=HashAlgorithm(a), content=v) for a, v in comp.hashes],
         )
         if comp.vendored_path:
-            library.properties.add(Property(name="ospo:vendored_path", value=comp.vendored_path))
+            library.properties.add(Property(name=VENDORED_PATH, value=comp.vendored_path))
         if comp.unknown_reason:
-            library.properties.add(
-                Property(name="ospo:unknown_license_reason", value=comp.unknown_reason)
-            )
+            library.properties.add(Property(name=UNKNOWN_LICENSE_REASON, value=comp.unknown_reason))
+        if comp.scope is Scope.TEST:
+            library.properties.add(Property(name=SCOPE, value=comp.scope.value))
+        if _conclusion(comp):
+            for expression in _declared(comp):
+                library.properties.add(Property(name=DECLARED_LICENSE, value=expression))
         bom.components.add(library)
         libraries[comp.purl] = library
     # the product depends on what it asks for itself (vendored code counts); each
@@ -185,30 +236,9 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             evidence=_file_evidence(entry),
         )
         if entry.package:
-            file_component.properties.add(Property(name="ospo:package", value=entry.package))
+            file_component.properties.add(Property(name=FILE_PACKAGE, value=entry.package))
         bom.components.add(file_component)
     return bom
-
-
-def _timestamp(inventory: Inventory, options: RenderOptions) -> datetime:
-    if options.timestamp is not None:
-        return options.timestamp
-    if inventory.scan.timestamp:  # ospo writes ...Z; an imported SBOM may carry an offset
-        stamp = datetime.fromisoformat(inventory.scan.timestamp)
-        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-    return datetime.now(UTC)
-
-
-def _serial(inventory: Inventory) -> uuid.UUID:
-    """Derive the serial number from what the SBOM says (not from how fast the scan was)."""
-    import json
-
-    from ospo import inventory_json
-
-    data = inventory_json.to_json_dict(inventory)
-    data["scan"].pop("stats", None)
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return uuid.uuid5(_SERIAL_NAMESPACE, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
@@ -220,28 +250,40 @@ def _licenses(expression: str | None, *, declared: bool) -> list[Any]:
     return [LicenseExpression(expression, acknowledgement=ack)]
 
 
+def _conclusion(comp: OspoComponent) -> str | None:
+    """The expression of the component's first valid human conclusion, if any."""
+    concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
+    return concluded[0].expression if concluded else None
+
+
+def _declared(comp: OspoComponent) -> list[str]:
+    """The component's distinct declared expressions, in order."""
+    found = (e.expression for e in comp.licenses if e.source is LicenseSource.DECLARED)
+    return list(dict.fromkeys(e for e in found if e))
+
+
 def _component_licenses(comp: OspoComponent) -> list[Any]:
     """A human conclusion if there is one, else what the package declares.
 
     Valid declared expressions (from every source that found the package) are joined into
     one expression; a declaration that is not SPDX (``Public Domain``) is kept as a named
     license, since CycloneDX allows one expression or a list of named licenses, not both.
+    Behind a conclusion, the declarations are properties (:data:`DECLARED_LICENSE`).
     """
     from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement
 
     from ospo.licensing import combine_and
 
-    concluded = [e for e in comp.licenses if e.source is LicenseSource.CONCLUDED and e.valid]
-    if concluded and concluded[0].expression:
-        return _licenses(concluded[0].expression, declared=False)
+    conclusion = _conclusion(comp)
+    if conclusion:
+        return _licenses(conclusion, declared=False)
     declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
     expression = combine_and(e.expression for e in declared if e.valid)
     if expression:
         return _licenses(expression, declared=True)
-    names = dict.fromkeys(e.expression for e in declared if e.expression)
     return [
         DisjunctiveLicense(name=name, acknowledgement=LicenseAcknowledgement.DECLARED)
-        for name in names
+        for name in _declared(comp)
     ]
 
 
@@ -250,7 +292,6 @@ def _component_evidence(comp: OspoComponent) -> Any:
     from cyclonedx.model.license import LicenseExpression
 
     from ospo.licensing import combine_and
-    from ospo.sbom_import import DETECTED_CONTEXT
 
     detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED and e.expression]
     if not detected:
@@ -265,7 +306,7 @@ def _component_evidence(comp: OspoComponent) -> Any:
                 additional_context=f"{DETECTED_CONTEXT}{e.expression}",
             )
             for number, e in enumerate(detected, 1)
-            if e.location
+            if e.location and e.location != SBOM_EVIDENCE
         ],
     )
 

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Reading a CycloneDX XML SBOM (spec 1.2-1.6) into an inventory.
+"""Reading a CycloneDX XML SBOM (spec 1.2-1.7) into an inventory.
 
 The document is parsed without a DTD, entity expansion or network access (one with a
 DOCTYPE is refused: CycloneDX never needs one), validated against the official XSD of the
 version its namespace names, with cyclonedx-python-lib's XML validator, and turned into
-the JSON shape of the same document: the parts ``ospo.sbom_import`` builds the inventory
-from (metadata, components with their nested components, licenses, evidence, properties,
-and the dependency graph). An error names the file and the line.
+the JSON shape of the same document: the parts ``ospo.sbom.cyclonedx.reader`` builds the inventory
+from (metadata, components with their nested components, licenses, evidence, hashes,
+properties, and the dependency graph). An error names the file and the line.
 """
 
 from __future__ import annotations
@@ -17,15 +17,31 @@ from typing import Any
 
 from ospo.errors import InputError
 from ospo.model import Inventory
+from ospo.sbom.base import SbomInput, SbomReader
+from ospo.sbom.common import CYCLONEDX_VERSIONS
+from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
 
 _NAMESPACE = re.compile(r"^\{http://cyclonedx\.org/schema/bom/(\d+\.\d+)\}bom$")
-_SUPPORTED = ("1.2", "1.3", "1.4", "1.5", "1.6")
+
+
+class CycloneDxXmlReader(SbomReader):
+    """CycloneDX XML: ospo's only XML format, so any XML is read as CycloneDX (and
+    refused, naming its root element, if it is not)."""
+
+    name = "cyclonedx-xml"
+    title = f"CycloneDX {CYCLONEDX_VERSIONS[0]}-{CYCLONEDX_VERSIONS[-1]} XML"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content starts as XML does."""
+        return source.head.startswith("<")
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document against its version's XSD and return its inventory."""
+        return load_cyclonedx_xml(source.text, source.path)
 
 
 def load_cyclonedx_xml(text: str, path: Path) -> Inventory:
     """Validate the CycloneDX XML ``text`` read from ``path`` and return its inventory."""
-    from ospo.sbom_import import cyclonedx_inventory
-
     root = _parse(text, path)
     found = _NAMESPACE.match(str(root.tag))
     if found is None:
@@ -36,9 +52,9 @@ def load_cyclonedx_xml(text: str, path: Path) -> Inventory:
             line=root.sourceline,
         )
     version = found.group(1)
-    if version not in _SUPPORTED:
+    if version not in CYCLONEDX_VERSIONS:
         raise InputError(
-            f"CycloneDX XML version {version!r} is not supported ({', '.join(_SUPPORTED)})",
+            f"CycloneDX XML version {version!r} is not supported ({', '.join(CYCLONEDX_VERSIONS)})",
             path=str(path),
         )
     _validate(text, version, path)
@@ -167,11 +183,16 @@ def _component(element: Any) -> dict[str, Any]:
             out["components"] = _components(child)
         elif tag == "evidence":
             out["evidence"] = _evidence(child)
+        elif tag == "hashes":
+            out["hashes"] = [
+                {"alg": h.get("alg"), "content": _text(h)} for h in child if _local(h) == "hash"
+            ]
     return out
 
 
 def _licenses(element: Any) -> list[dict[str, Any]]:
-    """``<license><id>|<name>`` and ``<expression>``, with 1.6's ``acknowledgement``."""
+    """``<license><id>|<name>``, ``<expression>`` and 1.7's ``<expression-detailed
+    expression=…>``, with ``acknowledgement`` (1.6+)."""
     out: list[dict[str, Any]] = []
     for child in element:
         tag = _local(child)
@@ -181,8 +202,9 @@ def _licenses(element: Any) -> list[dict[str, Any]]:
             if ack:
                 lic["acknowledgement"] = ack
             out.append({"license": lic})
-        elif tag == "expression":
-            entry = {"expression": _text(child)}
+        elif tag in ("expression", "expression-detailed"):
+            text = _text(child) if tag == "expression" else str(child.get("expression") or "")
+            entry = {"expression": text}
             if ack:
                 entry["acknowledgement"] = ack
             out.append(entry)

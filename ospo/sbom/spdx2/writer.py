@@ -33,10 +33,15 @@ from typing import Any
 from ospo.errors import OperationalError
 from ospo.model import Component, FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
+from ospo.sbom.common import (
+    UNKNOWN_LICENSE_COMMENT,
+    VCS_REVISION_COMMENT,
+    VENDORED_SOURCE_INFO,
+    created,
+    serial_number,
+)
 
 _NAMESPACE = "https://spdx.org/spdxdocs/ospo"
-#: ``sourceInfo`` of vendored code (the import reads it back).
-VENDORED = "vendored into the product at "
 _PRODUCT = "SPDXRef-Product"
 _SCANCODE_DB = "https://scancode-licensedb.aboutcode.org/{key}.html"
 _LICENSEREF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+")
@@ -94,17 +99,15 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         ExternalPackageRefCategory,
         Package,
         PackagePurpose,
-        PackageVerificationCode,
     )
     from spdx_tools.spdx.model.relationship import Relationship, RelationshipType
     from spdx_tools.spdx.model.spdx_no_assertion import SpdxNoAssertion
 
     from ospo import __version__
     from ospo.licensing import combine_and
-    from ospo.reporters.cyclonedx import _serial, _timestamp
 
     subject = inventory.subject
-    serial = options.serial_number or _serial(inventory)
+    serial = options.serial_number or serial_number(inventory)
     slug = _NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
     creators = [Actor(ActorType.TOOL, f"ospo-{__version__}")]
     for tool in inventory.scan.tools:
@@ -118,7 +121,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         name=f"{subject.name} {subject.version}" if subject.version else subject.name,
         document_namespace=f"{_NAMESPACE}/{slug}-{serial}",
         creators=creators,
-        created=_timestamp(inventory, options).replace(microsecond=0),
+        created=created(inventory, options).replace(microsecond=0),
         document_comment=None if files is not None else _NO_FILES,
     )
     expressions: list[str] = []
@@ -139,63 +142,60 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         license_concluded=SpdxNoAssertion(),
         copyright_text=SpdxNoAssertion(),
         primary_package_purpose=PackagePurpose.APPLICATION,
-        comment=f"VCS revision: {subject.vcs_revision}" if subject.vcs_revision else None,
+        comment=f"{VCS_REVISION_COMMENT}{subject.vcs_revision}" if subject.vcs_revision else None,
     )
     packages = [product]
     relationships = [Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, _PRODUCT)]
     ids = {c.purl: _package_id(c) for c in inventory.components}
+    by_purl: dict[str, Any] = {}
     for comp in inventory.components:
         declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
         valid = combine_and(e.expression for e in declared if e.valid)
-        invalid = [e.expression for e in declared if not e.valid]
-        packages.append(
-            Package(
-                spdx_id=ids[comp.purl],
-                name=comp.name,
-                download_location=SpdxNoAssertion(),
-                version=comp.version,
-                files_analyzed=False,
-                license_declared=expression(valid),
-                license_concluded=expression(comp.license_expression),
-                license_comment=(
-                    "Declared as " + ", ".join(repr(i) for i in invalid) + ": not SPDX."
-                    if invalid and valid is None
-                    else None
-                ),
-                copyright_text=SpdxNoAssertion(),
-                external_references=[
-                    ExternalPackageRef(
-                        ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", comp.purl
-                    )
-                ],
-                primary_package_purpose=PackagePurpose.LIBRARY,
-                source_info=f"{VENDORED}{comp.vendored_path}" if comp.vendored_path else None,
-                checksums=[
-                    Checksum(ChecksumAlgorithm[a.replace("-", "")], v) for a, v in comp.hashes
-                ],
-            )
+        invalid = [e.expression for e in declared if e.expression and not e.valid]
+        by_purl[comp.purl] = Package(
+            spdx_id=ids[comp.purl],
+            name=comp.name,
+            download_location=SpdxNoAssertion(),
+            version=comp.version,
+            files_analyzed=False,
+            license_declared=expression(valid),
+            license_concluded=expression(comp.license_expression),
+            license_comment=_license_comment(comp, invalid, valid),
+            copyright_text=SpdxNoAssertion(),
+            external_references=[
+                ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", comp.purl)
+            ],
+            primary_package_purpose=PackagePurpose.LIBRARY,
+            source_info=(
+                f"{VENDORED_SOURCE_INFO}{comp.vendored_path}" if comp.vendored_path else None
+            ),
+            checksums=[Checksum(ChecksumAlgorithm[a.replace("-", "")], v) for a, v in comp.hashes],
         )
-    by_purl = {c.purl: c for c in inventory.components}
+        packages.append(by_purl[comp.purl])
+    scopes = {c.purl: c.scope for c in inventory.components}
     for comp in inventory.components:
         if comp.direct:
             relationships.append(_edge(_PRODUCT, ids[comp.purl], comp.scope))
     for comp in inventory.components:
         for dep in sorted(comp.dependencies):
-            if dep in by_purl and dep != comp.purl:
-                relationships.append(_edge(ids[comp.purl], ids[dep], by_purl[dep].scope))
+            if dep in scopes and dep != comp.purl:
+                relationships.append(_edge(ids[comp.purl], ids[dep], scopes[dep]))
     spdx_files = []
     if files is not None:
         spdx_files = [_file(entry, sha1, expression) for entry, sha1 in files]
-        product.verification_code = PackageVerificationCode(
-            hashlib.sha1(
-                "".join(sorted(sha1 for _, sha1 in files)).encode("ascii"), usedforsecurity=False
-            ).hexdigest()
-        )
-        found = sorted({e.license_expression for e, _ in files if e.license_expression})
-        product.license_info_from_files = [_parse(e) for e in found] or [_none()]
-        relationships.extend(
-            Relationship(_PRODUCT, RelationshipType.CONTAINS, f.spdx_id) for f in spdx_files
-        )
+        # the product holds every file; vendored code the files of its directory too
+        holders = [(_PRODUCT, product, list(range(len(files))))]
+        vendored: dict[str, list[int]] = {}
+        for number, (entry, _) in enumerate(files):
+            if entry.package in by_purl:
+                vendored.setdefault(entry.package, []).append(number)
+        holders.extend((ids[purl], by_purl[purl], held) for purl, held in vendored.items())
+        for spdx_id, package, held in holders:
+            _analysed(package, [files[n] for n in held])
+            relationships.extend(
+                Relationship(spdx_id, RelationshipType.CONTAINS, spdx_files[n].spdx_id)
+                for n in held
+            )
     return Document(
         creation_info=info,
         packages=packages,
@@ -203,6 +203,31 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         relationships=relationships,
         extracted_licensing_info=_extracted(expressions),
     )
+
+
+def _license_comment(comp: Component, invalid: list[str], valid: str | None) -> str | None:
+    """What ``licenseDeclared`` and ``licenseConcluded`` cannot say: a declaration that is
+    not SPDX (when none is), and why the license is unknown."""
+    lines = []
+    if invalid and valid is None:
+        lines.append("Declared as " + ", ".join(repr(i) for i in invalid) + ": not SPDX.")
+    if comp.unknown_reason:
+        lines.append(f"{UNKNOWN_LICENSE_COMMENT}{comp.unknown_reason}")
+    return "\n".join(lines) or None
+
+
+def _analysed(package: Any, files: list[tuple[FileEntry, str]]) -> None:
+    """Make ``package`` one whose ``files`` are listed: their verification code and the
+    licenses found in them (``licenseInfoFromFiles``, NONE if none was)."""
+    from spdx_tools.spdx.model.package import PackageVerificationCode
+
+    sha1s = "".join(sorted(sha1 for _, sha1 in files)).encode("ascii")
+    package.files_analyzed = True
+    package.verification_code = PackageVerificationCode(
+        hashlib.sha1(sha1s, usedforsecurity=False).hexdigest()
+    )
+    found = sorted({e.license_expression for e, _ in files if e.license_expression})
+    package.license_info_from_files = [_parse(e) for e in found] or [_none()]
 
 
 def _parse(expression: str) -> Any:
