@@ -106,3 +106,11 @@ def test_closed_choices_name_every_member_of_their_enum() -> None:
     assert params.DecisionType().choices == tuple(Decision)
     assert params.RoleType().choices == tuple(Role)
     assert set(params.FailOnType().choices) == {Severity.ERROR, Severity.WARNING}
+
+
+def test_sbom_version_choices_are_the_versions_ospo_writes() -> None:
+    from ospo import sbom
+    from ospo.cli import scan
+
+    assert scan.CYCLONEDX_VERSIONS == sbom.CYCLONEDX_VERSIONS
+    assert scan.SPDX_VERSIONS == sbom.SPDX_VERSIONS

@@ -70,3 +70,32 @@ def test_timestamp_and_serial_can_be_pinned(vendored_app: Path, tmp_path: Path) 
     data = json.loads(CycloneDxJsonReporter().render(inv, options))
     assert data["serialNumber"] == "urn:uuid:12345678-1234-5678-1234-567812345678"
     assert data["metadata"]["timestamp"] == "2026-01-02T03:04:05+00:00"
+
+
+@pytest.mark.parametrize("version", ["1.7", "1.4", "1.2"])
+def test_scan_writes_the_cyclonedx_version_asked_for(
+    vendored_app: Path, tmp_path: Path, version: str
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    from ospo.sbom import load_sbom
+
+    out = tmp_path / "bom.cdx.json"
+    proc = run_ospo("scan", vendored_app, "-q", "--cyclonedx", out, "--cyclonedx-version", version)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert json.loads(text)["specVersion"] == version
+    assert JsonStrictValidator(SchemaVersion.from_version(version)).validate_str(text) is None
+    purls = {c.purl for c in load_sbom(out).components}
+    assert "pkg:npm/is-number@7.0.0" in purls
+
+
+def test_an_sbom_version_ospo_does_not_write_is_a_usage_error(
+    vendored_app: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "bom.cdx.json"
+    proc = run_ospo("scan", vendored_app, "-q", "--cyclonedx", out, "--cyclonedx-version", "2.0")
+    assert proc.returncode == 2
+    assert "'2.0' is not one of '1.2', '1.3', '1.4', '1.5', '1.6', '1.7'" in proc.stderr
+    assert not out.exists()

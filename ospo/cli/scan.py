@@ -14,6 +14,11 @@ from ospo.cli.core import CONTEXT, say
 from ospo.cli.params import ANY_PATH, EXISTING, FILE, PositiveNumber, SizeType
 from ospo.errors import ExitCode
 
+#: The SBOM versions ospo writes, listed here so that building the command imports no
+#: writer (``ospo.sbom.CYCLONEDX_VERSIONS`` and ``SPDX_VERSIONS``; a test holds them equal).
+CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+SPDX_VERSIONS = ("2.3",)
+
 
 @click.command(
     help="Scan PATH (default: .) for licenses, copyrights and vendored code.",
@@ -25,9 +30,23 @@ from ospo.errors import ExitCode
     "--cyclonedx",
     type=FILE,
     metavar="FILE",
-    help="Write a CycloneDX 1.6 SBOM here: XML if FILE ends in .xml, JSON otherwise.",
+    help="Write a CycloneDX SBOM here: XML if FILE ends in .xml, JSON otherwise.",
 )
-@click.option("--spdx", type=FILE, metavar="FILE", help="Write an SPDX 2.3 JSON SBOM here.")
+@click.option(
+    "--cyclonedx-version",
+    type=click.Choice(CYCLONEDX_VERSIONS),
+    default="1.6",
+    show_default=True,
+    help="CycloneDX version to write.",
+)
+@click.option("--spdx", type=FILE, metavar="FILE", help="Write an SPDX JSON SBOM here.")
+@click.option(
+    "--spdx-version",
+    type=click.Choice(SPDX_VERSIONS),
+    default="2.3",
+    show_default=True,
+    help="SPDX version to write.",
+)
 @click.option(
     "--env",
     "envs",
@@ -43,7 +62,7 @@ from ospo.errors import ExitCode
     multiple=True,
     type=FILE,
     metavar="FILE",
-    help="An SBOM made by another tool (CycloneDX 1.2-1.6 JSON or XML, SPDX 2.2/2.3 JSON "
+    help="An SBOM made by another tool (CycloneDX 1.2-1.7 JSON or XML, SPDX 2.2/2.3 JSON "
     "or tag-value) whose components join the inventory; repeatable.",
 )
 @click.option(
@@ -97,7 +116,9 @@ def _scan(
     *,
     output: Path | None,
     cyclonedx: Path | None,
+    cyclonedx_version: str,
     spdx: Path | None,
+    spdx_version: str,
     envs: tuple[Path, ...],
     import_sboms: tuple[Path, ...],
     jobs: int | None,
@@ -130,6 +151,8 @@ def _scan(
         cyclonedx_path=cyclonedx,
         spdx_path=spdx,
         root=path,
+        cyclonedx_version=cyclonedx_version,
+        spdx_version=spdx_version,
     )
     if not quiet:
         from ospo.reporters.base import RenderOptions
