@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ospo.policy import load_policy
@@ -256,3 +258,13 @@ def test_every_choice_inside_an_and_is_recorded(
 def test_no_choice_no_election(judge: Judge) -> None:
     for expression in ("MIT AND Zlib", "GPL-2.0-only WITH Classpath-exception-2.0", "MIT"):
         assert judge.judge(expression, Context(profile=Profile.BINARY)).elected is None
+
+
+def test_how_to_fix_names_only_commands_that_exist() -> None:
+    from ospo.cli import COMMANDS
+    from ospo.policy.rules.licenses import _how_to_fix
+
+    for outcome in Outcome:
+        text = _how_to_fix(outcome, (("MIT", LicenseClass.PERMISSIVE),), Linkage.DYNAMIC, True)
+        for command in re.findall(r"`ospo (\w[\w-]*)", text):
+            assert command in COMMANDS, text
