@@ -15,7 +15,8 @@ import pytest
 from ospo.evaluation import Severity
 from ospo.model import Component, FileEntry, Inventory, LicenseEvidence, LicenseSource, Subject
 from ospo.policy import evaluate, load_policy
-from ospo.policy.model import Profile
+from ospo.policy.judge import Context, Judge
+from ospo.policy.model import Linkage, Outcome, Profile
 
 TODAY = date(2026, 12, 1)
 OUTBOUND = "contribution/outbound-license"
@@ -62,6 +63,11 @@ OUTBOUND_ROWS = [
         "the same clause written as a conjunct",
     ),
     ("CC-BY-NC-4.0", Severity.ERROR, "non-commercial: fails OSD criterion 6"),
+    (
+        "JSON",
+        Severity.ERROR,
+        "'for Good, not Evil' restricts the field of use: OSD 6, FSF non-free",
+    ),
     ("LicenseRef-Acme-Proprietary", Severity.ERROR, "an unknown, proprietary license"),
 ]
 
@@ -141,3 +147,96 @@ def test_a_tree_missing_community_files_is_still_reported() -> None:
     assert judged.evaluation is not None
     missing = {f.path for f in judged.evaluation.findings if f.rule == "contribution/missing-file"}
     assert missing == {"README", "CONTRIBUTING", "CODE_OF_CONDUCT", "SECURITY"}
+
+
+ALLOW, OBLIGATIONS, REVIEW, DENY = Outcome.ALLOW, Outcome.OBLIGATIONS, Outcome.REVIEW, Outcome.DENY
+INTERNAL, SAAS, BINARY, SOURCE = Profile.INTERNAL, Profile.SAAS, Profile.BINARY, Profile.SOURCE
+
+#: (expression, profile, linkage, expected outcome, reason)
+PROFILE_ROWS = [
+    # use restrictions: not open source, whatever ScanCode's category says
+    (
+        "JSON",
+        BINARY,
+        Linkage.DYNAMIC,
+        DENY,
+        "'shall be used for Good, not Evil' restricts use (FSF, Debian: non-free; ASF: category X)",
+    ),
+    ("JSON", SAAS, Linkage.DYNAMIC, DENY, "the restriction binds use, and a service uses it"),
+    ("JSON", INTERNAL, Linkage.DYNAMIC, REVIEW, "internal use is still use: the OSRB decides"),
+    ("JSON", SOURCE, Linkage.DYNAMIC, DENY, "cannot be part of an open source release (OSD 6)"),
+    (
+        "MIT OR JSON",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "the choice of MIT avoids the restriction",
+    ),
+    (
+        "Hippocratic-2.1",
+        BINARY,
+        Linkage.DYNAMIC,
+        DENY,
+        "ScanCode: Free Restricted (use restricted by human-rights conditions)",
+    ),
+    (
+        "BSD-3-Clause-No-Military-License",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "ScanCode: Free Restricted (no military use)",
+    ),
+    # a service conveys nothing: neither GPL nor LGPL obligations arise, however linked
+    ("GPL-3.0-only", SAAS, Linkage.STATIC, ALLOW, "GPL-3.0 s.0: mere interaction is not conveying"),
+    (
+        "LGPL-2.1-only",
+        SAAS,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "LGPL-2.1 s.6 relinking applies to distributed executables; a service distributes none",
+    ),
+    ("LGPL-3.0-or-later", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "as above"),
+    (
+        "LGPL-2.1-only",
+        BINARY,
+        Linkage.STATIC,
+        REVIEW,
+        "a distributed static link must allow relinking (LGPL-2.1 s.6): the OSRB checks how",
+    ),
+    ("LGPL-2.1-only", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "dynamic linking: notices and source"),
+    # network clauses: obligations arise from use over a network
+    ("AGPL-3.0-only", SAAS, Linkage.DYNAMIC, DENY, "AGPL-3.0 s.13: remote network interaction"),
+    ("OSL-3.0", SAAS, Linkage.DYNAMIC, DENY, "OSL-3.0 s.5: External Deployment is distribution"),
+    ("OSL-2.1", SAAS, Linkage.DYNAMIC, DENY, "OSL-2.1 s.5: External Deployment"),
+    ("NPOSL-3.0", SAAS, Linkage.DYNAMIC, DENY, "the OSL-3.0 text: External Deployment"),
+    ("RPL-1.5", SAAS, Linkage.DYNAMIC, DENY, "RPL-1.5: Deploy includes use by others"),
+    (
+        "Parity-7.0.0",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "Parity 7.0.0: contribute software used to operate a service",
+    ),
+    (
+        "CPAL-1.0",
+        SAAS,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "CPAL-1.0 s.15: network use is distribution, file-level (MPL-1.1 based) obligations",
+    ),
+    ("CPAL-1.0", BINARY, Linkage.STATIC, OBLIGATIONS, "file-level copyleft: keep the files open"),
+]
+
+
+@pytest.mark.parametrize(("expression", "profile", "linkage", "expected", "reason"), PROFILE_ROWS)
+def test_profiles(
+    expression: str, profile: Profile, linkage: Linkage, expected: Outcome, reason: str
+) -> None:
+    judge = Judge(load_policy(None))
+    verdict = judge.judge(expression, Context(profile=profile, linkage=linkage))
+    assert verdict.outcome is expected, (reason, verdict.reasons)
+
+
+def test_use_restricted_is_said_so() -> None:
+    verdict = Judge(load_policy(None)).judge("JSON", Context(profile=BINARY))
+    assert "use-restricted" in verdict.reasons[0]

@@ -22,6 +22,7 @@ _MISSING_LIST = 10
 _NOT_OPEN_SOURCE = frozenset(
     {
         LicenseClass.SOURCE_AVAILABLE,
+        LicenseClass.USE_RESTRICTED,
         LicenseClass.NON_COMMERCIAL,
         LicenseClass.PROPRIETARY,
         LicenseClass.UNKNOWN,
