@@ -45,6 +45,9 @@ class LicenseTable:
             found = self.by_key.get(lowered[len("licenseref-scancode-") :])
         if found is None:
             found = self.by_key.get(lowered)
+        if found is None and lowered.endswith("+"):
+            # SPDX's "or any later version": the recipient may always take this one
+            found = self.lookup(license_id[:-1])
         return found
 
     def category(self, license_id: str) -> str:

@@ -50,7 +50,9 @@ def check(expression: str) -> CheckedExpression:
         )
     licensing = spdx_licensing()
     try:
-        parsed = licensing.parse(text, validate=False, strict=True)
+        # not strict: the library takes ScanCode's word for which ids are exceptions, and
+        # ScanCode calls some SPDX licenses exceptions; the SPDX list decides below
+        parsed = licensing.parse(text, validate=False, strict=False)
     except Exception as exc:  # license-expression raises several unrelated types
         return CheckedExpression(
             original=expression,
@@ -62,8 +64,15 @@ def check(expression: str) -> CheckedExpression:
         return CheckedExpression(
             original=expression, normalized=None, valid=False, errors=("empty license expression",)
         )
+    misplaced = _misplaced(licensing, parsed)
+    if misplaced:
+        return CheckedExpression(
+            original=expression, normalized=None, valid=False, errors=misplaced
+        )
     unknown = tuple(
-        key for key in licensing.unknown_license_keys(parsed) if not _LICENSEREF.match(key)
+        key
+        for key in licensing.unknown_license_keys(parsed)
+        if not _LICENSEREF.match(key) and not _or_later_of_known(key)
     )
     if unknown:
         return CheckedExpression(
@@ -73,7 +82,58 @@ def check(expression: str) -> CheckedExpression:
             errors=(f"unknown license id(s): {', '.join(unknown)}",),
             unknown_symbols=unknown,
         )
-    return CheckedExpression(original=expression, normalized=str(parsed), valid=True)
+    normalized = str(parsed)
+    if "+" in normalized:
+        normalized = _TOKEN.sub(_canonical_or_later, normalized)
+    return CheckedExpression(original=expression, normalized=normalized, valid=True)
+
+
+def _canonical_or_later(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if not token.endswith("+") or not _or_later_of_known(token):
+        return token
+    return f"{spdx_licensing().parse(token[:-1])}+"
+
+
+@cache
+def spdx_exception_ids() -> frozenset[str]:
+    """The exception ids of the SPDX License List, lower-cased.
+
+    license-expression marks as exceptions what ScanCode's database does, and that
+    database calls some SPDX *licenses* exceptions (``MPL-2.0-no-copyleft-exception``,
+    ``eCos-2.0``, the deprecated ``GPL-2.0-with-…-exception`` ids) and keys that SPDX
+    knows only as ``LicenseRef-`` (``LicenseRef-scancode-commons-clause``). The SPDX list
+    itself (as the PyPA's ``packaging`` ships it) decides what may follow ``WITH``.
+    """
+    from packaging.licenses._spdx import EXCEPTIONS
+
+    return frozenset(EXCEPTIONS)
+
+
+def _misplaced(licensing: Any, parsed: Any) -> tuple[str, ...]:
+    """Errors for an SPDX exception used as a license, or a license used after WITH."""
+    exceptions = spdx_exception_ids()
+    errors: list[str] = []
+    for symbol in licensing.license_symbols(parsed, decompose=False):
+        if type(symbol).__name__ == "LicenseWithExceptionSymbol":
+            license_key = symbol.license_symbol.key
+            exception_key = symbol.exception_symbol.key
+            if license_key.lower() in exceptions:
+                errors.append(f"{license_key} is a license exception, not a license")
+            # a LicenseRef after WITH is not SPDX 2 grammar, but ScanCode writes its own
+            # exceptions so (``Apache-2.0 WITH LicenseRef-scancode-commons-clause``)
+            if exception_key.lower() not in exceptions and not _LICENSEREF.match(exception_key):
+                errors.append(
+                    f"{exception_key} is a license, not an exception: it cannot follow WITH"
+                )
+        elif symbol.key.lower() in exceptions:
+            errors.append(f"{symbol.key} is a license exception: it can only follow WITH")
+    return tuple(dict.fromkeys(errors))
+
+
+def _or_later_of_known(key: str) -> bool:
+    """``X+`` (SPDX's "this version or any later one") of a license id the library knows."""
+    return key.endswith("+") and not spdx_licensing().unknown_license_keys(key[:-1])
 
 
 def normalize(expression: str | None) -> str | None:

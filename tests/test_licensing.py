@@ -19,6 +19,28 @@ from ospo import licensing
         ("MIT OR Apache-2.0 AND BSD-2-Clause", "MIT OR (Apache-2.0 AND BSD-2-Clause)"),
         ("LicenseRef-Acme-Proprietary", "LicenseRef-Acme-Proprietary"),
         ("MIT AND LicenseRef-scancode-public-domain", "MIT AND LicenseRef-scancode-public-domain"),
+        # SPDX licenses that ScanCode's database (and so license-expression) calls exceptions
+        ("MPL-2.0-no-copyleft-exception", "MPL-2.0-no-copyleft-exception"),
+        ("mit AND mpl-2.0-no-copyleft-exception", "MIT AND MPL-2.0-no-copyleft-exception"),
+        ("eCos-2.0", "eCos-2.0"),
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-with-classpath-exception"),
+        ("GPL-3.0-with-GCC-exception OR MIT", "GPL-3.0-with-GCC-exception OR MIT"),
+        # "+" (this version or any later one) on any license id
+        ("Apache-2.0+", "Apache-2.0+"),
+        ("apache-2.0+", "Apache-2.0+"),
+        ("MIT+ OR (bsd-3-clause+ AND GPL-2.0+)", "MIT+ OR (BSD-3-Clause+ AND GPL-2.0-or-later)"),
+        ("MPL-1.1+", "MPL-1.1+"),
+        ("Apache-2.0+ WITH LLVM-exception", "Apache-2.0+ WITH LLVM-exception"),
+        # a ScanCode clause that SPDX knows only as a LicenseRef: a license both ways
+        (
+            "Apache-2.0 AND LicenseRef-scancode-commons-clause",
+            "Apache-2.0 AND LicenseRef-scancode-commons-clause",
+        ),
+        (
+            "Apache-2.0 WITH LicenseRef-scancode-commons-clause",
+            "Apache-2.0 WITH LicenseRef-scancode-commons-clause",
+        ),
+        ("GPL-2.0-only WITH Linux-syscall-note", "GPL-2.0-only WITH Linux-syscall-note"),
     ],
 )
 def test_valid_expressions_are_normalised(given: str, normalized: str) -> None:
@@ -37,6 +59,14 @@ def test_valid_expressions_are_normalised(given: str, normalized: str) -> None:
         ("", "empty license expression"),
         ("   ", "empty license expression"),
         ("Apache Software License", "unknown license id(s)"),
+        # the SPDX grammar: an exception only after WITH, only an exception after WITH
+        ("Classpath-exception-2.0", "Classpath-exception-2.0 is a license exception"),
+        ("MIT AND LLVM-exception", "LLVM-exception is a license exception"),
+        ("MIT WITH Apache-2.0", "Apache-2.0 is a license, not an exception"),
+        ("GPL-2.0-only WITH MPL-2.0-no-copyleft-exception", "is a license, not an exception"),
+        ("Classpath-exception-2.0 WITH GPL-2.0-only", "is a license exception, not a license"),
+        ("NoSuchLicense-1.0+", "unknown license id(s): NoSuchLicense-1.0+"),
+        ("MIT++", "unknown license id(s)"),
     ],
 )
 def test_invalid_expressions_become_evidence_not_exceptions(given: str, error: str) -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ospo.policy import load_policy
@@ -72,7 +74,7 @@ def test_and_needs_every_part(judge: Judge) -> None:
     assert _outcome(judge, "MIT AND BSD-2-Clause", Profile.BINARY) is OBL
     nested = judge.judge("MIT AND (LGPL-2.1-only OR Apache-2.0)", Context(profile=Profile.BINARY))
     assert nested.outcome is OBL
-    assert nested.elected is not None
+    assert nested.elected == "MIT AND Apache-2.0"
 
 
 def test_with_exceptions_count(judge: Judge) -> None:
@@ -209,3 +211,60 @@ def test_obligations_follow_the_licenses(judge: Judge) -> None:
     obligations = judge.obligations(verdict)
     assert any("NOTICE" in o for o in obligations)
     assert any("license text" in o for o in obligations)
+
+
+@pytest.mark.parametrize(
+    ("expression", "profile", "elected", "choices"),
+    [
+        # legal: the recipient of a dual-licensed part may take either license (the OR);
+        # the recorded election is what the NOTICE attributes, so no unelected license
+        # may remain in it, at any depth
+        ("Apache-2.0 AND (MIT OR GPL-2.0-only)", Profile.BINARY, "Apache-2.0 AND MIT", 1),
+        ("(MIT OR GPL-2.0-only) AND Apache-2.0", Profile.BINARY, "MIT AND Apache-2.0", 1),
+        (
+            "(MIT OR GPL-2.0-only) AND (BSD-3-Clause OR GPL-3.0-only) AND Zlib",
+            Profile.BINARY,
+            "MIT AND BSD-3-Clause AND Zlib",
+            2,
+        ),
+        ("GPL-3.0-only AND (MIT OR Apache-2.0)", Profile.SAAS, "GPL-3.0-only AND MIT", 1),
+        (
+            "(Apache-2.0 AND (MIT OR GPL-2.0-only)) OR AGPL-3.0-only",
+            Profile.BINARY,
+            "Apache-2.0 AND MIT",
+            2,
+        ),
+        (
+            "Zlib AND (GPL-2.0-only OR (BSD-2-Clause AND (ISC OR GPL-3.0-only)))",
+            Profile.BINARY,
+            "Zlib AND BSD-2-Clause AND ISC",
+            2,
+        ),
+        ("(MIT OR Apache-2.0) AND (MIT OR BSD-3-Clause)", Profile.BINARY, "MIT", 2),
+    ],
+)
+def test_every_choice_inside_an_and_is_recorded(
+    judge: Judge, expression: str, profile: Profile, elected: str, choices: int
+) -> None:
+    verdict = judge.judge(expression, Context(profile=profile))
+    assert verdict.elected == elected
+    assert " OR " not in verdict.elected
+    # the reasons say which choice was made where: one line per choice
+    assert sum(r.startswith("elected ") for r in verdict.reasons) == choices, verdict.reasons
+    # the election is judged as the expression was
+    assert judge.judge(elected, Context(profile=profile)).outcome is verdict.outcome
+
+
+def test_no_choice_no_election(judge: Judge) -> None:
+    for expression in ("MIT AND Zlib", "GPL-2.0-only WITH Classpath-exception-2.0", "MIT"):
+        assert judge.judge(expression, Context(profile=Profile.BINARY)).elected is None
+
+
+def test_how_to_fix_names_only_commands_that_exist() -> None:
+    from ospo.cli import COMMANDS
+    from ospo.policy.rules.licenses import _how_to_fix
+
+    for outcome in Outcome:
+        text = _how_to_fix(outcome, (("MIT", LicenseClass.PERMISSIVE),), Linkage.DYNAMIC, True)
+        for command in re.findall(r"`ospo (\w[\w-]*)", text):
+            assert command in COMMANDS, text

@@ -131,11 +131,20 @@ class Judge:
             worst = max(parts, key=lambda v: v.outcome.rank)
             # the parts that decide the outcome explain it
             decisive = [p for p in parts if p.outcome is worst.outcome]
+            # every choice inside is recorded as made: the election is the AND of what
+            # each part elected (or the part itself, where it held no choice)
+            elected = None
+            if any(p.elected for p in parts):
+                elected = " AND ".join(dict.fromkeys(p.elected or p.expression for p in parts))
+            # and the reasons say where each choice was made, decisive or not
+            elections = [p.reasons[0] for p in parts if p.elected and p not in decisive]
             return Verdict(
                 outcome=worst.outcome,
                 expression=str(node),
-                elected=None if not any(p.elected for p in parts) else str(node),
-                reasons=tuple(dict.fromkeys(r for p in decisive for r in p.reasons)),
+                elected=elected,
+                reasons=tuple(
+                    dict.fromkeys([*(r for p in decisive for r in p.reasons), *elections])
+                ),
                 licenses=tuple(lc for p in parts for lc in p.licenses),
                 incompatible=any(p.incompatible and p.outcome is worst.outcome for p in parts),
             )

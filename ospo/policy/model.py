@@ -18,6 +18,9 @@ class LicenseClass(StrEnum):
     STRONG_COPYLEFT = "strong-copyleft"
     NETWORK_COPYLEFT = "network-copyleft"
     SOURCE_AVAILABLE = "source-available"
+    #: permissive-looking terms that restrict who may use it or for what (the JSON
+    #: license's "for Good, not Evil"): not open source (OSD 5 and 6)
+    USE_RESTRICTED = "use-restricted"
     NON_COMMERCIAL = "non-commercial"
     PROPRIETARY = "proprietary"
     UNKNOWN = "unknown"

@@ -10,12 +10,29 @@ from typing import Any
 
 from ospo import licensing
 from ospo.evaluation import Finding, Severity
-from ospo.policy.model import Profile, RuleDoc
+from ospo.policy.model import LicenseClass, Profile, RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
 
 #: Where a community file may live besides the root (GitHub's conventions).
 _COMMUNITY_DIRS = ("", "docs/", ".github/")
 _MISSING_LIST = 10
+
+
+#: Classes under which a project is not open source, whatever the review board says.
+_NOT_OPEN_SOURCE = frozenset(
+    {
+        LicenseClass.SOURCE_AVAILABLE,
+        LicenseClass.USE_RESTRICTED,
+        LicenseClass.NON_COMMERCIAL,
+        LicenseClass.PROPRIETARY,
+        LicenseClass.UNKNOWN,
+    }
+)
+
+
+def _has_tree(ctx: RuleContext) -> bool:
+    """Whether the inventory comes from a scanned tree (an SBOM lists no files)."""
+    return bool(ctx.inventory.files) or ctx.inventory.scan.stats.files > 0
 
 
 def contribution_enabled(ctx: RuleContext) -> bool:
@@ -53,27 +70,59 @@ class ContributionRule(Rule):
         if not contribution_enabled(ctx):
             return
         conf: dict[str, Any] = ctx.policy.data.get("contribution", {})
-        yield from self._outbound(ctx, conf)
-        if not ctx.partial:  # a commit's files say nothing about the whole tree
+        tree = _has_tree(ctx)
+        yield from self._outbound(ctx, conf, tree)
+        if tree and not ctx.partial:  # a commit's files say nothing about the whole tree
             yield from self._files(ctx, conf)
         yield from self._headers(ctx, conf)
         yield from self._holders(ctx, conf)
         yield from self._dco(ctx, conf)
 
-    def _outbound(self, ctx: RuleContext, conf: dict[str, Any]) -> Iterator[Finding]:
+    def _outbound(self, ctx: RuleContext, conf: dict[str, Any], tree: bool) -> Iterator[Finding]:
         approved = conf.get("outbound_licenses", [])
         product = ctx.inventory.subject.declared_license
-        ids = licensing.license_ids(product) if product else ()
-        if not ids or not set(ids) <= set(approved):
+        if product is None and not tree:
+            return  # an SBOM that names no product license says nothing about the project's
+        # an exception from the SPDX list only adds permissions (Apache-2.0 WITH
+        # LLVM-exception publishes under Apache-2.0's terms, and more); a clause that
+        # takes rights away is a LicenseRef, judged as a license
+        exceptions = licensing.spdx_exception_ids()
+        ids = tuple(
+            i
+            for i in (licensing.license_ids(product) if product else ())
+            if i.lower() not in exceptions
+        )
+        if ids and set(ids) <= set(approved):
+            return
+        closed = [i for i in ids if ctx.judge.classifier.classify(i)[0] in _NOT_OPEN_SOURCE]
+        if ids and not closed:
+            # publishing under another open source license (GPL-3.0, say) is a legitimate
+            # choice that the review board makes, not a violation
             yield Finding(
                 rule="contribution/outbound-license",
-                severity=Severity.ERROR,
+                severity=Severity.WARNING,
                 license=product,
-                message=f"the project's license {product or '(none declared)'} is not an "
-                f"approved outbound license ({', '.join(approved)})",
-                how_to_fix="Declare an approved license in .ospo.yml (product.license) and in "
-                "LICENSE, or ask the OSRB to extend contribution.outbound_licenses.",
+                message=f"the project's license {product} is open source but not on the "
+                f"approved outbound list ({', '.join(approved)}): the OSRB decides",
+                how_to_fix="Ask the OSRB to approve publishing under this license (record it "
+                "with `ospo decide`), or declare an approved license in .ospo.yml "
+                "(product.license) and in LICENSE.",
             )
+            return
+        why = (
+            f"{', '.join(closed)} is not an open source license"
+            if closed
+            else "no valid SPDX license is declared"
+        )
+        yield Finding(
+            rule="contribution/outbound-license",
+            severity=Severity.ERROR,
+            license=product,
+            message=f"the project's license {product or '(none declared)'} cannot be published "
+            f"as open source: {why} (approved: {', '.join(approved)})",
+            how_to_fix="Declare an open source license, preferably an approved one, in "
+            ".ospo.yml (product.license) and in LICENSE.",
+        )
 
     def _files(self, ctx: RuleContext, conf: dict[str, Any]) -> Iterator[Finding]:
         present = [f.path for f in ctx.inventory.files]

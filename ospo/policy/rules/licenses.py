@@ -90,8 +90,10 @@ def _how_to_fix(
     shipped: bool,
 ) -> str:
     if outcome is Outcome.OBLIGATIONS:
+        # names no command that does not exist: attribution is the product's own file
         return (
-            "Meet the obligations listed (the NOTICE file from `ospo notice` covers attribution)."
+            "Meet the obligations listed: ship the license texts and copyright notices in "
+            "the product's NOTICE or third-party attribution file."
         )
     classes = {c for _, c in licenses}
     if outcome is Outcome.REVIEW:
