@@ -15,7 +15,7 @@ import pytest
 from packageurl import PackageURL
 
 from conftest import DATA, run_ospo
-from ospo import inventory_json
+from ospo import inventory_json, licensing
 from ospo.model import (
     Component,
     Inventory,
@@ -417,3 +417,44 @@ def test_invalid_xml_exits_2_with_file_and_place(
     where = f"{path}:{line}: " if line is not None else f"{path}: "
     assert where in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        # valid SPDX that license-expression's strict parser (and so spdx-tools) refuses
+        "MPL-2.0-no-copyleft-exception",
+        "Apache-2.0 AND LicenseRef-scancode-commons-clause",
+        "Apache-2.0+",
+        "MIT+ OR GPL-2.0-or-later",
+        # and its neighbours that it accepts
+        "Apache-2.0 WITH LicenseRef-scancode-commons-clause",
+        "GPL-2.0-only WITH Linux-syscall-note",
+    ],
+)
+@pytest.mark.parametrize("name", ["bom.spdx.json", "bom.cdx.json", "bom.cdx.xml"])
+def test_every_valid_spdx_expression_survives_each_format(
+    tmp_path: Path, expression: str, name: str
+) -> None:
+    from ospo.api import write_outputs
+    from ospo.model import Component, Inventory, LicenseEvidence, LicenseSource, ScanInfo, Subject
+
+    component = Component(
+        purl="pkg:npm/c@1.0.0",
+        name="c",
+        version="1.0.0",
+        license_expression=expression,
+        licenses=(LicenseEvidence(expression=expression, source=LicenseSource.DECLARED),),
+    )
+    inventory = Inventory(
+        subject=Subject(name="p", version="1"),
+        components=(component,),
+        scan=ScanInfo(timestamp="2026-01-01T00:00:00Z"),
+    )
+    out = tmp_path / name
+    key = "spdx_path" if "spdx" in name else "cyclonedx_path"
+    write_outputs(inventory, **{key: out})  # type: ignore[arg-type]
+    back = load_sbom(out).components
+    assert [c.license_expression for c in back] == [licensing.normalize(expression)]
+    assert back[0].licenses
+    assert all(e.valid for e in back[0].licenses)

@@ -53,6 +53,7 @@ from ospo.sbom.common import (
     VENDORED_SOURCE_INFO,
     checked_evidence,
 )
+from ospo.sbom.spdx2.validation import false_alarm
 
 SUPPORTED = ("SPDX-2.2", "SPDX-2.3")
 
@@ -256,6 +257,8 @@ def _parse_error(messages: Iterable[Any], path: Path, version: str) -> InputErro
 
 def _tolerated(message: str) -> str | None:
     """How ospo reads past a deviation that leaves what it reads intact, or None."""
+    if false_alarm(message):
+        return ""  # valid SPDX that spdx-tools' parser refuses
     if message.startswith("Unrecognized license reference"):
         return ""  # the expression becomes evidence marked invalid
     if "there must be at least one relationship" in message and "DESCRIBES" in message:

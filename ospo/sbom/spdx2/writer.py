@@ -40,6 +40,7 @@ from ospo.sbom.common import (
     created,
     serial_number,
 )
+from ospo.sbom.spdx2.validation import false_alarm
 
 _NAMESPACE = "https://spdx.org/spdxdocs/ospo"
 _PRODUCT = "SPDXRef-Product"
@@ -76,7 +77,11 @@ class SpdxJsonReporter(Reporter):
         from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
 
         document = build_document(inventory, options, self.root)
-        messages = validate_full_spdx_document(document)
+        messages = [
+            m
+            for m in validate_full_spdx_document(document)
+            if not false_alarm(str(m.validation_message))
+        ]
         if messages:
             first = messages[0]
             raise OperationalError(
