@@ -76,7 +76,7 @@ NAMED = [
     ("MPL-2.0-no-copyleft-exception", "GPL-2.0-only", X, "disables MPL-2.0 section 3.3"),
     ("MPL-2.0-no-copyleft-exception", "LGPL-2.1-only", X, "disables MPL-2.0 section 3.3"),
     ("MPL-2.0-no-copyleft-exception", "AGPL-3.0-only", X, "disables MPL-2.0 section 3.3"),
-    # plain MPL-2.0 reaches the GNU licenses through s.3.3 (mpl: Q14)
+    # plain MPL-2.0 reaches the GNU licenses through s.3.3 (mpl)
     ("MPL-2.0", "GPL-3.0-only", C, "MPL-2.0 section 3.3"),
     ("MPL-2.0", "GPL-2.0-or-later", C, "MPL-2.0 section 3.3"),
     ("MPL-2.0", "LGPL-3.0-only", C, "MPL-2.0 section 3.3"),
@@ -231,7 +231,7 @@ BY_CLASS: dict[LicenseClass, list[tuple[tuple[str, ...], Compatibility, str]]] =
         (APACHE, C, "which an Apache-2.0 project keeps"),
         (GNU, C, "GPL-compatible permissive terms"),
     ],
-    # file-level copyleft stays with its files (mpl: Q9-Q11; asf: B); into the GPL only
+    # file-level copyleft stays with its files (mpl; asf: B); into the GPL only
     # through a secondary-license or compatibility clause (fsf)
     LicenseClass.WEAK_COPYLEFT_FILE: [
         (PERMISSIVE, R, "file-level copyleft: the project may include these files"),
@@ -336,11 +336,11 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     ("PHP-3.01", GNU, X, "PHP's name restrictions"),
     # JSON's "Good, not Evil" restricts use: not open source (fsf: #JSON; asf: X; osd 6)
     ("JSON", EVERY, X, "Good, not Evil"),
-    # MPL-2.0: file-level; into the GNU licenses through s.3.3 (mpl: Q14)
+    # MPL-2.0: file-level; into the GNU licenses through s.3.3 (mpl)
     ("MPL-2.0", PERMISSIVE, R, "file-level copyleft: the project may include these files"),
     ("MPL-2.0", APACHE, R, "file-level copyleft may be included"),
     ("MPL-2.0", GNU, C, "MPL-2.0 section 3.3"),
-    # Exhibit B (and MPL-1.x code, s.1.5(b)) disables s.3.3 (text: MPL-2.0 s.1.5; mpl: Q14)
+    # Exhibit B (and MPL-1.x code, s.1.5(b)) disables s.3.3 (text: MPL-2.0 s.1.5; mpl)
     ("MPL-2.0-no-copyleft-exception", PERMISSIVE, R, "file-level copyleft: the project"),
     ("MPL-2.0-no-copyleft-exception", MPL, C, "Exhibit B only withholds"),
     ("MPL-2.0-no-copyleft-exception", GNU, X, "Incompatible With Secondary Licenses"),
@@ -510,3 +510,27 @@ def test_inbound_into_outbound(
 def test_the_table_covers_every_outbound_license_in_the_file() -> None:
     assert set(EVERY) == set(compatibility_data()["outbound"])
     assert len(ROWS) > 700
+
+
+# --- the reference counsel reads -----------------------------------------------------------
+
+
+def test_the_reference_document_is_generated_from_the_file() -> None:
+    from ospo.policy.reference import compatibility_reference
+
+    committed = Path(__file__).parents[1] / "docs" / "policy-compatibility.md"
+    generated = compatibility_reference()
+    assert committed.read_text(encoding="utf-8") == generated, (
+        "docs/policy-compatibility.md is stale: python -m ospo.policy.reference > "
+        "docs/policy-compatibility.md"
+    )
+    # every rule of the file is a row: its reason and its source, next to its verdict
+    for _, verdict, rule in _rules():
+        assert f"| {verdict} | {rule['rationale']} | {rule['source']} |" in generated
+    headed = {
+        name
+        for line in generated.splitlines()
+        if line.startswith("### Into ")
+        for name in line.removeprefix("### Into ").split(", ")
+    }
+    assert headed == set(compatibility_data()["outbound"])
