@@ -183,6 +183,10 @@ WITH_ROWS = [
     ("GPL-2.0-or-later WITH Font-exception-2.0", "MIT", R, "font files themselves"),
     # an exception the table does not name leaves the license it modifies (fsf: #GPLv2)
     ("GPL-2.0-only WITH openvpn-openssl-exception", "GPL-3.0-only", X, "cannot be relicensed"),
+    # Commons Clause takes away the right to sell: not open source, not even under the
+    # license it modifies (osd: criterion 1; the policy's exception table)
+    ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "Apache-2.0", X, "source-available"),
+    ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "MIT", X, "cannot be passed on"),
 ]
 
 
@@ -197,7 +201,7 @@ def test_an_exception_the_policy_lifts_is_judged_by_its_class(tmp_path: Path) ->
     inbound = "GPL-2.0-only WITH Linux-syscall-note"
     # without the policy's word the note changes nothing: GPL-2.0-only stays out of GPL-3.0
     _assert_verdict(Judge(load_policy(None)), "GPL-3.0-only", inbound, X, "cannot be relicensed")
-    _assert_verdict(lifted, "GPL-3.0-only", inbound, C, "to lift the copyleft of GPL-2.0-only")
+    _assert_verdict(lifted, "GPL-3.0-only", inbound, C, "to make GPL-2.0-only permissive")
     _assert_verdict(lifted, "GPL-3.0-only", inbound, C, "GPL-compatible permissive terms")
 
 
@@ -376,14 +380,20 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     ("CC-BY-SA-3.0", GPL2, X, "GPL-2.0 is not a BY-SA compatible license"),
     ("CC-BY-SA-3.0", GPL2P + GPL3 + AGPL3, X, "only CC BY-SA 4.0 is declared compatible"),
     # EUPL-1.2 s.5 + Appendix: GPL-2.0/3.0, AGPL-3.0, LGPL-2.1/3.0, MPL-2.0 (eupl: Appendix)
-    ("EUPL-1.2", PERMISSIVE, R, "is not listed there"),
+    ("EUPL-1.2", PERMISSIVE, R, "the project's license is not listed there"),
     ("EUPL-1.2", APACHE, R, "which does not list Apache-2.0"),
     ("EUPL-1.2", MPL + GNU, C, "EUPL's compatibility clause"),
-    # EUPL-1.1's Appendix lists GPL-2.0, not MPL-2.0 or GPL-3.0 (text: EUPL-1.1 Appendix)
-    ("EUPL-1.1", PERMISSIVE, R, "file-level copyleft: the project may include these files"),
+    # the Appendix of EUPL-1.0/1.1 lists GPL-2.0, not MPL-2.0 or GPL-3.0 (text: EUPL-1.1)
+    ("EUPL-1.1", PERMISSIVE, R, "the project's license is not listed there"),
+    ("EUPL-1.1", APACHE, R, "which does not list Apache-2.0"),
     ("EUPL-1.1", MPL, R, "which does not list MPL-2.0"),
-    ("EUPL-1.1", GPL2 + GPL2P, C, "EUPL-1.1's compatibility clause"),
-    ("EUPL-1.1", LGPL + GPL3 + AGPL3, R, "check the license"),
+    ("EUPL-1.1", GPL2 + GPL2P, C, "compatibility clause of EUPL-1.0 and 1.1"),
+    ("EUPL-1.1", LGPL + GPL3 + AGPL3, R, "allows later EUPL versions"),
+    ("EUPL-1.0", PERMISSIVE, R, "the project's license is not listed there"),
+    ("EUPL-1.0", MPL, R, "which does not list MPL-2.0"),
+    ("EUPL-1.0", APACHE, R, "which does not list Apache-2.0"),
+    ("EUPL-1.0", LGPL + GPL3 + AGPL3, R, "allows later EUPL versions"),
+    ("EUPL-1.0", GPL2 + GPL2P, C, "compatibility clause of EUPL-1.0 and 1.1"),
     # GPL-incompatible file-level copylefts (fsf: #ms-rl, #ArtisticLicense, #APSL2, #QPL)
     ("MS-RL", MPL, C, "other file-level copyleft files keep their own terms"),
     ("MS-RL", GNU, X, "its copyleft or attribution terms conflict"),

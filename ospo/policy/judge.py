@@ -261,17 +261,20 @@ def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Com
     return worst
 
 
-#: Classes that mean a WITH exception lifts the copyleft of the license it modifies.
+#: Classes a WITH exception can give that decide on their own: it lifts the copyleft of the
+#: license it modifies, or it takes rights away (Commons Clause).
 _LIFTED = (LicenseClass.PUBLIC_DOMAIN, LicenseClass.PERMISSIVE)
+_RESTRICTED = (LicenseClass.SOURCE_AVAILABLE, LicenseClass.NON_COMMERCIAL, LicenseClass.PROPRIETARY)
 
 
 def _compatibility_one(
     outbound: str, inbound: str, klass: LicenseClass
 ) -> tuple[Compatibility, str]:
-    """The most specific rule wins: the whole ``X WITH E``, then ``E``, then ``X``, then the
-    class; the outbound license's own rules before the ``common`` ones."""
+    """The same license is compatible (unless an exception takes rights away); otherwise the
+    most specific rule wins: the whole ``X WITH E``, then ``E``, then ``X``, then the class;
+    the outbound license's own rules before the ``common`` ones."""
     base, _, exception = inbound.partition(" WITH ")
-    if base == outbound:
+    if base == outbound and not (exception and klass in _RESTRICTED):
         return Compatibility.COMPATIBLE, "the same license"
     data = compatibility_data()
     tables = (data["outbound"].get(outbound, data["fallback"]), data["common"])
@@ -279,12 +282,9 @@ def _compatibility_one(
         found = _rule(tables, "ids", inbound) or _rule(tables, "exceptions", exception)
         if found:
             return found
-        if klass in _LIFTED and (found := _rule(tables, "classes", klass.value)):
+        if klass in (*_LIFTED, *_RESTRICTED) and (found := _rule(tables, "classes", klass.value)):
             verdict, why = found
-            return verdict, (
-                f"the policy takes {exception} to lift the copyleft of {base}, so it counts as "
-                f"{klass.value}: {why}"
-            )
+            return verdict, f"the policy takes {exception} to make {base} {klass.value}: {why}"
     found = _rule(tables, "ids", base) or _rule(tables, "classes", klass.value)
     if found:
         return found

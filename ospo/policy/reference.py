@@ -28,10 +28,12 @@ covers, the verdict, the reason and its source. A finding quotes the reason and 
 
 How a verdict is found, for inbound code under `X` (or `X WITH E`):
 
-1. `X` is the outbound license itself: compatible, the same license.
+1. `X` is the outbound license itself: compatible, the same license (unless the policy
+   says the exception `E` takes rights away).
 2. The most specific rule wins: one naming the whole `X WITH E`, then one naming the
-   exception `E`, then one naming `X`, then one naming the class of the license (after a
-   WITH exception the policy lets lift the copyleft, the class of the exception's effect).
+   exception `E`, then one naming `X`, then one naming the class of the license. Where the
+   policy says a WITH exception lifts the copyleft or takes rights away, the class it
+   gives decides before `X` does.
 3. At each step the outbound license's own rules come before the rules for every outbound
    license; an outbound license not listed uses the rules for any other outbound license.
 4. A compound outbound expression (`A OR B`) must accept the inbound license under every
