@@ -261,40 +261,43 @@ def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Com
     return worst
 
 
+#: Classes a WITH exception can give that decide on their own: it lifts the copyleft of the
+#: license it modifies, or it takes rights away (Commons Clause).
+_LIFTED = (LicenseClass.PUBLIC_DOMAIN, LicenseClass.PERMISSIVE)
+_RESTRICTED = (LicenseClass.SOURCE_AVAILABLE, LicenseClass.NON_COMMERCIAL, LicenseClass.PROPRIETARY)
+
+
 def _compatibility_one(
     outbound: str, inbound: str, klass: LicenseClass
 ) -> tuple[Compatibility, str]:
-    base = inbound.split(" WITH ")[0]
-    if base == outbound:
+    """The same license is compatible (unless an exception takes rights away); otherwise the
+    most specific rule wins: the whole ``X WITH E``, then ``E``, then ``X``, then the class;
+    the outbound license's own rules before the ``common`` ones."""
+    base, _, exception = inbound.partition(" WITH ")
+    if base == outbound and not (exception and klass in _RESTRICTED):
         return Compatibility.COMPATIBLE, "the same license"
     data = compatibility_data()
-    entry = data["outbound"].get(outbound)
-    if entry is None:
-        fallback = data["fallback"]
-        if klass.value in fallback["compatible"]["classes"]:
-            return Compatibility.COMPATIBLE, fallback["compatible"]["rationale"]
-        return Compatibility.REVIEW, fallback["review_rationale"]
-    if base in entry.get("incompatible_ids", []):
-        return Compatibility.INCOMPATIBLE, entry["incompatible_rationale"]
-    for verdict, section in (
-        (Compatibility.COMPATIBLE, "compatible"),
-        (Compatibility.REVIEW, "review"),
-    ):
-        rule = entry.get(section)
-        if rule and (base in rule.get("ids", []) or klass.value in rule.get("classes", [])):
-            return verdict, rule["rationale"]
-    if klass is LicenseClass.UNKNOWN:
-        return (
-            Compatibility.REVIEW,
-            "the license is unknown, so its compatibility cannot be established",
-        )
-    if klass in (
-        LicenseClass.PROPRIETARY,
-        LicenseClass.SOURCE_AVAILABLE,
-        LicenseClass.NON_COMMERCIAL,
-    ):
-        return (
-            Compatibility.INCOMPATIBLE,
-            f"{klass.value} terms cannot be passed on under an open source license",
-        )
-    return Compatibility.INCOMPATIBLE, entry["incompatible_rationale"]
+    tables = (data["outbound"].get(outbound, data["fallback"]), data["common"])
+    if exception:
+        found = _rule(tables, "ids", inbound) or _rule(tables, "exceptions", exception)
+        if found:
+            return found
+        if klass in (*_LIFTED, *_RESTRICTED) and (found := _rule(tables, "classes", klass.value)):
+            verdict, why = found
+            return verdict, f"the policy takes {exception} to make {base} {klass.value}: {why}"
+    found = _rule(tables, "ids", base) or _rule(tables, "classes", klass.value)
+    if found:
+        return found
+    return Compatibility.REVIEW, f"no compatibility rule covers {inbound}: the OSRB decides"
+
+
+def _rule(
+    tables: tuple[Mapping[str, Any], ...], key: str, name: str
+) -> tuple[Compatibility, str] | None:
+    """The verdict and reason (with its source) of the first rule whose ``key`` lists ``name``."""
+    for table in tables:
+        for verdict in Compatibility:
+            for rule in table.get(verdict.value, ()):
+                if name in rule.get(key, ()):
+                    return verdict, f"{rule['rationale']} ({rule['source']})"
+    return None

@@ -109,8 +109,11 @@ def _check_merged(merged: dict[str, Any], top: Path, *, validated: bool) -> None
 
 @cache
 def compatibility_data() -> Mapping[str, Any]:
-    """Return the outbound-compatibility table shipped in ``policies/compatibility.yml``."""
-    data: Mapping[str, Any] = load_yaml(data_dir("policies") / "compatibility.yml", None)
+    """Return the outbound-compatibility table shipped in ``policies/compatibility.yml``,
+    validated against ``ospo/schemas/compatibility.schema.json``."""
+    data: Mapping[str, Any] = load_yaml(
+        data_dir("policies") / "compatibility.yml", "compatibility.schema.json"
+    )
     return data
 
 

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Reference documents generated from the shipped policy data, for counsel to review.
+
+``docs/policy-compatibility.md`` is :func:`compatibility_reference` of
+``policies/compatibility.yml``; a test regenerates it and compares, so the two cannot drift.
+Regenerate it with ``python -m ospo.policy.reference > docs/policy-compatibility.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from ospo.policy.loader import compatibility_data
+from ospo.policy.model import Compatibility
+
+_INTRO = """\
+# License compatibility (the `source` profile)
+
+<!-- Generated from policies/compatibility.yml by ospo.policy.reference: do not edit. -->
+
+Under the `source` profile every inbound license must be compatible with the product's
+outbound license: can code under the **inbound** license go **into** a project published
+under the **outbound** license? Each row below is one rule of
+[`policies/compatibility.yml`](../policies/compatibility.yml): the inbound licenses it
+covers, the verdict, the reason and its source. A finding quotes the reason and the source.
+
+How a verdict is found, for inbound code under `X` (or `X WITH E`):
+
+1. `X` is the outbound license itself: compatible, the same license (unless the policy
+   says the exception `E` takes rights away).
+2. The most specific rule wins: one naming the whole `X WITH E`, then one naming the
+   exception `E`, then one naming `X`, then one naming the class of the license. Where the
+   policy says a WITH exception lifts the copyleft or takes rights away, the class it
+   gives decides before `X` does.
+3. At each step the outbound license's own rules come before the rules for every outbound
+   license; an outbound license not listed uses the rules for any other outbound license.
+4. A compound outbound expression (`A OR B`) must accept the inbound license under every
+   alternative: the worst verdict counts.
+
+Verdicts: **compatible** (allowed, with the inbound license's obligations), **review** (the
+OSRB decides; the reason says what to check) and **incompatible** (a `license/incompatible`
+error).
+"""
+
+
+def compatibility_reference() -> str:
+    """Return the Markdown reference of the compatibility table, every rule with its verdict,
+    reason and source."""
+    data = compatibility_data()
+    out = [_INTRO]
+    out.append("## Sources\n\n| key | source |\n| --- | --- |")
+    for key, source in data["sources"].items():
+        title = _cell(source["title"])
+        link = f"[{title}]({source['url']})" if "url" in source else title
+        out.append(f"| `{key}` | {link} |")
+    out.append("")
+    groups: dict[int, list[str]] = {}
+    entries: list[Mapping[str, Any]] = []
+    for outbound, entry in data["outbound"].items():
+        index = next((i for i, e in enumerate(entries) if e == entry), len(entries))
+        if index == len(entries):
+            entries.append(entry)
+        groups.setdefault(index, []).append(outbound)
+    out.append("## By outbound license\n")
+    for index, names in groups.items():
+        out.append(f"### Into {', '.join(names)}\n")
+        out.extend(_table(entries[index]))
+    out.append("## Into every outbound license\n")
+    out.append("After the outbound license's own rules.\n")
+    out.extend(_table(data["common"]))
+    out.append("## Into any other outbound license\n")
+    out.append("An outbound license with no rules of its own.\n")
+    out.extend(_table(data["fallback"]))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _table(entry: Mapping[str, Any]) -> list[str]:
+    rows = ["| inbound | verdict | reason | source |", "| --- | --- | --- | --- |"]
+    for verdict in Compatibility:
+        for rule in entry.get(verdict.value, []):
+            inbound = [f"`{i}`" for i in rule.get("ids", [])]
+            inbound += [f"`WITH {e}`" for e in rule.get("exceptions", [])]
+            inbound += [f"class {c}" for c in rule.get("classes", [])]
+            rows.append(
+                f"| {', '.join(inbound)} | {verdict.value} | {_cell(rule['rationale'])} "
+                f"| {_cell(rule['source'])} |"
+            )
+    return [*rows, ""]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+if __name__ == "__main__":
+    sys.stdout.write(compatibility_reference())
