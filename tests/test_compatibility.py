@@ -149,7 +149,7 @@ def test_every_class_has_a_rule_for_every_outbound_license() -> None:
 
 
 def test_the_file_validates_against_its_schema() -> None:
-    from ospo.config import schema_validator
+    from ospo.documents import schema_validator
 
     errors = list(schema_validator("compatibility.schema.json").iter_errors(compatibility_data()))
     assert errors == []
@@ -229,6 +229,8 @@ EVERY = NON_GNU + GNU
 BY_CLASS: dict[LicenseClass, list[tuple[tuple[str, ...], Compatibility, str]]] = {
     # a public-domain dedication imposes nothing (fsf: #CC0; wheeler)
     LicenseClass.PUBLIC_DOMAIN: [(EVERY, C, "impose no terms")],
+    # a restriction on use cannot be passed on under an open source license (osd 5, 6)
+    LicenseClass.USE_RESTRICTED: [(EVERY, X, "restrict use")],
     # notices only; the FSF lists these permissive licenses as GPL-compatible (fsf; asf: A)
     LicenseClass.PERMISSIVE: [
         (PERMISSIVE + MPL, C, "only ask that notices be kept"),
