@@ -186,6 +186,22 @@ PROFILE_ROWS = [
         DENY,
         "ScanCode: Free Restricted (no military use)",
     ),
+    # the non-commercial marker is a whole word of the ScanCode key
+    (
+        "NCSA",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "the University of Illinois/NCSA license is permissive (OSI); 'ncsa' is no -nc- marker",
+    ),
+    ("CC-BY-NC-4.0", BINARY, Linkage.DYNAMIC, DENY, "NonCommercial: no commercial use"),
+    (
+        "LicenseRef-scancode-netdata-ncul1",
+        BINARY,
+        Linkage.DYNAMIC,
+        DENY,
+        "Netdata's Non-Commercial Use License",
+    ),
     # a service conveys nothing: neither GPL nor LGPL obligations arise, however linked
     ("GPL-3.0-only", SAAS, Linkage.STATIC, ALLOW, "GPL-3.0 s.0: mere interaction is not conveying"),
     (

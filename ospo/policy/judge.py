@@ -83,7 +83,7 @@ class Classifier:
         if info is None:
             return LicenseClass.UNKNOWN, "not in ScanCode's license database"
         key = info.key.lower()
-        if any(marker in key for marker in self._nc_markers):
+        if any(marker in f"-{key}-" for marker in self._nc_markers):  # whole dash-words
             return LicenseClass.NON_COMMERCIAL, f"ScanCode key {info.key} marks it non-commercial"
         mapped = self._categories.get(info.category)
         if mapped is None:
