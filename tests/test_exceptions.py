@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The default policy's WITH exceptions: every SPDX exception, what it does, and when.
 
+docs/policy-exceptions.md is generated from the policy's table by this module
+(``python tests/test_exceptions.py``), and a test checks it has not drifted.
+
 One row per exception of the SPDX list (with a base license it is written for, the outcome
 when a binary product links it statically, and why), hand-written rows for the exceptions
 whose answer depends on the profile, linkage or outbound license, the cross product of every
@@ -20,7 +23,7 @@ from ospo import licensing
 from ospo.errors import ConfigError
 from ospo.licensedb import license_table
 from ospo.policy import load_policy
-from ospo.policy.judge import Context, Judge, Verdict
+from ospo.policy.judge import CONDITIONS, Context, ExceptionCondition, Judge, Verdict
 from ospo.policy.model import LicenseClass, Linkage, Outcome, Profile
 
 ALLOW, OBL, REVIEW, DENY = Outcome.ALLOW, Outcome.OBLIGATIONS, Outcome.REVIEW, Outcome.DENY
@@ -529,3 +532,93 @@ def test_the_default_policy_validates() -> None:
     data = load_yaml(default_policy_path(), None)
     assert list(schema_validator("policy.schema.json").iter_errors(data)) == []
     assert len(data["licenses"]["exceptions"]) >= 80
+
+
+# --- the documentation, generated from the policy -----------------------------------------
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "policy-exceptions.md"
+
+_DOC_HEAD = """\
+<!-- Generated from policies/default.yml by `python tests/test_exceptions.py`; do not edit. -->
+# Exceptions
+
+`LICENSE WITH EXCEPTION` gets the class that the default policy's exception table
+(`licenses.exceptions` in `policies/default.yml`) gives it; the class then meets the
+profile's matrix like any license's (see docs/policy.md). An entry names:
+
+* **class**: the class the combination gets; *keeps its class* where the exception grants
+  a product nothing (an exception that only lets the program link with OpenSSL leaves
+  GPL code GPL);
+* **only if**: a condition under which the entry applies; elsewhere the license keeps its
+  class. *open source product*: the `source` profile with an outbound license whose every
+  part has an open source class (public-domain to network-copyleft), which stands for the
+  exceptions' "OSI-approved or FSF-free"; *object form*: any profile but `source` (the
+  product is not distributed as source);
+* **reason**: what the exception does, with its operative words quoted from its text as
+  ScanCode ships it (a test checks every quotation against that text); a verdict on the
+  combination cites it;
+* **source**: the exception's page on the SPDX License List, and where there is one the
+  steward's own page or FAQ.
+
+Conditions the scanner cannot see (which compiler built the product, whether modules use
+only a named interface, whether a binary is unmodified) are stated in the reason, which
+every finding on the combination carries.
+
+An organisation's policy that `extends: default` can replace an entry with a class name or
+a whole mapping (`class`, `only_if`, `reason`, `source`).
+
+**Exceptions only ScanCode knows** (its `LicenseRef-scancode-…` exceptions, and any
+exception the table does not name) never relax a license: ScanCode's category of an
+exception does not say when it would (it calls plugin-only permissions and OpenSSL linking
+permissions *Permissive* or *Copyleft Limited* alike). They can make it stricter: where
+their category gives a class with a worse outcome than the license's own (Commons Clause
+and other use restrictions: *source-available*; an exception ScanCode does not know at all:
+*unknown*, so the OSRB looks at it), the combination takes that class.
+
+The columns *binary, static* and *source, MIT* show the outcome for a binary product that
+links the combination statically and for a project published under MIT, with a base
+license the exception is written for (*with*).
+
+| Exception | Class | Only if | With | Binary, static | Source, MIT | Reason | Source |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+"""
+
+_ONLY_IF = {
+    ExceptionCondition.FOSS_PRODUCT: "open source product",
+    ExceptionCondition.OBJECT_FORM: "object form",
+}
+
+
+def render_exceptions_doc() -> str:
+    """The documentation of the default policy's exception table, as committed."""
+    judge = Judge(load_policy(None))
+    bases = {exception: base for exception, base, _ in ROWS}
+    bases["LicenseRef-scancode-commons-clause"] = "Apache-2.0"
+    lines = [_DOC_HEAD]
+    for exception in sorted(_table(), key=str.lower):
+        rule = judge.classifier.exception_rule(exception)
+        assert rule is not None
+        klass = rule.klass.value if rule.klass is not None else "keeps its class"
+        only_if = _ONLY_IF[rule.only_if] if rule.only_if is not None else ""
+        base = bases[exception]
+        expression = f"{base} WITH {exception}"
+        binary = _verdict(judge, expression, Profile.BINARY, Linkage.STATIC).outcome.value
+        source = _verdict(judge, expression, Profile.SOURCE, Linkage.STATIC, "MIT").outcome.value
+        sources = ", ".join(f"<{url.strip()}>" for url in (rule.source or "").split(", "))
+        cells = [f"`{exception}`", klass, only_if, base, binary, source, rule.reason, sources]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+    lines.append(
+        "\nConditions, in the words of a verdict: "
+        + "; ".join(f"*{_ONLY_IF[c]}*: {CONDITIONS[c]}" for c in ExceptionCondition)
+        + ".\n"
+    )
+    return "".join(lines)
+
+
+def test_the_exceptions_doc_is_generated_from_the_policy() -> None:
+    # regenerate with `python tests/test_exceptions.py` after changing the table
+    assert DOC.read_text(encoding="utf-8") == render_exceptions_doc()
+
+
+if __name__ == "__main__":
+    DOC.write_text(render_exceptions_doc(), encoding="utf-8")

@@ -71,7 +71,8 @@ class ExceptionRule:
     only_if: ExceptionCondition | None = None
 
 
-_CONDITIONS = {
+# what each condition means, in words (for reasons and for the generated documentation)
+CONDITIONS = {
     ExceptionCondition.FOSS_PRODUCT: "an open source product (the source profile with an open"
     " source outbound license)",
     ExceptionCondition.OBJECT_FORM: "a product not distributed as source",
@@ -256,7 +257,7 @@ class Judge:
             return restricted if restricted.outcome.rank > base.outcome.rank else base
         if rule.only_if is not None and not self._holds(rule.only_if, context):
             why = (
-                f"{base_why}; {exception_id} applies only to {_CONDITIONS[rule.only_if]}:"
+                f"{base_why}; {exception_id} applies only to {CONDITIONS[rule.only_if]}:"
                 f" {rule.reason}"
             )
             return self._leaf(name, base_class, why, context)
