@@ -604,7 +604,7 @@ def render_exceptions_doc() -> str:
         expression = f"{base} WITH {exception}"
         binary = _verdict(judge, expression, Profile.BINARY, Linkage.STATIC).outcome.value
         source = _verdict(judge, expression, Profile.SOURCE, Linkage.STATIC, "MIT").outcome.value
-        sources = ", ".join(f"<{url.strip()}>" for url in (rule.source or "").split(", "))
+        sources = ", ".join(f"<{url}>" for url in (rule.source or "").split(", ") if url)
         cells = [f"`{exception}`", klass, only_if, base, binary, source, rule.reason, sources]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
     lines.append(

@@ -8,7 +8,7 @@
   entry's condition holds (GCC's runtime exception makes GPL code permissive for the
   product; Classpath makes it file-level; Universal-FOSS helps only an open source
   product); an exception the table does not name can make a license stricter (by its
-  ScanCode category: Commons Clause), never milder;
+  ScanCode category: a use restriction is source-available), never milder;
 * ``AND`` takes the worst outcome of its parts; ``OR`` the best, and records which
   alternative was elected and why (the NOTICE uses the elected license);
 * under the ``source`` profile every inbound license must also be compatible with the
