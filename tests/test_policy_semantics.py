@@ -82,7 +82,7 @@ def test_with_exceptions_count(judge: Judge) -> None:
         "GPL-2.0-only WITH Classpath-exception-2.0", Context(profile=Profile.BINARY)
     )
     assert classpath.outcome is OBL
-    assert classpath.licenses[0][1] is LicenseClass.WEAK_COPYLEFT_LIBRARY
+    assert classpath.licenses[0][1] is LicenseClass.WEAK_COPYLEFT_FILE
     gcc = judge.judge("GPL-3.0-or-later WITH GCC-exception-3.1", Context(profile=Profile.BINARY))
     assert gcc.outcome is OBL
     assert gcc.licenses[0][1] is LicenseClass.PERMISSIVE

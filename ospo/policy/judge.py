@@ -4,8 +4,11 @@
 * a license id gets a class (ScanCode's category refined by the policy's lists and
   overrides), and the class an outcome from the profile's matrix (or the ``non_shipped``
   matrix for dev/test components); weak library-level copyleft depends on linkage;
-* ``X WITH exception`` takes the exception's class when the policy names one (GCC's runtime
-  exception makes GPL code permissive for the product, Classpath makes it library-level);
+* ``X WITH exception`` takes the class the policy's exception table gives it, where the
+  entry's condition holds (GCC's runtime exception makes GPL code permissive for the
+  product; Classpath makes it file-level; Universal-FOSS helps only an open source
+  product); an exception the table does not name can make a license stricter (by its
+  ScanCode category: a use restriction is source-available), never milder;
 * ``AND`` takes the worst outcome of its parts; ``OR`` the best, and records which
   alternative was elected and why (the NOTICE uses the elected license);
 * under the ``source`` profile every inbound license must also be compatible with the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +51,58 @@ class Verdict:
     incompatible: bool = False  # denied because of the outbound license
 
 
+class ExceptionCondition(StrEnum):
+    """When an entry of the policy's exception table applies (``only_if``)."""
+
+    # the product is open source: the source profile, with an outbound license of an open
+    # source class (what the exception means by OSI-approved or FSF-free)
+    FOSS_PRODUCT = "foss-product"
+    # the product is not distributed as source: every profile but ``source``
+    OBJECT_FORM = "object-form"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExceptionRule:
+    """What the policy says a WITH exception does to the license it modifies."""
+
+    klass: LicenseClass | None  # None: the license keeps its own class
+    reason: str
+    source: str | None = None
+    only_if: ExceptionCondition | None = None
+
+
+# what each condition means, in words (for reasons and for the generated documentation)
+CONDITIONS = {
+    ExceptionCondition.FOSS_PRODUCT: "an open source product (the source profile with an open"
+    " source outbound license)",
+    ExceptionCondition.OBJECT_FORM: "a product not distributed as source",
+}
+
+OPEN_SOURCE_CLASSES = frozenset(
+    {
+        LicenseClass.PUBLIC_DOMAIN,
+        LicenseClass.PERMISSIVE,
+        LicenseClass.WEAK_COPYLEFT_FILE,
+        LicenseClass.WEAK_COPYLEFT_LIBRARY,
+        LicenseClass.STRONG_COPYLEFT,
+        LicenseClass.NETWORK_COPYLEFT,
+    }
+)
+
+
+def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
+    if isinstance(entry, str):
+        return ExceptionRule(klass=LicenseClass(entry), reason="the policy's exception table")
+    klass = entry.get("class")
+    only_if = entry.get("only_if")
+    return ExceptionRule(
+        klass=None if klass is None else LicenseClass(klass),
+        reason=str(entry["reason"]),
+        source=entry.get("source"),
+        only_if=None if only_if is None else ExceptionCondition(only_if),
+    )
+
+
 class Classifier:
     """License ids to classes, as the policy derives and overrides them."""
 
@@ -59,7 +115,7 @@ class Classifier:
         self._nc_markers = tuple(m.lower() for m in derive.get("non_commercial_markers", []))
         self._overrides = {k.lower(): LicenseClass(v) for k, v in lic.get("overrides", {}).items()}
         self._exceptions = {
-            k.lower(): LicenseClass(v) for k, v in lic.get("exceptions", {}).items()
+            k.lower(): _exception_rule(v) for k, v in lic.get("exceptions", {}).items()
         }
         self._cache: dict[str, tuple[LicenseClass, str]] = {}
 
@@ -91,7 +147,12 @@ class Classifier:
         return LicenseClass(mapped), f"ScanCode category {info.category}"
 
     def exception_class(self, exception_id: str) -> LicenseClass | None:
-        """Return the class a WITH exception gives its license, if the policy names one."""
+        """Return the class a WITH exception gives its license in every context, if any."""
+        rule = self._exceptions.get(exception_id.lower())
+        return rule.klass if rule is not None and rule.only_if is None else None
+
+    def exception_rule(self, exception_id: str) -> ExceptionRule | None:
+        """Return the policy's entry for a WITH exception, if it has one."""
         return self._exceptions.get(exception_id.lower())
 
 
@@ -176,20 +237,45 @@ class Judge:
                 incompatible=best.incompatible,
             )
         if kind == "LicenseWithExceptionSymbol":
-            license_id = node.license_symbol.key
-            exception_id = node.exception_symbol.key
-            base_class, why = self.classifier.classify(license_id)
-            exception_class = self.classifier.exception_class(exception_id)
-            if exception_class is not None:
-                klass = exception_class
-                why = f"{exception_id} makes {license_id} {exception_class.value}"
-            else:
-                klass = base_class
-                why = f"{why}; the policy gives {exception_id} no effect"
-            return self._leaf(f"{license_id} WITH {exception_id}", klass, why, context)
+            return self._with_exception(node.license_symbol.key, node.exception_symbol.key, context)
         key = getattr(node, "key", str(node))
         klass, why = self.classifier.classify(key)
         return self._leaf(key, klass, why, context)
+
+    def _with_exception(self, license_id: str, exception_id: str, context: Context) -> Verdict:
+        name = f"{license_id} WITH {exception_id}"
+        base_class, base_why = self.classifier.classify(license_id)
+        rule = self.classifier.exception_rule(exception_id)
+        if rule is None:
+            # not in the table: its ScanCode category may restrict (a use restriction takes
+            # rights away), but says nothing of when it would relax, so it never does
+            base = self._leaf(
+                name, base_class, f"{base_why}; {exception_id} relaxes nothing", context
+            )
+            derived, derived_why = self.classifier.classify(exception_id)
+            restricted = self._leaf(name, derived, f"{exception_id}: {derived_why}", context)
+            return restricted if restricted.outcome.rank > base.outcome.rank else base
+        if rule.only_if is not None and not self._holds(rule.only_if, context):
+            why = (
+                f"{base_why}; {exception_id} applies only to {CONDITIONS[rule.only_if]}:"
+                f" {rule.reason}"
+            )
+            return self._leaf(name, base_class, why, context)
+        if rule.klass is None:
+            why = f"{base_why}; {exception_id} changes no class: {rule.reason}"
+            return self._leaf(name, base_class, why, context)
+        why = f"{exception_id} makes {license_id} {rule.klass.value}: {rule.reason}"
+        return self._leaf(name, rule.klass, why, context)
+
+    def _holds(self, condition: ExceptionCondition, context: Context) -> bool:
+        if condition is ExceptionCondition.OBJECT_FORM:
+            return context.profile is not Profile.SOURCE or not context.shipped
+        outbound = licensing.license_ids(context.outbound) if context.outbound else ()
+        return (
+            context.profile is Profile.SOURCE
+            and bool(outbound)
+            and all(self.classifier.classify(i)[0] in OPEN_SOURCE_CLASSES for i in outbound)
+        )
 
     def _leaf(self, license_id: str, klass: LicenseClass, why: str, context: Context) -> Verdict:
         outcome = self._matrix_outcome(klass, context)

@@ -10,24 +10,13 @@ from typing import Any
 
 from ospo import licensing
 from ospo.evaluation import Finding, Severity
-from ospo.policy.model import LicenseClass, Profile, RuleDoc
+from ospo.policy.judge import OPEN_SOURCE_CLASSES
+from ospo.policy.model import Profile, RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
 
 #: Where a community file may live besides the root (GitHub's conventions).
 _COMMUNITY_DIRS = ("", "docs/", ".github/")
 _MISSING_LIST = 10
-
-
-#: Classes under which a project is not open source, whatever the review board says.
-_NOT_OPEN_SOURCE = frozenset(
-    {
-        LicenseClass.SOURCE_AVAILABLE,
-        LicenseClass.USE_RESTRICTED,
-        LicenseClass.NON_COMMERCIAL,
-        LicenseClass.PROPRIETARY,
-        LicenseClass.UNKNOWN,
-    }
-)
 
 
 def _has_tree(ctx: RuleContext) -> bool:
@@ -94,7 +83,7 @@ class ContributionRule(Rule):
         )
         if ids and set(ids) <= set(approved):
             return
-        closed = [i for i in ids if ctx.judge.classifier.classify(i)[0] in _NOT_OPEN_SOURCE]
+        closed = [i for i in ids if ctx.judge.classifier.classify(i)[0] not in OPEN_SOURCE_CLASSES]
         if ids and not closed:
             # publishing under another open source license (GPL-3.0, say) is a legitimate
             # choice that the review board makes, not a violation
