@@ -114,3 +114,13 @@ def test_sbom_version_choices_are_the_versions_ospo_writes() -> None:
 
     assert scan.CYCLONEDX_VERSIONS == sbom.CYCLONEDX_VERSIONS
     assert scan.SPDX_VERSIONS == sbom.SPDX_VERSIONS
+
+
+def test_policy_explain_says_what_an_exception_does_and_when() -> None:
+    ran = run_ospo("policy", "explain", "GPL-2.0-only WITH Universal-FOSS-exception-1.0")
+    assert ran.returncode == 0, ran.stderr
+    line = next(x for x in ran.stdout.splitlines() if x.startswith("Universal-FOSS"))
+    assert "for an open source product" in line
+    assert "ScanCode category" not in line
+    kept = run_ospo("policy", "explain", "GPL-2.0-only WITH OpenJDK-assembly-exception-1.0")
+    assert "leaves the license it modifies as it is" in kept.stdout

@@ -57,7 +57,7 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
     from ospo import licensing
     from ospo.errors import InputError
     from ospo.policy import load_policy
-    from ospo.policy.judge import Context, Judge
+    from ospo.policy.judge import CONDITIONS, Context, Judge
     from ospo.policy.model import Linkage, Profile
     from ospo.policy.rules import rule_docs
 
@@ -76,11 +76,18 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
     judge = Judge(loaded)
     expression = checked.normalized
     for lid in licensing.license_ids(expression):
-        klass, why = judge.classifier.classify(lid)
-        exception = judge.classifier.exception_class(lid)
-        if exception is not None:
-            say(f"{lid}: an exception; makes the license it modifies {exception.value}")
+        rule = judge.classifier.exception_rule(lid)
+        if rule is not None:
+            effect = (
+                f"makes the license it modifies {rule.klass.value}"
+                if rule.klass is not None
+                else "leaves the license it modifies as it is"
+            )
+            if rule.only_if is not None and rule.klass is not None:
+                effect += f" for {CONDITIONS[rule.only_if]}"
+            say(f"{lid}: an exception; {effect} ({rule.reason})")
         else:
+            klass, why = judge.classifier.classify(lid)
             say(f"{lid}: {klass.value} ({why})")
     say(f"\nUnder policy {loaded.name!r}:")
     for profile in Profile:
