@@ -20,7 +20,7 @@ import pytest
 
 from conftest import DATA, make_vendored_app, run_ospo
 from ospo import inventory_json
-from ospo.errors import OperationalError
+from ospo.errors import InputError, OperationalError
 from ospo.licensing import combine_and, normalize
 from ospo.model import Component, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions
@@ -271,3 +271,371 @@ def test_export_import_export_is_byte_for_byte_stable(
     first = write_spdx3(inventory, options=PINNED)
     second = write_spdx3(read_text(first), options=PINNED)
     assert second == first
+
+
+# --- documents made by other tools ----------------------------------------------------
+
+SPDX3 = DATA / "spdx3"
+PITLOOM = SPDX3 / "ntia-conformance-checker-6.0.0.spdx3.json"
+
+
+def expected_from_json(data: dict) -> dict:
+    """What an SPDX 3 document says, read without ospo: packages, licenses and edges."""
+    elements = {e.get("spdxId"): e for e in data["@graph"]}
+    (document,) = [e for e in data["@graph"] if e["type"] == "SpdxDocument"]
+    root = elements[document["rootElement"][0]]
+    while root["type"] != "software_Package":
+        root = elements[root["rootElement"][0]]
+    purls = {
+        e["spdxId"]: e["software_packageUrl"]
+        for e in data["@graph"]
+        if e["type"] == "software_Package" and e is not root
+    }
+    licenses: dict[tuple[str, str], str] = {}
+    edges = set()
+    for rel in data["@graph"]:
+        if rel["type"] != "Relationship":
+            continue
+        for target in rel["to"]:
+            if rel["relationshipType"].startswith("has") and rel["from"] in purls:
+                found = elements[target]
+                text = found.get("simplelicensing_licenseExpression") or found["name"]
+                licenses[(purls[rel["from"]], rel["relationshipType"])] = text
+            if rel["relationshipType"] == "dependsOn" and target in purls:
+                edges.add((purls.get(rel["from"], "product"), purls[target]))
+    return {"product": root, "purls": purls, "licenses": licenses, "edges": edges}
+
+
+def test_a_document_made_by_pitloom() -> None:
+    """ntia-conformance-checker 6.0.0's own SBOM, made by Pitloom 0.20.0 (see SOURCES.md)."""
+    text = PITLOOM.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert official_errors(data) == []
+    assert sniff(data)
+    inventory = read_spdx3(data, text, PITLOOM)
+    expected = expected_from_json(data)
+    assert inventory.subject.name == "ntia_conformance_checker"
+    assert inventory.subject.version == "6.0.0"
+    assert inventory.subject.declared_license == "Apache-2.0"
+    assert {c.purl for c in inventory.components} == set(expected["purls"].values())
+    assert len(inventory.components) == 11
+    for comp in inventory.components:
+        concluded = expected["licenses"][(comp.purl, "hasConcludedLicense")]
+        valid = concluded != "MIT License"  # Pitloom's license of pyrefly: not SPDX
+        assert [(e.source, e.expression, e.valid) for e in comp.licenses] == [
+            (LicenseSource.CONCLUDED, concluded, valid)
+        ]
+        assert comp.license_expression == (concluded if valid else None)
+        assert (comp.scope, comp.direct) == (Scope.RUNTIME, True)  # Pitloom writes no scope
+    assert [c.name for c in inventory.components if c.license_expression is None] == ["pyrefly"]
+    assert {("product", c.purl) for c in inventory.components} == expected["edges"]
+    assert [(t.name, t.version) for t in inventory.scan.tools] == [("Pitloom", "0.20.0")]
+    assert inventory.scan.timestamp == "2026-10-05T17:25:21Z"
+
+
+def test_ospos_export_read_by_the_official_spdx_bindings(npm_inventory: Inventory) -> None:
+    """spdx-python-model (SPDX's own bindings) reads every package and license back."""
+    import io
+
+    from spdx_python_model import v3_0_1 as spdx
+
+    text = write_spdx3(npm_inventory, options=PINNED)
+    objects = spdx.SHACLObjectSet()
+    spdx.JSONLDDeserializer().read(io.BytesIO(text.encode("utf-8")), objects)
+    packages = {
+        p.software_packageUrl: p
+        for p in objects.foreach_type(spdx.software_Package)
+        if p.software_packageUrl
+    }
+    assert set(packages) == {c.purl for c in npm_inventory.components}
+    for comp in npm_inventory.components:
+        assert packages[comp.purl].software_packageVersion == comp.version
+    concluded = {
+        rel.from_.software_packageUrl: rel.to[0].simplelicensing_licenseExpression
+        for rel in objects.foreach_type(spdx.Relationship)
+        if rel.relationshipType == spdx.RelationshipType.hasConcludedLicense
+    }
+    assert concluded == {
+        c.purl: c.license_expression for c in npm_inventory.components if c.license_expression
+    }
+
+
+def bindings_document() -> tuple[str, dict]:
+    """An SPDX 3.0.1 document written by spdx-python-model, with what ospo's own export
+    never writes: expandedlicensing licenses, NoneLicense, a purl as external identifier,
+    a build scope, an optional dependency and a package without a purl in between."""
+    import io
+
+    from spdx_python_model import v3_0_1 as spdx
+
+    ns = "https://example.org/spdx3/bindings"
+    objects = spdx.SHACLObjectSet()
+    info = spdx.CreationInfo(
+        specVersion="3.0.1",
+        created=datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+        createdBy=[f"{ns}#agent"],
+        createdUsing=[f"{ns}#tool"],
+    )
+    info._id = "_:creation"
+
+    def add(kind: type, key: str, **fields: object) -> object:
+        obj = kind(_id=f"{ns}#{key}", creationInfo=info, **fields)
+        objects.add(obj)
+        return obj
+
+    add(spdx.Organization, "agent", name="Example")
+
+    def purl(text: str) -> list:
+        return [
+            spdx.ExternalIdentifier(
+                externalIdentifierType=spdx.ExternalIdentifierType.packageUrl, identifier=text
+            )
+        ]
+
+    add(
+        spdx.Tool,
+        "tool",
+        name="Example SBOM maker",
+        externalIdentifier=purl("pkg:pypi/example-sbom-maker@4.5.6"),
+    )
+    product = add(spdx.software_Package, "app", name="app", software_packageVersion="1.0")
+    lib = add(
+        spdx.software_Package,
+        "lib",
+        name="lib",
+        externalIdentifier=purl("pkg:pypi/lib@2.0"),
+        verifiedUsing=[spdx.Hash(algorithm=spdx.HashAlgorithm.sha256, hashValue="ab" * 32)],
+    )
+    tool = add(
+        spdx.software_Package,
+        "buildtool",
+        name="buildtool",
+        software_packageUrl="pkg:pypi/buildtool@3",
+    )
+    extra = add(
+        spdx.software_Package, "extra", name="extra", software_packageUrl="pkg:pypi/extra@1"
+    )
+    bundle = add(spdx.software_Package, "bundle", name="a bundle without a purl")
+    inner = add(
+        spdx.software_Package, "inner", name="inner", software_packageUrl="pkg:pypi/inner@5"
+    )
+    gpl = add(
+        spdx.expandedlicensing_OrLaterOperator,
+        "gpl-or-later",
+        expandedlicensing_subjectLicense="https://spdx.org/licenses/GPL-2.0-only",
+    )
+    choice = add(
+        spdx.expandedlicensing_DisjunctiveLicenseSet,
+        "choice",
+        expandedlicensing_member=["https://spdx.org/licenses/MIT", gpl],
+    )
+    bad = add(
+        spdx.simplelicensing_LicenseExpression, "bad", simplelicensing_licenseExpression="Foo-1.0"
+    )
+    with_exception = add(
+        spdx.expandedlicensing_WithAdditionOperator,
+        "with",
+        expandedlicensing_subjectExtendableLicense="https://spdx.org/licenses/Apache-2.0",
+        expandedlicensing_subjectAddition="https://spdx.org/licenses/LLVM-exception",
+    )
+
+    def relate(name: str, source: object, kind: str, targets: list, **fields: object) -> None:
+        add(
+            spdx.LifecycleScopedRelationship if "scope" in fields else spdx.Relationship,
+            name,
+            from_=source,
+            relationshipType=getattr(spdx.RelationshipType, kind),
+            to=targets,
+            **fields,
+        )
+
+    relate("r1", lib, "hasDeclaredLicense", [choice])
+    relate(
+        "r2",
+        tool,
+        "hasConcludedLicense",
+        ["https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoneLicense"],
+    )
+    relate("r3", extra, "hasDeclaredLicense", [bad])
+    relate("r4", inner, "hasDeclaredLicense", [with_exception])
+    relate("r5", product, "dependsOn", [lib, bundle])
+    relate("r6", product, "dependsOn", [tool], scope=spdx.LifecycleScopeType.build)
+    relate("r7", lib, "hasOptionalDependency", [extra])
+    relate("r8", bundle, "contains", [inner])
+    sbom = add(
+        spdx.software_Sbom,
+        "sbom",
+        rootElement=[product],
+        software_sbomType=[spdx.software_SbomType.build],
+    )
+    add(
+        spdx.SpdxDocument,
+        "document",
+        rootElement=[sbom],
+        profileConformance=[spdx.ProfileIdentifierType.core],
+    )
+    out = io.BytesIO()
+    spdx.JSONLDSerializer().write(objects, out, force_at_graph=True)
+    text = out.getvalue().decode("utf-8")
+    return text, json.loads(text)
+
+
+def test_a_document_written_by_the_official_spdx_bindings() -> None:
+    text, data = bindings_document()
+    assert official_errors(data) == []
+    inventory = read_spdx3(data, text, Path("bindings.spdx3.json"))
+    assert (inventory.subject.name, inventory.subject.version) == ("app", "1.0")
+    assert [(t.name, t.version) for t in inventory.scan.tools] == [("Example SBOM maker", "4.5.6")]
+    assert inventory.scan.timestamp == "2026-03-04T05:06:07Z"
+    got = {
+        c.purl: (c.scope, c.direct, c.license_expression, c.dependencies)
+        for c in inventory.components
+    }
+    assert got == {
+        "pkg:pypi/lib@2.0": (Scope.RUNTIME, True, "MIT OR GPL-2.0-or-later", ("pkg:pypi/extra@1",)),
+        "pkg:pypi/buildtool@3": (Scope.DEV, True, None, ()),
+        "pkg:pypi/extra@1": (Scope.OPTIONAL, False, None, ()),
+        "pkg:pypi/inner@5": (Scope.RUNTIME, True, "Apache-2.0 WITH LLVM-exception", ()),
+    }
+    lib = inventory.component("pkg:pypi/lib@2.0")
+    assert lib is not None and lib.hashes == (("SHA-256", "ab" * 32),)
+    buildtool = inventory.component("pkg:pypi/buildtool@3")
+    assert buildtool is not None
+    assert buildtool.unknown_reason == "the SBOM states NONE: the package has no license"
+    extra = inventory.component("pkg:pypi/extra@1")
+    assert extra is not None
+    (declared,) = extra.licenses
+    assert (declared.expression, declared.valid) == ("Foo-1.0", False)
+    assert "a bundle without a purl" in inventory.scan.issues[0].message
+
+
+# --- what is not a valid SPDX 3 document --------------------------------------------
+
+
+def small_export(vendored_inventory: Inventory) -> dict:
+    return json.loads(write_spdx3(vendored_inventory, options=PINNED))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"spdxVersion": "SPDX-2.3"},
+        {"@context": "https://spdx.org/rdf/3.0.2/spdx-context.jsonld"},
+        {"bomFormat": "CycloneDX"},
+        [],
+        "text",
+        None,
+    ],
+)
+def test_sniff_tells_spdx3_from_content_only(data: object) -> None:
+    assert not sniff(data)
+
+
+def mutate(document: dict, number: int, **changes: object) -> dict:
+    graph = [dict(e) for e in document["@graph"]]
+    for key, value in changes.items():
+        if value is None:
+            del graph[number][key]
+        else:
+            graph[number][key] = value
+    return {**document, "@graph": graph}
+
+
+def test_hostile_documents_are_input_errors(vendored_inventory: Inventory, tmp_path: Path) -> None:
+    document = small_export(vendored_inventory)
+    packages = [n for n, e in enumerate(document["@graph"]) if e["type"] == "software_Package"]
+    relation = next(
+        n for n, e in enumerate(document["@graph"]) if e.get("relationshipType") == "dependsOn"
+    )
+    package_id = document["@graph"][packages[1]]["spdxId"]
+    cases = [
+        ({"spdxVersion": "SPDX-2.3"}, "not an SPDX 3.0 document: @context None is not one of"),
+        (
+            {**document, "@context": "https://spdx.org/rdf/3.0.2/spdx-context.jsonld"},
+            "@context 'https://spdx.org/rdf/3.0.2/spdx-context.jsonld' is not one of",
+        ),
+        ({"@context": document["@context"]}, "no @graph"),
+        (
+            mutate(document, packages[1], bogus=1),
+            f"at @graph/{packages[1]} ({package_id}): Unevaluated properties are not allowed "
+            "('bogus' was unexpected)",
+        ),
+        (
+            mutate(document, packages[1], software_packageVersion=7),
+            f"at @graph/{packages[1]} ({package_id}): software_packageVersion: 7 is not of type",
+        ),
+        (mutate(document, packages[1], spdxId=None), f"at @graph/{packages[1]}: "),
+        (
+            mutate(document, relation, to=["https://example.org/nowhere#pkg"]),
+            "to names 'https://example.org/nowhere#pkg', which the document does not define",
+        ),
+        (mutate(document, packages[2], spdxId=package_id), f"{package_id!r} is defined twice"),
+        (
+            mutate(document, relation, relationshipType="hasDeclaredLicense"),
+            "is not a license",
+        ),
+    ]
+    for data, message in cases:
+        path = tmp_path / "bad.spdx3.json"
+        with pytest.raises(InputError) as raised:
+            read_spdx3(data, json.dumps(data), path)
+        assert message in raised.value.message, raised.value.message
+        assert raised.value.path == str(path)
+        assert raised.value.exit_code == 2
+
+
+def test_an_unknown_or_broken_license_is_evidence_marked_invalid(
+    vendored_inventory: Inventory,
+) -> None:
+    document = small_export(vendored_inventory)
+    for text in ("Not-A-License-1.0", "MIT AND AND", "LicenseRef-Acme AND Apache-2.0"):
+        graph = [
+            {**e, "simplelicensing_licenseExpression": text}
+            if e["type"] == "simplelicensing_LicenseExpression"
+            else e
+            for e in document["@graph"]
+        ]
+        data = {**document, "@graph": graph}
+        inventory = read_spdx3(data, json.dumps(data), Path("x.spdx3.json"))
+        for comp in inventory.components:
+            evidence = {(e.expression, e.valid) for e in comp.licenses}
+            valid = text.startswith("LicenseRef")
+            assert evidence == {(licensing_text(text), valid)}, comp.purl
+            assert (comp.license_expression is None) is not valid
+
+
+def licensing_text(text: str) -> str:
+    from ospo.licensing import check
+
+    return check(text).normalized or text
+
+
+def test_the_fast_validator_agrees_with_plain_jsonschema(vendored_inventory: Inventory) -> None:
+    """Same verdict, and the same place, on the export and on each element broken in turn."""
+    document = small_export(vendored_inventory)
+    assert official_errors(document) == []
+    assert first_error(document, "3.0.1") is None
+    first_of_type: dict[str, int] = {}
+    for number, element in enumerate(document["@graph"]):
+        first_of_type.setdefault(element["type"], number)
+    numbers = sorted(first_of_type.values())  # plain jsonschema is slow: one of each kind
+    broken = [
+        ({**document, "extra": 1}, "(top level)", "[]"),
+        *((mutate(document, n, bogus=True), f"@graph/{n}", f"['@graph', {n}]") for n in numbers),
+        *(
+            (mutate(document, n, type="software_Nothing"), f"@graph/{n}", f"['@graph', {n}]")
+            for n in numbers
+        ),
+        *(
+            (mutate(document, n, creationInfo=5), f"@graph/{n}", f"['@graph', {n}")
+            for n in numbers
+            if n  # the CreationInfo itself has none
+        ),
+        (mutate(document, 0, specVersion=None), "@graph/0", "['@graph', 0]"),
+    ]
+    for data, where, path in broken:
+        plain = official_errors(data)
+        fast = first_error(data, "3.0.1")
+        assert fast is not None, where
+        assert fast[0] == where or fast[0].startswith(f"{where} (")
+        assert [e for e in plain if e.startswith(path)], (where, plain)

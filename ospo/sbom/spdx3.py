@@ -51,8 +51,20 @@ _CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 _CREATION = "_:creationinfo"
 _TERMS = ("https://spdx.org/rdf/3.0.0/terms/", "https://spdx.org/rdf/3.0.1/terms/")
 _LISTED = ("https://spdx.org/licenses/", "http://spdx.org/licenses/")
-_NONE_LICENSE = "ExpandedLicensing/NoneLicense"
-_NO_ASSERTION_LICENSE = "ExpandedLicensing/NoAssertionLicense"
+#: The individuals SPDX defines, as the JSON-LD context compacts their IRIs.
+_INDIVIDUALS = {
+    "expandedlicensing_NoneLicense": "NONE",
+    "expandedlicensing_NoAssertionLicense": "NOASSERTION",
+    "NoneElement": "NONE",
+    "NoAssertionElement": "NOASSERTION",
+}
+#: The same, as full IRIs (after one of ``_TERMS``).
+_INDIVIDUAL_IRIS = {
+    "ExpandedLicensing/NoneLicense": "NONE",
+    "ExpandedLicensing/NoAssertionLicense": "NOASSERTION",
+    "Core/NoneElement": "NONE",
+    "Core/NoAssertionElement": "NOASSERTION",
+}
 _COLLECTIONS = ("SpdxDocument", "software_Sbom", "Bom", "Bundle", "ai_AIPackage")
 
 #: Relationship type -> the scope of the edge it makes (3.0.0 spells one type wrongly).
@@ -177,7 +189,7 @@ class _Reader:
             return None
         if target in self.elements or target in self.external:
             return target
-        if target.startswith(_TERMS + _LISTED):
+        if target.startswith(_TERMS + _LISTED) or target in _INDIVIDUALS:
             return target
         where = self.where.get(str(element.get("spdxId")), "@graph")
         raise self.error(where, f"{key} names {target!r}, which the document does not define")
@@ -290,11 +302,11 @@ class _Reader:
 
     def license(self, target: str, rel: dict[str, Any]) -> str:
         """The SPDX expression text of a license element or IRI; NONE/NOASSERTION as such."""
-        if target.startswith(_TERMS):
-            if target.endswith(_NONE_LICENSE):
-                return "NONE"
-            if target.endswith(_NO_ASSERTION_LICENSE):
-                return "NOASSERTION"
+        if target in _INDIVIDUALS:
+            return _INDIVIDUALS[target]
+        for terms in _TERMS:
+            if target.startswith(terms) and target[len(terms) :] in _INDIVIDUAL_IRIS:
+                return _INDIVIDUAL_IRIS[target[len(terms) :]]
         if target.startswith(_LISTED):
             return target.rsplit("/", 1)[1]
         element = self.elements.get(target)
@@ -305,6 +317,8 @@ class _Reader:
         kind = str(element.get("type"))
         if kind == "simplelicensing_LicenseExpression":
             return str(element.get("simplelicensing_licenseExpression", ""))
+        if kind == "simplelicensing_SimpleLicensingText":  # a license named, not an expression
+            return str(element.get("name") or element.get("simplelicensing_licenseText", ""))
 
         def member(key: str) -> str:
             ref = self.refers(element, key, element.get(key))
@@ -324,7 +338,10 @@ class _Reader:
         if kind == "expandedlicensing_DisjunctiveLicenseSet":
             return members(" OR ")
         if kind == "expandedlicensing_OrLaterOperator":
-            return member("expandedlicensing_subjectLicense") + "+"
+            subject = member("expandedlicensing_subjectLicense")
+            if subject.endswith("-only"):  # GPL-2.0-only, or later: GPL-2.0-or-later
+                return subject[: -len("-only")] + "-or-later"
+            return subject + "+"
         if kind == "expandedlicensing_WithAdditionOperator":
             return (
                 member("expandedlicensing_subjectExtendableLicense")

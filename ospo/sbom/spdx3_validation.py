@@ -155,7 +155,8 @@ def first_error(document: dict[str, Any], version: str) -> tuple[str, str] | Non
     from jsonschema.exceptions import best_match
 
     for where, errors in schema_errors(document, version):
-        best = best_match(errors)
+        deepest = max(len(e.absolute_path) for e in errors)  # the value, not its element
+        best = best_match(e for e in errors if len(e.absolute_path) == deepest)
         path = "/".join(str(p) for p in best.absolute_path)
         message = str(best.message)
         if len(message) > 300:
