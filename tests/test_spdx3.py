@@ -639,3 +639,22 @@ def test_the_fast_validator_agrees_with_plain_jsonschema(vendored_inventory: Inv
         assert fast is not None, where
         assert fast[0] == where or fast[0].startswith(f"{where} (")
         assert [e for e in plain if e.startswith(path)], (where, plain)
+
+
+def test_a_3_0_0_document_is_validated_against_the_3_0_0_schema(
+    vendored_inventory: Inventory,
+) -> None:
+    """No producer of SPDX 3.0.0 installs here: ospo's export, relabelled, stands in."""
+    document = small_export(vendored_inventory)
+    graph = [
+        {**e, "specVersion": "3.0.0"} if e["type"] == "CreationInfo" else e
+        for e in document["@graph"]
+    ]
+    old = {"@context": "https://spdx.org/rdf/3.0.0/spdx-context.jsonld", "@graph": graph}
+    assert sniff(old)
+    assert first_error(old, "3.0.1") is not None  # the 3.0.1 schema wants its own context
+    inventory = read_spdx3(old, json.dumps(old), Path("old.spdx3.json"))
+    assert inventory.components == read_text(json.dumps(document)).components
+    with pytest.raises(InputError, match=r"not a valid SPDX 3\.0\.0 document at @graph/"):
+        broken = mutate(old, 1, bogus=True)
+        read_spdx3(broken, json.dumps(broken), Path("old.spdx3.json"))
