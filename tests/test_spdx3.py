@@ -263,6 +263,31 @@ def test_round_trip_of_every_scope_and_a_product_license(vendored_inventory: Inv
     assert_round_trip(inventory)
 
 
+def test_scancode_license_refs_point_to_the_license_db(vendored_inventory: Inventory) -> None:
+    comp = replace(
+        vendored_inventory.components[0],
+        license_expression="MIT AND LicenseRef-scancode-unknown",
+    )
+    inventory = replace(vendored_inventory, components=(comp, *vendored_inventory.components[1:]))
+    document = json.loads(write_spdx3(inventory, options=PINNED))
+    (expression,) = [
+        e
+        for e in by_type(document, "simplelicensing_LicenseExpression")
+        if "LicenseRef" in e["simplelicensing_licenseExpression"]
+    ]
+    assert expression["simplelicensing_customIdToUri"] == [
+        {
+            "type": "DictionaryEntry",
+            "key": "LicenseRef-scancode-unknown",
+            "value": "https://scancode-licensedb.aboutcode.org/unknown.html",
+        }
+    ]
+    assert official_errors(document) == []
+    again = read_text(json.dumps(document)).component(comp.purl)
+    assert again is not None
+    assert again.license_expression == "MIT AND LicenseRef-scancode-unknown"
+
+
 @pytest.mark.parametrize("which", ["npm_inventory", "vendored_inventory"])
 def test_export_import_export_is_byte_for_byte_stable(
     which: str, request: pytest.FixtureRequest

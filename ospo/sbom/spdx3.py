@@ -170,6 +170,7 @@ class _Reader:
             e.get("externalSpdxId")
             for doc in self.of_type("SpdxDocument")
             for e in doc.get("import", doc.get("imports", []))
+            if isinstance(e, dict)
         ]
         self.external = {e for e in imported if isinstance(e, str)}
 
@@ -195,7 +196,7 @@ class _Reader:
         raise self.error(where, f"{key} names {target!r}, which the document does not define")
 
     def inventory(self) -> Inventory:
-        from ospo.spdx import _merge, _outbound
+        from ospo.spdx import _component, _merge, _outbound
 
         packages = {e["spdxId"]: e for e in self.of_type("software_Package")}
         product_id = self.product(packages)
@@ -214,8 +215,6 @@ class _Reader:
             )
         declared, concluded, children = self.relationships(packages)
         graph, direct, scopes = component_graph(children, list(purls), product_id)
-
-        from ospo.spdx import _component
 
         components: dict[str, Component] = {}
         for spdx_id, purl in purls.items():
@@ -503,7 +502,14 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
     from ospo.licensing import combine_and
     from ospo.model import LicenseSource
     from ospo.reporters.cyclonedx import _serial, _timestamp
-    from ospo.reporters.spdx import _NAMESPACE, _NOT_ID, VENDORED, _package_id
+    from ospo.reporters.spdx import (
+        _LICENSEREF,
+        _NAMESPACE,
+        _NOT_ID,
+        _SCANCODE_DB,
+        VENDORED,
+        _package_id,
+    )
 
     subject = inventory.subject
     serial = options.serial_number or _serial(inventory)
@@ -572,13 +578,21 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
             return
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         expr_id = f"{base}#LicenseExpression-{digest}"
+        fields: dict[str, Any] = {"simplelicensing_licenseExpression": text}
+        scancode = sorted(
+            {r for r in _LICENSEREF.findall(text) if r.startswith("LicenseRef-scancode-")}
+        )
+        if scancode:  # where ScanCode's licenses are defined, as the 2.3 export points
+            fields["simplelicensing_customIdToUri"] = [
+                {
+                    "type": "DictionaryEntry",
+                    "key": ref,
+                    "value": _SCANCODE_DB.format(key=ref[len("LicenseRef-scancode-") :]),
+                }
+                for ref in scancode
+            ]
         expressions.setdefault(
-            expr_id,
-            element(
-                "simplelicensing_LicenseExpression",
-                expr_id,
-                simplelicensing_licenseExpression=text,
-            ),
+            expr_id, element("simplelicensing_LicenseExpression", expr_id, **fields)
         )
         relate(source, kind, [expr_id])
 
