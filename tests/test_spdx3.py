@@ -573,6 +573,12 @@ def test_hostile_documents_are_input_errors(vendored_inventory: Inventory, tmp_p
         n for n, e in enumerate(document["@graph"]) if e.get("relationshipType") == "dependsOn"
     )
     package_id = document["@graph"][packages[1]]["spdxId"]
+    expression = next(
+        n
+        for n, e in enumerate(document["@graph"])
+        if e["type"] == "simplelicensing_LicenseExpression"
+    )
+    expression_id = document["@graph"][expression]["spdxId"]
     cases = [
         ({"spdxVersion": "SPDX-2.3"}, "not an SPDX 3.0 document: @context None is not one of"),
         (
@@ -598,6 +604,16 @@ def test_hostile_documents_are_input_errors(vendored_inventory: Inventory, tmp_p
         (
             mutate(document, relation, relationshipType="hasDeclaredLicense"),
             "is not a license",
+        ),
+        (
+            mutate(
+                document,
+                expression,
+                type="expandedlicensing_ConjunctiveLicenseSet",
+                simplelicensing_licenseExpression=None,
+                expandedlicensing_member=[expression_id, "https://spdx.org/licenses/MIT"],
+            ),
+            f"at @graph/{expression} ({expression_id}): the license contains itself",
         ),
     ]
     for data, message in cases:

@@ -299,8 +299,12 @@ class _Reader:
                 )
         return declared, concluded, children
 
-    def license(self, target: str, rel: dict[str, Any]) -> str:
+    def license(
+        self, target: str, rel: dict[str, Any], inside: frozenset[str] = frozenset()
+    ) -> str:
         """The SPDX expression text of a license element or IRI; NONE/NOASSERTION as such."""
+        if target in inside:
+            raise self.error(self.where[target], "the license contains itself")
         if target in _INDIVIDUALS:
             return _INDIVIDUALS[target]
         for terms in _TERMS:
@@ -323,14 +327,16 @@ class _Reader:
             ref = self.refers(element, key, element.get(key))
             if ref is None:
                 raise self.error(self.where[target], f"{key} is missing")
-            return self.license(ref, element)
+            return self.license(ref, element, inside | {target})
 
         def members(joiner: str) -> str:
             refs = [
                 self.refers(element, "member", m)
                 for m in element.get("expandedlicensing_member", [])
             ]
-            return joiner.join(f"({self.license(r, element)})" for r in refs if r)
+            return joiner.join(
+                f"({self.license(r, element, inside | {target})})" for r in refs if r
+            )
 
         if kind == "expandedlicensing_ConjunctiveLicenseSet":
             return members(" AND ")
@@ -394,6 +400,8 @@ class _Reader:
         return info
 
     def tools(self, creation: dict[str, Any]) -> tuple[Tool, ...]:
+        from packageurl import PackageURL
+
         from ospo.spdx import _tool
 
         out = []
@@ -402,10 +410,9 @@ class _Reader:
             name = str(tool.get("name") or "")
             version = None
             for ident in tool.get("externalIdentifier", []):
-                if ident.get("externalIdentifierType") == "packageUrl" and "@" in str(
-                    ident.get("identifier")
-                ):
-                    version = str(ident["identifier"]).rsplit("@", 1)[1]
+                if ident.get("externalIdentifierType") == "packageUrl":
+                    with contextlib.suppress(ValueError):
+                        version = PackageURL.from_string(str(ident.get("identifier"))).version
             if name:
                 out.append(Tool(name=name, version=version) if version else _tool(name))
         return tuple(out)
