@@ -547,6 +547,8 @@ def small_export(vendored_inventory: Inventory) -> dict:
         {"spdxVersion": "SPDX-2.3"},
         {"@context": "https://spdx.org/rdf/3.0.2/spdx-context.jsonld"},
         {"bomFormat": "CycloneDX"},
+        {"@context": ["https://spdx.org/rdf/3.0.1/spdx-context.jsonld"]},
+        {"@context": {"@vocab": "https://spdx.org/rdf/3.0.1/terms/"}},
         [],
         "text",
         None,

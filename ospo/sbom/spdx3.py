@@ -97,7 +97,8 @@ _HASHES = {"SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512":
 
 def sniff(data: object) -> bool:
     """Whether ``data`` (parsed JSON) is an SPDX 3.0 JSON-LD document, by its ``@context``."""
-    return isinstance(data, dict) and data.get("@context") in CONTEXTS
+    context = data.get("@context") if isinstance(data, dict) else None
+    return isinstance(context, str) and context in CONTEXTS
 
 
 # --- reading ------------------------------------------------------------------------
