@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""SPDX 3.0 JSON-LD in and out, mapped as the SPDX 2.3 support maps (``ospo.spdx``).
+"""SPDX 3.0 JSON-LD in and out, mapped as the SPDX 2.3 support maps (``ospo.sbom.spdx2``).
 
 Both directions are checked against the official SPDX 3.0 JSON Schema
 (``ospo.sbom.spdx3_validation``): a document that does not validate is an input error naming
@@ -105,7 +105,7 @@ def sniff(data: object) -> bool:
 
 
 class _Checksum(NamedTuple):
-    """A package hash in the shape ``ospo.spdx`` reads (spdx-tools' ``Checksum``)."""
+    """A package hash in the shape ``ospo.sbom.spdx2`` reads (spdx-tools' ``Checksum``)."""
 
     algorithm: Any
     value: str
@@ -117,7 +117,7 @@ class _Algorithm(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class _Package:
-    """An SPDX 3 package in the shape ``ospo.spdx`` reads (spdx-tools' ``Package``)."""
+    """An SPDX 3 package in the shape ``ospo.sbom.spdx2`` reads (spdx-tools' ``Package``)."""
 
     name: str | None
     version: str | None
@@ -126,6 +126,7 @@ class _Package:
     source_info: str | None
     checksums: tuple[_Checksum, ...]
     license_info_from_files: tuple[Any, ...] = ()
+    license_comment: str | None = None
 
 
 def read_spdx3(data: dict[str, Any], text: str, path: Path) -> Inventory:
@@ -197,7 +198,7 @@ class _Reader:
         raise self.error(where, f"{key} names {target!r}, which the document does not define")
 
     def inventory(self) -> Inventory:
-        from ospo.spdx import _component, _merge, _outbound
+        from ospo.sbom.spdx2.reader import component_of, merge_same_purl, outbound_license
 
         packages = {e["spdxId"]: e for e in self.of_type("software_Package")}
         product_id = self.product(packages)
@@ -219,7 +220,7 @@ class _Reader:
 
         components: dict[str, Component] = {}
         for spdx_id, purl in purls.items():
-            comp = _component(
+            comp = component_of(
                 self.package(packages[spdx_id], declared, concluded),
                 purl,
                 scope=scopes.get(spdx_id, Scope.RUNTIME),
@@ -227,7 +228,7 @@ class _Reader:
                 dependencies=sorted({purls[c] for c, _ in graph[spdx_id]} - {purl}),
             )
             earlier = components.get(purl)
-            components[purl] = comp if earlier is None else _merge(earlier, comp)
+            components[purl] = comp if earlier is None else merge_same_purl(earlier, comp)
 
         product = packages.get(product_id) if product_id else None
         document = next(iter(self.of_type("SpdxDocument")), None)
@@ -238,7 +239,9 @@ class _Reader:
                 name=str(name),
                 version=product.get("software_packageVersion") if product else None,
                 declared_license=(
-                    _outbound(self.package(product, declared, concluded)) if product else None
+                    outbound_license(self.package(product, declared, concluded))
+                    if product
+                    else None
                 ),
             ),
             components=tuple(sorted(components.values(), key=lambda c: c.purl)),
@@ -292,9 +295,9 @@ class _Reader:
                 scope = _EDGES[kind]
                 lifecycle = _LIFECYCLE.get(str(rel.get("scope")))
                 if lifecycle is not None:
-                    from ospo.spdx import _least
+                    from ospo.sbom.spdx2.reader import least_shipped
 
-                    scope = _least(scope, lifecycle)
+                    scope = least_shipped(scope, lifecycle)
                 children.setdefault(source, []).extend(
                     (t, scope) for t in targets if t in packages and t != source
                 )
@@ -383,6 +386,7 @@ class _Reader:
             license_declared=_license_value(said),
             license_concluded=_license_value(concluded.get(spdx_id, [])),
             source_info=element.get("software_sourceInfo"),
+            license_comment=element.get("comment"),
             checksums=tuple(
                 _Checksum(_Algorithm(str(h.get("algorithm", "")).upper()), str(h.get("hashValue")))
                 for h in element.get("verifiedUsing", [])
@@ -403,7 +407,7 @@ class _Reader:
     def tools(self, creation: dict[str, Any]) -> tuple[Tool, ...]:
         from packageurl import PackageURL
 
-        from ospo.spdx import _tool
+        from ospo.sbom.spdx2.reader import tool_of_creator
 
         out = []
         for ref in creation.get("createdUsing", []):
@@ -415,7 +419,7 @@ class _Reader:
                     with contextlib.suppress(ValueError):
                         version = PackageURL.from_string(str(ident.get("identifier"))).version
             if name:
-                out.append(Tool(name=name, version=version) if version else _tool(name))
+                out.append(Tool(name=name, version=version) if version else tool_of_creator(name))
         return tuple(out)
 
 
@@ -430,7 +434,7 @@ def _purl(element: dict[str, Any]) -> str | None:
 
 
 def _license_value(texts: list[str]) -> Any:
-    """One license field as ``ospo.spdx`` reads it: NONE, NOASSERTION (None) or the text."""
+    """One license field as ``ospo.sbom.spdx2`` reads it: NONE, NOASSERTION (None) or the text."""
     from spdx_tools.spdx.model.spdx_none import SpdxNone
 
     if "NONE" in texts:
@@ -446,7 +450,7 @@ def component_graph(
 ) -> tuple[dict[str, list[tuple[str, Scope]]], set[str], dict[str, Scope]]:
     """The component graph (edges passing through packages that are not components), the
     direct components and each component's scope, from the package edges."""
-    from ospo.spdx import _least, _scopes
+    from ospo.sbom.spdx2.reader import least_shipped, scopes_from
 
     wanted = set(components)
 
@@ -462,7 +466,7 @@ def component_graph(
             if child in wanted:
                 out.append((child, scope))
             else:
-                queue.extend((c, _least(scope, s)) for c, s in children.get(child, []))
+                queue.extend((c, least_shipped(scope, s)) for c, s in children.get(child, []))
         return out
 
     graph = {
@@ -475,7 +479,7 @@ def component_graph(
         reached = {c for node in components for c, _ in graph[node]}
         roots = [node for node in components if node not in reached]
         direct = set(components)
-    return graph, direct, _scopes(roots, graph)
+    return graph, direct, scopes_from(roots, graph)
 
 
 # --- writing ------------------------------------------------------------------------
@@ -509,21 +513,15 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
     from ospo import __version__
     from ospo.licensing import combine_and
     from ospo.model import LicenseSource
-    from ospo.reporters.cyclonedx import _serial, _timestamp
-    from ospo.reporters.spdx import (
-        _LICENSEREF,
-        _NAMESPACE,
-        _NOT_ID,
-        _SCANCODE_DB,
-        VENDORED,
-        _package_id,
-    )
+    from ospo.sbom.common import VENDORED_SOURCE_INFO, serial_number
+    from ospo.sbom.common import created as created_at
+    from ospo.sbom.spdx2.writer import LICENSEREF, NAMESPACE, NOT_ID, SCANCODE_DB, package_id
 
     subject = inventory.subject
-    serial = options.serial_number or _serial(inventory)
-    slug = _NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
-    base = f"{_NAMESPACE}/{slug}-{serial}"
-    created = _timestamp(inventory, options).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    serial = options.serial_number or serial_number(inventory)
+    slug = NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
+    base = f"{NAMESPACE}/{slug}-{serial}"
+    created = created_at(inventory, options).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def element(kind: str, spdx_id: str, **fields: Any) -> dict[str, Any]:
         return {"type": kind, "spdxId": spdx_id, "creationInfo": _CREATION, **fields}
@@ -533,7 +531,7 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
         ("ospo", __version__),
         *((t.name, t.version) for t in inventory.scan.tools),
     ]:
-        tool_id = f"{base}#Tool-{_NOT_ID.sub('-', name).strip('-')}"
+        tool_id = f"{base}#Tool-{NOT_ID.sub('-', name).strip('-')}"
         tools.setdefault(tool_id, element("Tool", tool_id, name=f"{name} {version}"))
     agent = element("SoftwareAgent", f"{base}#SoftwareAgent-ospo", name="ospo")
     creation = {
@@ -588,14 +586,14 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
         expr_id = f"{base}#LicenseExpression-{digest}"
         fields: dict[str, Any] = {"simplelicensing_licenseExpression": text}
         scancode = sorted(
-            {r for r in _LICENSEREF.findall(text) if r.startswith("LicenseRef-scancode-")}
+            {r for r in LICENSEREF.findall(text) if r.startswith("LicenseRef-scancode-")}
         )
         if scancode:  # where ScanCode's licenses are defined, as the 2.3 export points
             fields["simplelicensing_customIdToUri"] = [
                 {
                     "type": "DictionaryEntry",
                     "key": ref,
-                    "value": _SCANCODE_DB.format(key=ref[len("LicenseRef-scancode-") :]),
+                    "value": SCANCODE_DB.format(key=ref[len("LicenseRef-scancode-") :]),
                 }
                 for ref in scancode
             ]
@@ -605,7 +603,7 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
         relate(source, kind, [expr_id])
 
     license_of(product_id, "hasDeclaredLicense", subject.declared_license)
-    ids = {c.purl: f"{base}#{_package_id(c)}" for c in inventory.components}
+    ids = {c.purl: f"{base}#{package_id(c)}" for c in inventory.components}
     for comp in inventory.components:
         declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
         invalid = [e.expression for e in declared if not e.valid]
@@ -618,7 +616,7 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
         if comp.version:
             fields["software_packageVersion"] = comp.version
         if comp.vendored_path:
-            fields["software_sourceInfo"] = f"{VENDORED}{comp.vendored_path}"
+            fields["software_sourceInfo"] = f"{VENDORED_SOURCE_INFO}{comp.vendored_path}"
         if invalid and valid is None:
             fields["comment"] = f"Declared as {', '.join(repr(i) for i in invalid)}: not SPDX."
         if comp.hashes:

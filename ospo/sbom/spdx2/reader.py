@@ -341,7 +341,7 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
             if child in purls:
                 out.append((child, scope))
             else:
-                queue.extend((c, _least(scope, s)) for c, s in children.get(child, []))
+                queue.extend((c, least_shipped(scope, s)) for c, s in children.get(child, []))
         return out
 
     graph = {node: component_children(node) for node in [*purls, *product_ids[:1]]}
@@ -352,11 +352,11 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         reached = {c for node in purls for c, _ in graph[node]}
         roots = [node for node in purls if node not in reached]
         direct = set(purls)
-    scopes = _scopes(roots, graph)
+    scopes = scopes_from(roots, graph)
 
     components: dict[str, Component] = {}
     for spdx_id, purl in purls.items():
-        comp = _component(
+        comp = component_of(
             packages[spdx_id],
             purl,
             scope=scopes.get(spdx_id, Scope.RUNTIME),
@@ -364,7 +364,7 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
             dependencies=sorted({purls[c] for c, _ in graph[spdx_id]} - {purl}),
         )
         earlier = components.get(purl)
-        components[purl] = comp if earlier is None else _merge(earlier, comp)
+        components[purl] = comp if earlier is None else merge_same_purl(earlier, comp)
 
     comment = str(product.comment or "") if product is not None else ""
     subject = Subject(
@@ -373,9 +373,9 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         vcs_revision=comment.removeprefix(VCS_REVISION_COMMENT)
         if comment.startswith(VCS_REVISION_COMMENT)
         else None,
-        declared_license=_outbound(product) if product is not None else None,
+        declared_license=outbound_license(product) if product is not None else None,
     )
-    tools = tuple(_tool(a.name) for a in info.creators if a.actor_type.name == "TOOL")
+    tools = tuple(tool_of_creator(a.name) for a in info.creators if a.actor_type.name == "TOOL")
     return Inventory(
         subject=subject,
         components=tuple(sorted(components.values(), key=lambda c: c.purl)),
@@ -390,11 +390,11 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
     )
 
 
-def _least(a: Scope, b: Scope) -> Scope:
+def least_shipped(a: Scope, b: Scope) -> Scope:
     return a if _RANK[a] >= _RANK[b] else b
 
 
-def _scopes(roots: list[str], graph: dict[str, list[tuple[str, Scope]]]) -> dict[str, Scope]:
+def scopes_from(roots: list[str], graph: dict[str, list[tuple[str, Scope]]]) -> dict[str, Scope]:
     """The most shipped scope over all paths from the roots (a path is its least shipped edge)."""
     found: dict[str, Scope] = {}
     for limit in sorted(_RANK, key=_RANK.__getitem__):
@@ -418,7 +418,7 @@ def _purl(package: Any) -> str | None:
     return None
 
 
-def _tool(creator: str) -> Tool:
+def tool_of_creator(creator: str) -> Tool:
     found = _TOOL.match(creator.strip())
     if found is None:
         return Tool(name=creator.strip(), version="?")
@@ -447,7 +447,7 @@ def _evidence(value: Any, source: LicenseSource, location: str) -> LicenseEviden
     return checked_evidence(expression, source, location)
 
 
-def _outbound(product: Any) -> str | None:
+def outbound_license(product: Any) -> str | None:
     for value in (product.license_declared, product.license_concluded):
         expression = _expression(value)
         if expression is not None:
@@ -457,7 +457,7 @@ def _outbound(product: Any) -> str | None:
     return None
 
 
-def _component(
+def component_of(
     package: Any, purl: str, *, scope: Scope, direct: bool, dependencies: list[str]
 ) -> Component:
     evidence = [
@@ -509,7 +509,7 @@ def _component(
 _HASH_NAMES = {"SHA1": "SHA-1", "SHA256": "SHA-256", "SHA384": "SHA-384", "SHA512": "SHA-512"}
 
 
-def _merge(first: Component, other: Component) -> Component:
+def merge_same_purl(first: Component, other: Component) -> Component:
     """The same purl twice (a package installed in two places): one component."""
     from dataclasses import replace
 

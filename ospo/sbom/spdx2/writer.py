@@ -42,11 +42,11 @@ from ospo.sbom.common import (
 )
 from ospo.sbom.spdx2.validation import false_alarm
 
-_NAMESPACE = "https://spdx.org/spdxdocs/ospo"
+NAMESPACE = "https://spdx.org/spdxdocs/ospo"
 _PRODUCT = "SPDXRef-Product"
-_SCANCODE_DB = "https://scancode-licensedb.aboutcode.org/{key}.html"
-_LICENSEREF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+")
-_NOT_ID = re.compile(r"[^A-Za-z0-9.\-]+")
+SCANCODE_DB = "https://scancode-licensedb.aboutcode.org/{key}.html"
+LICENSEREF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+")
+NOT_ID = re.compile(r"[^A-Za-z0-9.\-]+")
 _NO_FILES = (
     "Files are not listed (the scanned tree was not available to compute the SHA1 SPDX "
     "requires, or it changed since the scan); the file-level license and copyright "
@@ -113,7 +113,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
 
     subject = inventory.subject
     serial = options.serial_number or serial_number(inventory)
-    slug = _NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
+    slug = NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
     creators = [Actor(ActorType.TOOL, f"ospo-{__version__}")]
     for tool in inventory.scan.tools:
         name = f"{tool.name}-{tool.version}"
@@ -124,7 +124,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
         spdx_version="SPDX-2.3",
         spdx_id="SPDXRef-DOCUMENT",
         name=f"{subject.name} {subject.version}" if subject.version else subject.name,
-        document_namespace=f"{_NAMESPACE}/{slug}-{serial}",
+        document_namespace=f"{NAMESPACE}/{slug}-{serial}",
         creators=creators,
         created=created(inventory, options).replace(microsecond=0),
         document_comment=None if files is not None else _NO_FILES,
@@ -151,7 +151,7 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
     )
     packages = [product]
     relationships = [Relationship("SPDXRef-DOCUMENT", RelationshipType.DESCRIBES, _PRODUCT)]
-    ids = {c.purl: _package_id(c) for c in inventory.components}
+    ids = {c.purl: package_id(c) for c in inventory.components}
     by_purl: dict[str, Any] = {}
     for comp in inventory.components:
         declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
@@ -247,9 +247,9 @@ def _none() -> Any:
     return SpdxNone()
 
 
-def _package_id(comp: Component) -> str:
+def package_id(comp: Component) -> str:
     digest = hashlib.sha256(comp.purl.encode("utf-8")).hexdigest()[:12]
-    return f"SPDXRef-Package-{_NOT_ID.sub('-', comp.name).strip('-')}-{digest}"
+    return f"SPDXRef-Package-{NOT_ID.sub('-', comp.name).strip('-')}-{digest}"
 
 
 def _edge(parent: str, child: str, scope: Scope) -> Any:
@@ -306,7 +306,7 @@ def _extracted(expressions: list[str]) -> list[Any]:
     """An ExtractedLicensingInfo for each LicenseRef the document uses."""
     from spdx_tools.spdx.model.extracted_licensing_info import ExtractedLicensingInfo
 
-    refs = sorted({m for e in expressions for m in _LICENSEREF.findall(e) if ":" not in m})
+    refs = sorted({m for e in expressions for m in LICENSEREF.findall(e) if ":" not in m})
     out = []
     for ref in refs:
         if ref.startswith("LicenseRef-scancode-"):
@@ -319,10 +319,10 @@ def _extracted(expressions: list[str]) -> list[Any]:
                     license_id=ref,
                     extracted_text=(
                         f"The license ScanCode calls {key!r}: its text is in ScanCode's "
-                        f"license database, {_SCANCODE_DB.format(key=key)}"
+                        f"license database, {SCANCODE_DB.format(key=key)}"
                     ),
                     license_name=info.name if info is not None else key,
-                    cross_references=[_SCANCODE_DB.format(key=key)],
+                    cross_references=[SCANCODE_DB.format(key=key)],
                 )
             )
         else:
