@@ -104,6 +104,10 @@ def write_outputs(
             from ospo.sbom.spdx2.writer import SpdxJsonReporter
 
             spdx: Reporter = SpdxJsonReporter(root=root)
+        elif spdx_version == "3.0":
+            from ospo.sbom.spdx3 import Spdx3JsonReporter
+
+            spdx = Spdx3JsonReporter()
         else:  # each version of SPDX_VERSIONS has its writer above
             raise InputError(
                 f"SPDX {spdx_version!r} is not a version ospo writes ({', '.join(SPDX_VERSIONS)})"

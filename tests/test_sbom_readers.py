@@ -20,6 +20,7 @@ SAMPLES = {
     "cyclonedx-xml": "syft-go-mod.cdx.xml",
     "spdx2-json": "trivy-conda.spdx.json",
     "spdx2-tagvalue": "sbom4python-flask.spdx",
+    "spdx3-json": "../spdx3/ntia-conformance-checker-6.0.0.spdx3.json",
 }
 
 

@@ -17,7 +17,7 @@ from ospo.errors import ExitCode
 #: The SBOM versions ospo writes, listed here so that building the command imports no
 #: writer (``ospo.sbom.CYCLONEDX_VERSIONS`` and ``SPDX_VERSIONS``; a test holds them equal).
 CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
-SPDX_VERSIONS = ("2.3",)
+SPDX_VERSIONS = ("2.3", "3.0")
 
 
 @click.command(

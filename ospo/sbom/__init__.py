@@ -40,6 +40,7 @@ READERS: Mapping[str, type[SbomReader]] = LazyRegistry[SbomReader](
         "cyclonedx-xml": "ospo.sbom.cyclonedx.xml:CycloneDxXmlReader",
         "spdx2-json": "ospo.sbom.spdx2.reader:Spdx2JsonReader",
         "spdx2-tagvalue": "ospo.sbom.spdx2.reader:Spdx2TagValueReader",
+        "spdx3-json": "ospo.sbom.spdx3:Spdx3JsonReader",
     }
 )
 

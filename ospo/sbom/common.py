@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # uuid imports platform: a cost for every import, needed by w
 #: The CycloneDX versions ospo reads (JSON and XML) and writes.
 CYCLONEDX_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 #: The SPDX versions ospo writes (it reads SPDX 2.2 and 2.3).
-SPDX_VERSIONS = ("2.3",)
+SPDX_VERSIONS = ("2.3", "3.0")
 
 # --- CycloneDX properties (``properties[].name``) ---------------------------------------
 

@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 from ospo.errors import InputError, OperationalError
 from ospo.model import Component, Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
 from ospo.reporters.base import RenderOptions, Reporter
+from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.spdx3_validation import CONTEXTS, first_error
 
 #: The version ospo writes.
@@ -99,6 +100,21 @@ def sniff(data: object) -> bool:
     """Whether ``data`` (parsed JSON) is an SPDX 3.0 JSON-LD document, by its ``@context``."""
     context = data.get("@context") if isinstance(data, dict) else None
     return isinstance(context, str) and context in CONTEXTS
+
+
+class Spdx3JsonReader(SbomReader):
+    """SPDX 3.0 JSON-LD: an object whose ``@context`` is SPDX 3.0's."""
+
+    name = "spdx3-json"
+    title = "SPDX 3.0 JSON-LD"
+
+    def sniff(self, source: SbomInput) -> bool:
+        """Whether the content is a JSON object with SPDX 3.0's ``@context``."""
+        return sniff(source.json_object())
+
+    def read(self, source: SbomInput) -> Inventory:
+        """Validate the document against the SPDX 3.0 schema and return its inventory."""
+        return read_spdx3(source.json(), source.text, source.path)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -486,10 +502,10 @@ def component_graph(
 
 
 class Spdx3JsonReporter(Reporter):
-    """SPDX 3.0.1, JSON-LD."""
+    """SPDX 3.0 (3.0.1), JSON-LD."""
 
     name = "spdx3"
-    title = "SPDX 3.0.1 JSON-LD SBOM"
+    title = "SPDX 3.0 JSON-LD SBOM"
 
     def render(self, inventory: Inventory, options: RenderOptions) -> str:
         """Return the SBOM's JSON-LD text; raise if it does not validate."""
