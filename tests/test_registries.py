@@ -215,6 +215,7 @@ def test_every_reporter_renders(vendored_app: Path) -> None:
         "cyclonedx",
         "cyclonedx-xml",
         "spdx",
+        "spdx3",
         "summary",
         "check-text",
         "check-json",
