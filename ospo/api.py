@@ -105,7 +105,7 @@ def write_outputs(
 
             spdx: Reporter = SpdxJsonReporter(root=root)
         elif spdx_version == "3.0":
-            from ospo.sbom.spdx3 import Spdx3JsonReporter
+            from ospo.sbom.spdx3.writer import Spdx3JsonReporter
 
             spdx = Spdx3JsonReporter()
         else:  # each version of SPDX_VERSIONS has its writer above

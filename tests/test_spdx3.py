@@ -25,8 +25,9 @@ from ospo.licensing import combine_and, normalize
 from ospo.model import Component, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions
 from ospo.resources import schema_path
-from ospo.sbom.spdx3 import Spdx3JsonReporter, read_spdx3, sniff, write_spdx3
-from ospo.sbom.spdx3_validation import first_error
+from ospo.sbom.spdx3.reader import read_spdx3, sniff
+from ospo.sbom.spdx3.validation import first_error
+from ospo.sbom.spdx3.writer import Spdx3JsonReporter, write_spdx3
 
 
 def _component(inventory: Inventory, purl: str) -> Component | None:

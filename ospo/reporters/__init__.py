@@ -19,7 +19,7 @@ REPORTERS: Mapping[str, type[Reporter]] = LazyRegistry[Reporter](
         "cyclonedx": "ospo.sbom.cyclonedx.writer:CycloneDxJsonReporter",
         "cyclonedx-xml": "ospo.sbom.cyclonedx.writer:CycloneDxXmlReporter",
         "spdx": "ospo.sbom.spdx2.writer:SpdxJsonReporter",
-        "spdx3": "ospo.sbom.spdx3:Spdx3JsonReporter",
+        "spdx3": "ospo.sbom.spdx3.writer:Spdx3JsonReporter",
         "summary": "ospo.reporters.summary:ScanSummaryReporter",
         "check-text": "ospo.reporters.check:CheckTextReporter",
         "check-json": "ospo.reporters.check:CheckJsonReporter",

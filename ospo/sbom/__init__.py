@@ -6,17 +6,16 @@ reader of :data:`READERS` in turn whether the content is in its format. The writ
 reporters (``ospo.reporters.REPORTERS``: ``cyclonedx``, ``cyclonedx-xml``, ``spdx``).
 
 Each format has its package here, its reader and writer side by side (``cyclonedx/``,
-``spdx2/``); what readers and writers share (the names ospo gives its own data in an
+``spdx2/``, ``spdx3/``); what readers and writers share (the names ospo gives its own data in an
 SBOM, the serial number and time of an export) is in ``common``; the reader interface in
 ``base``.
 
 Adding a format to read is one module with an :class:`~ospo.sbom.base.SbomReader`
 (``sniff`` tells the format from the content and must claim no other reader's format;
 ``read`` validates and returns the inventory), one line in :data:`READERS` and a real
-document of the format in ``tests/test_sbom_readers.py``'s ``SAMPLES``. SPDX 3, say: a
-module ``ospo/sbom/spdx3.py`` whose reader's ``sniff`` looks for SPDX 3's JSON-LD
-``@context`` (SPDX 2 JSON has ``spdxVersion`` at the top, SPDX 3 does not), and
-``"spdx3": "ospo.sbom.spdx3:Spdx3JsonReader"`` below. A version to write goes into
+document of the format in ``tests/test_sbom_readers.py``'s ``SAMPLES`` (SPDX 3's reader
+tells its JSON-LD by the ``@context``; SPDX 2 JSON has ``spdxVersion`` at the top). A
+version to write goes into
 :data:`CYCLONEDX_VERSIONS` or :data:`SPDX_VERSIONS` (``ospo.sbom.common``) and, for SPDX,
 gets its writer in ``ospo.api.write_outputs``.
 """
@@ -40,7 +39,7 @@ READERS: Mapping[str, type[SbomReader]] = LazyRegistry[SbomReader](
         "cyclonedx-xml": "ospo.sbom.cyclonedx.xml:CycloneDxXmlReader",
         "spdx2-json": "ospo.sbom.spdx2.reader:Spdx2JsonReader",
         "spdx2-tagvalue": "ospo.sbom.spdx2.reader:Spdx2TagValueReader",
-        "spdx3-json": "ospo.sbom.spdx3:Spdx3JsonReader",
+        "spdx3-json": "ospo.sbom.spdx3.reader:Spdx3JsonReader",
     }
 )
 

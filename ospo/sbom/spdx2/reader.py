@@ -328,31 +328,9 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         if parent in packages and child in packages and parent != child:
             children.setdefault(parent, []).append((child, scope))
 
-    def component_children(node: str) -> list[tuple[str, Scope]]:
-        """Children that are components, passing through packages that are not."""
-        out: list[tuple[str, Scope]] = []
-        seen = {node}
-        queue: deque[tuple[str, Scope]] = deque(children.get(node, []))
-        while queue:
-            child, scope = queue.popleft()
-            if child in seen:
-                continue
-            seen.add(child)
-            if child in purls:
-                out.append((child, scope))
-            else:
-                queue.extend((c, least_shipped(scope, s)) for c, s in children.get(child, []))
-        return out
-
-    graph = {node: component_children(node) for node in [*purls, *product_ids[:1]]}
-    if product is not None:
-        roots = [product.spdx_id]
-        direct = {c for c, _ in graph[product.spdx_id]}
-    else:
-        reached = {c for node in purls for c, _ in graph[node]}
-        roots = [node for node in purls if node not in reached]
-        direct = set(purls)
-    scopes = scopes_from(roots, graph)
+    graph, direct, scopes = component_graph(
+        children, list(purls), product.spdx_id if product is not None else None
+    )
 
     components: dict[str, Component] = {}
     for spdx_id, purl in purls.items():
@@ -388,6 +366,41 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
             ),
         ),
     )
+
+
+def component_graph(
+    children: dict[str, list[tuple[str, Scope]]], components: list[str], product: str | None
+) -> tuple[dict[str, list[tuple[str, Scope]]], set[str], dict[str, Scope]]:
+    """The component graph (edges passing through packages that are not components), the
+    direct components and each component's scope, from the package edges."""
+    wanted = set(components)
+
+    def component_children(node: str) -> list[tuple[str, Scope]]:
+        out: list[tuple[str, Scope]] = []
+        seen = {node}
+        queue: deque[tuple[str, Scope]] = deque(children.get(node, []))
+        while queue:
+            child, scope = queue.popleft()
+            if child in seen:
+                continue
+            seen.add(child)
+            if child in wanted:
+                out.append((child, scope))
+            else:
+                queue.extend((c, least_shipped(scope, s)) for c, s in children.get(child, []))
+        return out
+
+    graph = {
+        node: component_children(node) for node in [*components, *([product] if product else [])]
+    }
+    if product is not None:
+        roots = [product]
+        direct = {c for c, _ in graph[product]}
+    else:
+        reached = {c for node in components for c, _ in graph[node]}
+        roots = [node for node in components if node not in reached]
+        direct = set(components)
+    return graph, direct, scopes_from(roots, graph)
 
 
 def least_shipped(a: Scope, b: Scope) -> Scope:

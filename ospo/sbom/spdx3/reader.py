@@ -1,57 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
-"""SPDX 3.0 JSON-LD in and out, mapped as the SPDX 2.3 support maps (``ospo.sbom.spdx2``).
-
-Both directions are checked against the official SPDX 3.0 JSON Schema
-(``ospo.sbom.spdx3_validation``): a document that does not validate is an input error naming
-the file and the element; an export that does not validate is a bug (an operational error).
-
-Reading: the product is the package the ``SpdxDocument``'s root element is (through a
-``software_Sbom`` or other collection), else the only package. Every other
-``software_Package`` with a purl (``software_packageUrl`` or a ``packageUrl`` external
-identifier) is a component; ``hasDeclaredLicense`` and ``hasConcludedLicense``
-relationships to a license (a ``simplelicensing_LicenseExpression``, an
-``expandedlicensing`` license, set or operator, a listed license's IRI) are declared and
-concluded evidence; ``NoneLicense`` says the package has no license; ``NoAssertionLicense``
-and no relationship are no evidence. ``dependsOn``, ``contains`` and ``hasPrerequisite``
-are runtime edges and ``hasOptionalDependency`` an optional one; a
-``LifecycleScopedRelationship``'s ``scope`` makes the edge dev (development, build, design)
-or test. From there the graph, scopes, direct flags and components are built by the SPDX
-2.3 reader's own code. The creation info's tools and time are the scan's.
-
-Writing: an ``SpdxDocument`` whose root is a ``software_Sbom`` whose root is the product
-package (its declared outbound license); one ``software_Package`` per component with its
-purl, version, hashes (``verifiedUsing``) and vendored path (``software_sourceInfo``);
-declared (the valid declared expressions joined with AND) and concluded (the effective)
-licenses as ``simplelicensing_LicenseExpression`` elements linked by ``hasDeclaredLicense``
-and ``hasConcludedLicense``; ``dependsOn`` relationships with a lifecycle scope (runtime,
-development, test) and ``hasOptionalDependency`` for optional components. Ids derive from
-the inventory like the SPDX 2.3 export's namespace, so one inventory gives one document.
-"""
+"""SPDX 3.0 JSON-LD into an inventory (the mapping is in the package's docstring)."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ospo.errors import InputError, OperationalError
+from ospo.errors import InputError
 from ospo.model import Component, Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
-from ospo.reporters.base import RenderOptions, Reporter
 from ospo.sbom.base import SbomInput, SbomReader
-from ospo.sbom.spdx3_validation import CONTEXTS, first_error
+from ospo.sbom.spdx3 import DECLARED_AS
+from ospo.sbom.spdx3.validation import CONTEXTS, first_error
 
-#: The version ospo writes.
-VERSION = "3.0.1"
-_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-_CREATION = "_:creationinfo"
 _TERMS = ("https://spdx.org/rdf/3.0.0/terms/", "https://spdx.org/rdf/3.0.1/terms/")
+
 _LISTED = ("https://spdx.org/licenses/", "http://spdx.org/licenses/")
+
 #: The individuals SPDX defines, as the JSON-LD context compacts their IRIs.
 _INDIVIDUALS = {
     "expandedlicensing_NoneLicense": "NONE",
@@ -59,6 +26,7 @@ _INDIVIDUALS = {
     "NoneElement": "NONE",
     "NoAssertionElement": "NOASSERTION",
 }
+
 #: The same, as full IRIs (after one of ``_TERMS``).
 _INDIVIDUAL_IRIS = {
     "ExpandedLicensing/NoneLicense": "NONE",
@@ -66,6 +34,7 @@ _INDIVIDUAL_IRIS = {
     "Core/NoneElement": "NONE",
     "Core/NoAssertionElement": "NOASSERTION",
 }
+
 _COLLECTIONS = ("SpdxDocument", "software_Sbom", "Bom", "Bundle", "ai_AIPackage")
 
 #: Relationship type -> the scope of the edge it makes (3.0.0 spells one type wrongly).
@@ -76,6 +45,7 @@ _EDGES = {
     "hasPrerequsite": Scope.RUNTIME,
     "hasOptionalDependency": Scope.OPTIONAL,
 }
+
 #: ``LifecycleScopeType`` -> scope; runtime and other leave the edge's own scope.
 _LIFECYCLE = {
     "development": Scope.DEV,
@@ -83,17 +53,6 @@ _LIFECYCLE = {
     "design": Scope.DEV,
     "test": Scope.TEST,
 }
-#: Scope -> (relationship type, lifecycle scope) ospo writes.
-_WRITE_EDGE = {
-    Scope.RUNTIME: ("dependsOn", "runtime"),
-    Scope.DEV: ("dependsOn", "development"),
-    Scope.TEST: ("dependsOn", "test"),
-    Scope.OPTIONAL: ("hasOptionalDependency", None),
-}
-#: How ospo's export quotes declarations that are not SPDX expressions (``comment``).
-_DECLARED_AS = re.compile(r"^Declared as (.+): not SPDX\.$", re.S)
-#: Inventory hash names <-> SPDX 3 ``HashAlgorithm``.
-_HASHES = {"SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
 
 
 def sniff(data: object) -> bool:
@@ -214,7 +173,12 @@ class _Reader:
         raise self.error(where, f"{key} names {target!r}, which the document does not define")
 
     def inventory(self) -> Inventory:
-        from ospo.sbom.spdx2.reader import component_of, merge_same_purl, outbound_license
+        from ospo.sbom.spdx2.reader import (
+            component_graph,
+            component_of,
+            merge_same_purl,
+            outbound_license,
+        )
 
         packages = {e["spdxId"]: e for e in self.of_type("software_Package")}
         product_id = self.product(packages)
@@ -390,7 +354,7 @@ class _Reader:
     ) -> _Package:
         spdx_id = element["spdxId"]
         said = declared.get(spdx_id, [])
-        comment = _DECLARED_AS.match(str(element.get("comment", "")))
+        comment = DECLARED_AS.match(str(element.get("comment", "")))
         if not said and comment:  # ospo's export: declarations that are not SPDX
             import ast
 
@@ -459,205 +423,3 @@ def _license_value(texts: list[str]) -> Any:
     if not found:
         return None
     return found[0] if len(found) == 1 else " AND ".join(f"({t})" for t in found)
-
-
-def component_graph(
-    children: dict[str, list[tuple[str, Scope]]], components: list[str], product: str | None
-) -> tuple[dict[str, list[tuple[str, Scope]]], set[str], dict[str, Scope]]:
-    """The component graph (edges passing through packages that are not components), the
-    direct components and each component's scope, from the package edges."""
-    from ospo.sbom.spdx2.reader import least_shipped, scopes_from
-
-    wanted = set(components)
-
-    def component_children(node: str) -> list[tuple[str, Scope]]:
-        out: list[tuple[str, Scope]] = []
-        seen = {node}
-        queue: deque[tuple[str, Scope]] = deque(children.get(node, []))
-        while queue:
-            child, scope = queue.popleft()
-            if child in seen:
-                continue
-            seen.add(child)
-            if child in wanted:
-                out.append((child, scope))
-            else:
-                queue.extend((c, least_shipped(scope, s)) for c, s in children.get(child, []))
-        return out
-
-    graph = {
-        node: component_children(node) for node in [*components, *([product] if product else [])]
-    }
-    if product is not None:
-        roots = [product]
-        direct = {c for c, _ in graph[product]}
-    else:
-        reached = {c for node in components for c, _ in graph[node]}
-        roots = [node for node in components if node not in reached]
-        direct = set(components)
-    return graph, direct, scopes_from(roots, graph)
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-class Spdx3JsonReporter(Reporter):
-    """SPDX 3.0 (3.0.1), JSON-LD."""
-
-    name = "spdx3"
-    title = "SPDX 3.0 JSON-LD SBOM"
-
-    def render(self, inventory: Inventory, options: RenderOptions) -> str:
-        """Return the SBOM's JSON-LD text; raise if it does not validate."""
-        return write_spdx3(inventory, options=options)
-
-
-def write_spdx3(inventory: Inventory, *, options: RenderOptions | None = None) -> str:
-    """Return the SPDX 3.0.1 JSON-LD document of ``inventory``, validated."""
-    document = build_document(inventory, options or RenderOptions())
-    found = first_error(document, VERSION)
-    if found is not None:
-        raise OperationalError(
-            f"internal error: the SPDX {VERSION} document does not validate at "
-            f"{found[0]}: {found[1]}"
-        )
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, Any]:
-    """Return the SPDX 3.0.1 JSON-LD document of ``inventory`` as a dict (not validated)."""
-    from ospo import __version__
-    from ospo.licensing import combine_and
-    from ospo.model import LicenseSource
-    from ospo.sbom.common import VENDORED_SOURCE_INFO, serial_number
-    from ospo.sbom.common import created as created_at
-    from ospo.sbom.spdx2.writer import LICENSEREF, NAMESPACE, NOT_ID, SCANCODE_DB, package_id
-
-    subject = inventory.subject
-    serial = options.serial_number or serial_number(inventory)
-    slug = NOT_ID.sub("-", f"{subject.name}-{subject.version or 'unversioned'}").strip("-")
-    base = f"{NAMESPACE}/{slug}-{serial}"
-    created = created_at(inventory, options).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def element(kind: str, spdx_id: str, **fields: Any) -> dict[str, Any]:
-        return {"type": kind, "spdxId": spdx_id, "creationInfo": _CREATION, **fields}
-
-    tools: dict[str, dict[str, Any]] = {}
-    for name, version in [
-        ("ospo", __version__),
-        *((t.name, t.version) for t in inventory.scan.tools),
-    ]:
-        tool_id = f"{base}#Tool-{NOT_ID.sub('-', name).strip('-')}"
-        tools.setdefault(tool_id, element("Tool", tool_id, name=f"{name} {version}"))
-    agent = element("SoftwareAgent", f"{base}#SoftwareAgent-ospo", name="ospo")
-    creation = {
-        "type": "CreationInfo",
-        "@id": _CREATION,
-        "specVersion": VERSION,
-        "created": created,
-        "createdBy": [agent["spdxId"]],
-        "createdUsing": list(tools),
-    }
-    product_id = f"{base}#SPDXRef-Product"
-    sbom_id = f"{base}#SBOM"
-    title = f"{subject.name} {subject.version}" if subject.version else subject.name
-    graph: list[dict[str, Any]] = [
-        creation,
-        element(
-            "SpdxDocument",
-            base,
-            name=title,
-            profileConformance=["core", "software", "simpleLicensing"],
-            rootElement=[sbom_id],
-        ),
-        element("software_Sbom", sbom_id, rootElement=[product_id], software_sbomType=["source"]),
-        agent,
-        *tools.values(),
-    ]
-    product: dict[str, Any] = {"name": subject.name, "software_primaryPurpose": "application"}
-    if subject.version:
-        product["software_packageVersion"] = subject.version
-    if subject.vcs_revision:
-        product["comment"] = f"VCS revision: {subject.vcs_revision}"
-    graph.append(element("software_Package", product_id, **product))
-
-    expressions: dict[str, dict[str, Any]] = {}
-    relationships: list[dict[str, Any]] = []
-
-    def relate(source: str, kind: str, targets: list[str], scope: str | None = None) -> None:
-        key = "|".join([source, kind, scope or "", *targets])
-        rel_id = f"{base}#Relationship-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
-        fields: dict[str, Any] = {"from": source, "relationshipType": kind, "to": targets}
-        if scope is None:
-            relationships.append(element("Relationship", rel_id, **fields))
-        else:
-            relationships.append(
-                element("LifecycleScopedRelationship", rel_id, scope=scope, **fields)
-            )
-
-    def license_of(source: str, kind: str, text: str | None) -> None:
-        if not text:
-            return
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        expr_id = f"{base}#LicenseExpression-{digest}"
-        fields: dict[str, Any] = {"simplelicensing_licenseExpression": text}
-        scancode = sorted(
-            {r for r in LICENSEREF.findall(text) if r.startswith("LicenseRef-scancode-")}
-        )
-        if scancode:  # where ScanCode's licenses are defined, as the 2.3 export points
-            fields["simplelicensing_customIdToUri"] = [
-                {
-                    "type": "DictionaryEntry",
-                    "key": ref,
-                    "value": SCANCODE_DB.format(key=ref[len("LicenseRef-scancode-") :]),
-                }
-                for ref in scancode
-            ]
-        expressions.setdefault(
-            expr_id, element("simplelicensing_LicenseExpression", expr_id, **fields)
-        )
-        relate(source, kind, [expr_id])
-
-    license_of(product_id, "hasDeclaredLicense", subject.declared_license)
-    ids = {c.purl: f"{base}#{package_id(c)}" for c in inventory.components}
-    for comp in inventory.components:
-        declared = [e for e in comp.licenses if e.source is LicenseSource.DECLARED and e.expression]
-        invalid = [e.expression for e in declared if not e.valid]
-        valid = combine_and(e.expression for e in declared if e.valid)
-        fields: dict[str, Any] = {
-            "name": comp.name,
-            "software_packageUrl": comp.purl,
-            "software_primaryPurpose": "library",
-        }
-        if comp.version:
-            fields["software_packageVersion"] = comp.version
-        if comp.vendored_path:
-            fields["software_sourceInfo"] = f"{VENDORED_SOURCE_INFO}{comp.vendored_path}"
-        if invalid and valid is None:
-            fields["comment"] = f"Declared as {', '.join(repr(i) for i in invalid)}: not SPDX."
-        if comp.hashes:
-            fields["verifiedUsing"] = [
-                {"type": "Hash", "algorithm": _HASHES[a], "hashValue": v}
-                for a, v in comp.hashes
-                if a in _HASHES
-            ]
-        graph.append(element("software_Package", ids[comp.purl], **fields))
-        license_of(ids[comp.purl], "hasDeclaredLicense", valid)
-        license_of(ids[comp.purl], "hasConcludedLicense", comp.license_expression)
-
-    by_purl = {c.purl: c for c in inventory.components}
-
-    def depends(source: str, targets: list[Component]) -> None:
-        for scope in (Scope.RUNTIME, Scope.OPTIONAL, Scope.DEV, Scope.TEST):
-            chosen = sorted(ids[t.purl] for t in targets if t.scope is scope)
-            if chosen:
-                kind, lifecycle = _WRITE_EDGE[scope]
-                relate(source, kind, chosen, lifecycle)
-
-    depends(product_id, [c for c in inventory.components if c.direct])
-    for comp in inventory.components:
-        deps = [by_purl[d] for d in sorted(comp.dependencies) if d in by_purl and d != comp.purl]
-        depends(ids[comp.purl], deps)
-    graph.extend(expressions[k] for k in sorted(expressions))
-    graph.extend(relationships)
-    return {"@context": _CONTEXT, "@graph": graph}
