@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -332,17 +332,7 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         children, list(purls), product.spdx_id if product is not None else None
     )
 
-    components: dict[str, Component] = {}
-    for spdx_id, purl in purls.items():
-        comp = component_of(
-            packages[spdx_id],
-            purl,
-            scope=scopes.get(spdx_id, Scope.RUNTIME),
-            direct=spdx_id in direct,
-            dependencies=sorted({purls[c] for c, _ in graph[spdx_id]} - {purl}),
-        )
-        earlier = components.get(purl)
-        components[purl] = comp if earlier is None else merge_same_purl(earlier, comp)
+    components = components_of(packages, purls, graph, direct, scopes)
 
     comment = str(product.comment or "") if product is not None else ""
     subject = Subject(
@@ -366,6 +356,29 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
             ),
         ),
     )
+
+
+def components_of(
+    packages: Mapping[str, Any],
+    purls: Mapping[str, str],
+    graph: Mapping[str, list[tuple[str, Scope]]],
+    direct: set[str],
+    scopes: Mapping[str, Scope],
+) -> dict[str, Component]:
+    """One component per purl from the packages (by SPDX id) that have one; a purl found
+    twice is one component."""
+    components: dict[str, Component] = {}
+    for spdx_id, purl in purls.items():
+        comp = component_of(
+            packages[spdx_id],
+            purl,
+            scope=scopes.get(spdx_id, Scope.RUNTIME),
+            direct=spdx_id in direct,
+            dependencies=sorted({purls[c] for c, _ in graph[spdx_id]} - {purl}),
+        )
+        earlier = components.get(purl)
+        components[purl] = comp if earlier is None else merge_same_purl(earlier, comp)
+    return components
 
 
 def component_graph(

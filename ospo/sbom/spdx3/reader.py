@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ospo.errors import InputError
-from ospo.model import Component, Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
+from ospo.model import Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
 from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.spdx3 import DECLARED_AS
 from ospo.sbom.spdx3.validation import CONTEXTS, first_error
@@ -175,8 +175,7 @@ class _Reader:
     def inventory(self) -> Inventory:
         from ospo.sbom.spdx2.reader import (
             component_graph,
-            component_of,
-            merge_same_purl,
+            components_of,
             outbound_license,
         )
 
@@ -198,17 +197,8 @@ class _Reader:
         declared, concluded, children = self.relationships(packages)
         graph, direct, scopes = component_graph(children, list(purls), product_id)
 
-        components: dict[str, Component] = {}
-        for spdx_id, purl in purls.items():
-            comp = component_of(
-                self.package(packages[spdx_id], declared, concluded),
-                purl,
-                scope=scopes.get(spdx_id, Scope.RUNTIME),
-                direct=spdx_id in direct,
-                dependencies=sorted({purls[c] for c, _ in graph[spdx_id]} - {purl}),
-            )
-            earlier = components.get(purl)
-            components[purl] = comp if earlier is None else merge_same_purl(earlier, comp)
+        shaped = {i: self.package(packages[i], declared, concluded) for i in purls}
+        components = components_of(shaped, purls, graph, direct, scopes)
 
         product = packages.get(product_id) if product_id else None
         document = next(iter(self.of_type("SpdxDocument")), None)
