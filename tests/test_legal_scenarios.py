@@ -256,3 +256,15 @@ def test_profiles(
 def test_use_restricted_is_said_so() -> None:
     verdict = Judge(load_policy(None)).judge("JSON", Context(profile=BINARY))
     assert "use-restricted" in verdict.reasons[0]
+
+
+def test_the_class_reference_is_generated_from_the_policy() -> None:
+    from pathlib import Path
+
+    from ospo.policy.reference import classes_reference
+
+    committed = Path(__file__).parents[1] / "docs" / "policy-classes.md"
+    assert committed.read_text(encoding="utf-8") == classes_reference(), (
+        "docs/policy-classes.md is stale: "
+        "python -m ospo.policy.reference classes > docs/policy-classes.md"
+    )

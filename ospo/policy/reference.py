@@ -2,8 +2,9 @@
 """Reference documents generated from the shipped policy data, for counsel to review.
 
 ``docs/policy-compatibility.md`` is :func:`compatibility_reference` of
-``policies/compatibility.yml``; a test regenerates it and compares, so the two cannot drift.
-Regenerate it with ``python -m ospo.policy.reference > docs/policy-compatibility.md``.
+``policies/compatibility.yml``, ``docs/policy-classes.md`` is :func:`classes_reference` of
+the default policy; tests regenerate them and compare, so they cannot drift. Regenerate
+with ``python -m ospo.policy.reference [compatibility|classes] > docs/policy-<that>.md``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ospo.policy.loader import compatibility_data
-from ospo.policy.model import Compatibility
+from ospo.policy.loader import Policy, compatibility_data
+from ospo.policy.model import Compatibility, LicenseClass
 
 _INTRO = """\
 # License compatibility (the `source` profile)
@@ -94,5 +95,68 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+_CLASSES_INTRO = """\
+# License classes and what each means per profile (the default policy)
+
+<!-- Generated from policies/default.yml by ospo.policy.reference: do not edit. -->
+
+Every license ScanCode knows gets a class: from ScanCode's category, refined by the
+policy's lists and overrides (first match wins, in the order below). Each class then has an
+outcome per distribution profile (`allow`, `obligations`, `review`, `deny`), and one for
+dev and test dependencies, which do not ship. WITH exceptions are in
+[policy-exceptions.md](policy-exceptions.md); outbound compatibility (the `source`
+profile) in [policy-compatibility.md](policy-compatibility.md).
+"""
+
+
+def classes_reference(policy: Policy | None = None) -> str:
+    """Return the Markdown reference of the policy's license classes and profile matrix."""
+    from ospo.policy import load_policy
+
+    data = (policy or load_policy(None)).data
+    lic = data["licenses"]
+    derive = lic.get("derive", {})
+    out = [_CLASSES_INTRO, "## How a license gets its class\n"]
+    out.append("| rule | licenses | class |")
+    out.append("| --- | --- | --- |")
+    for license_id, klass in lic.get("overrides", {}).items():
+        out.append(f"| 1. the policy's override | `{license_id}` | {klass} |")
+    network = ", ".join(f"`{i}`" for i in derive.get("network", []))
+    out.append(f"| 2. network copyleft list | {network} | network-copyleft |")
+    library = ", ".join(f"`{i}`" for i in derive.get("library_level", []))
+    out.append(f"| 3. library-level copyleft list | {library} | weak-copyleft-library |")
+    markers = ", ".join(f"`{m}`" for m in derive.get("non_commercial_markers", []))
+    out.append(
+        f"| 4. a non-commercial marker as whole words of the ScanCode key | {markers} "
+        "| non-commercial |"
+    )
+    for category, klass in derive.get("categories", {}).items():
+        out.append(f"| 5. ScanCode category | {_cell(category)} | {klass} |")
+    out.append("| 6. anything else (not in ScanCode's database, invalid) | | unknown |")
+    out.append("")
+    profiles: Mapping[str, Mapping[str, Any]] = data["profiles"]
+    names = list(profiles)
+    out.append("## Outcomes by class and profile\n")
+    out.append("| class | " + " | ".join(names) + " | dev and test dependencies |")
+    out.append("| --- |" + " --- |" * (len(names) + 1))
+    for klass in LicenseClass:
+        cells = [_outcome(profiles[name].get(klass.value)) for name in names]
+        cells.append(_outcome(data["non_shipped"].get(klass.value)))
+        out.append(f"| {klass.value} | " + " | ".join(cells) + " |")
+    preference = ", ".join(lic.get("preference", []))
+    out.append(
+        f"\nAn OR is decided by the mildest outcome, then in this order of class: {preference}."
+    )
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _outcome(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{linkage}: {outcome}" for linkage, outcome in value.items())
+    return str(value)
+
+
 if __name__ == "__main__":
-    sys.stdout.write(compatibility_reference())
+    # python -m ospo.policy.reference [compatibility|classes] > docs/policy-<that>.md
+    which = sys.argv[1] if len(sys.argv) > 1 else "compatibility"
+    sys.stdout.write(classes_reference() if which == "classes" else compatibility_reference())
