@@ -59,9 +59,10 @@ class LicenseTable:
 @cache
 def license_table() -> LicenseTable:
     """Return the license table of the installed ScanCode, building the disk copy if needed."""
-    from importlib.metadata import version
+    from ospo.engine.scancode_engine import engine_versions
 
-    scancode_version = version("scancode-toolkit")
+    # kept with the engine key, so a cached run reads no distribution metadata
+    scancode_version = engine_versions()["scancode-toolkit"]
     path = cache_dir() / f"scancode-licenses-{scancode_version}.json"
     rows: list[dict[str, object]] | None = None
     try:

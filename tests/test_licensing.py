@@ -135,3 +135,16 @@ def test_effective_license_follows_the_design() -> None:
         None,
         "no declared license and no license text found",
     )
+
+
+def test_every_spdx_exception_is_flagged_by_license_expression() -> None:
+    """The adapter consults the SPDX exception list only for symbols license-expression
+    flags as exceptions (or after WITH); that is exact only while every SPDX exception is
+    flagged."""
+    from packaging.licenses._spdx import EXCEPTIONS
+
+    lic = licensing.spdx_licensing()
+    for entry in EXCEPTIONS.values():
+        (symbol,) = lic.license_symbols(lic.parse(entry["id"], validate=False, strict=False))
+        known = not lic.unknown_license_keys(entry["id"])
+        assert symbol.is_exception or not known, entry["id"]
