@@ -63,7 +63,7 @@ SPDX_VERSIONS = ("2.3", "3.0")
     type=FILE,
     metavar="FILE",
     help="An SBOM made by another tool (CycloneDX 1.2-1.7 JSON or XML, SPDX 2.2/2.3 JSON "
-    "or tag-value) whose components join the inventory; repeatable.",
+    "or tag-value, SPDX 3.0 JSON-LD) whose components join the inventory; repeatable.",
 )
 @click.option(
     "-j",
