@@ -212,3 +212,17 @@ def test_1_7_detailed_expressions_are_read(tmp_path: Path) -> None:
         assert [(e.expression, e.source.value) for e in read.licenses] == [
             ("MIT OR Apache-2.0", "concluded")
         ]
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.4", "1.6", "1.7"])
+def test_every_dependency_entry_says_dependson(version: str) -> None:
+    """A leaf's entry has ``"dependsOn": []``: readers and validators take a missing list
+    for an unknown graph."""
+
+    from ospo.reporters import RenderOptions
+    from ospo.sbom.cyclonedx.writer import CycloneDxJsonReporter
+
+    data = json.loads(CycloneDxJsonReporter(version).render(rich_inventory(), RenderOptions()))
+    entries = data["dependencies"]
+    assert entries and all("dependsOn" in e for e in entries)
+    assert any(e["dependsOn"] == [] for e in entries)  # leaves are written, not left out

@@ -78,7 +78,7 @@ class _CycloneDxReporter(Reporter):
         bom = build_bom(inventory, options)
         schema = SchemaVersion.from_version(self.version)
         outputter = make_outputter(bom, OutputFormat[self._syntax], schema)
-        text: str = outputter.output_as_string(indent=2)
+        text = self._complete(outputter.output_as_string(indent=2))
         problem = self._problem(text)
         if problem is not None:
             raise OperationalError(
@@ -90,6 +90,10 @@ class _CycloneDxReporter(Reporter):
     def _problem(self, text: str) -> str | None:
         """Why ``text`` does not validate (" at WHERE: WHAT"), or None when it does."""
 
+    def _complete(self, text: str) -> str:
+        """The library's text, with what it leaves out and readers expect put back."""
+        return text
+
 
 class CycloneDxJsonReporter(_CycloneDxReporter):
     """CycloneDX JSON, version 1.6 unless another is given."""
@@ -97,6 +101,20 @@ class CycloneDxJsonReporter(_CycloneDxReporter):
     name = "cyclonedx"
     title = "CycloneDX JSON SBOM"
     _syntax = "JSON"
+
+    def _complete(self, text: str) -> str:
+        """Every ``dependencies`` entry says ``dependsOn``, empty for a leaf.
+
+        cyclonedx-python-lib leaves an empty list out; the schema allows that, but widely
+        used validators and readers take a missing ``dependsOn`` for an unknown graph.
+        """
+        import json
+
+        data = json.loads(text)
+        for entry in data.get("dependencies", []):
+            entry.setdefault("dependsOn", [])
+        # the library writes json.dumps(indent=2) too: only the added lists differ
+        return json.dumps(data, indent=2)
 
     def _problem(self, text: str) -> str | None:
         import json
