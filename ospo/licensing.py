@@ -238,10 +238,17 @@ def effective_license(
     is None and the reason says so.
     """
     valid_declared = [n for n in (normalize(d) for d in declared) if n]
-    valid_detected = [n for n in (normalize(d) for d in detected) if n]
+    found = [n for n in (normalize(d) for d in detected) if n]
+    valid_detected = [g for g in (_granting(d) for d in found) if g]
     if not valid_declared and not valid_detected:
         if declared:
             return None, f"declared license is not an SPDX expression: {declared[0]!r}"
+        if found:
+            noise = ", ".join(dict.fromkeys(i for d in found for i in license_ids(d)))
+            return None, (
+                f"the license files only mention a license ScanCode cannot name ({noise}): "
+                "read them"
+            )
         return None, "no declared license and no license text found"
     base = combine_and(valid_declared)
     if base is None:
@@ -249,6 +256,32 @@ def effective_license(
     covered = set(license_ids(base))
     extra = [d for d in valid_detected if not set(license_ids(d)) <= covered]
     return combine_and([base, *extra]), None
+
+
+#: What ScanCode reports for text that names no license it knows: a pointer ("see
+#: LICENSE"), an unknown SPDX id, an unidentified free or permissive text, a warranty
+#: disclaimer, a contributor agreement. Kept as evidence; never a license of a component.
+NOT_A_GRANT = frozenset(
+    f"licenseref-scancode-{key}"
+    for key in (
+        "unknown-license-reference",
+        "unknown-spdx",
+        "unknown",
+        "free-unknown",
+        "other-permissive",
+        "warranty-disclaimer",
+        "generic-cla",
+    )
+)
+
+
+def _granting(expression: str) -> str | None:
+    """``expression`` without the AND terms that grant nothing; None if nothing is left.
+
+    A choice or an exception that holds such a term is kept whole: dropping an alternative
+    would change the choice."""
+    terms = [t for t in _and_terms(expression) if t.lower() not in NOT_A_GRANT]
+    return combine_and(terms)
 
 
 _TOKEN = re.compile(r"[()]|[^\s()]+")

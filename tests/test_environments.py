@@ -212,3 +212,33 @@ def test_scan_with_env_end_to_end(tmp_path: Path) -> None:
     missing = run_ospo("scan", root, "--env", tmp_path / "nowhere")
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr
+
+
+def test_no_component_license_is_a_mere_mention(venv_components: dict) -> None:
+    """Real packages of this environment (lxml, hypothesis, scancode-toolkit ship such
+    files): a pointer, a disclaimer or an unnamed text is evidence, never a license."""
+    from ospo.licensing import NOT_A_GRANT, license_ids
+
+    mentioned = [
+        c.name
+        for c in venv_components.values()
+        for e in c.licenses
+        if e.expression and {i.lower() for i in license_ids(e.expression)} & NOT_A_GRANT
+    ]
+    assert mentioned, "the environment has packages whose files ScanCode finds mentions in"
+
+    def ids(expressions: object) -> set[str]:
+        return {i.lower() for e in expressions for i in license_ids(e)}  # type: ignore[attr-defined]
+
+    leaked = {
+        c.name: c.license_expression
+        for c in venv_components.values()
+        if c.license_expression
+        and " OR " not in c.license_expression
+        # what the package itself declares stands (scancode-toolkit declares other-permissive)
+        and (ids([c.license_expression]) & NOT_A_GRANT)
+        - ids(
+            e.expression for e in c.licenses if e.source is LicenseSource.DECLARED and e.expression
+        )
+    }
+    assert leaked == {}

@@ -148,3 +148,45 @@ def test_every_spdx_exception_is_flagged_by_license_expression() -> None:
         (symbol,) = lic.license_symbols(lic.parse(entry["id"], validate=False, strict=False))
         known = not lic.unknown_license_keys(entry["id"])
         assert symbol.is_exception or not known, entry["id"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "detected", "expected"),
+    [
+        # a pointer ("see LICENSE") beside the license it points to adds nothing
+        (["MPL-2.0"], ["MPL-2.0 AND LicenseRef-scancode-unknown-license-reference"], "MPL-2.0"),
+        # a warranty disclaimer or an unidentified permissive text grants nothing
+        (
+            ["Apache-2.0"],
+            ["LicenseRef-scancode-warranty-disclaimer", "BSD-3-Clause"],
+            "Apache-2.0 AND BSD-3-Clause",
+        ),
+        ([], ["MIT AND LicenseRef-scancode-other-permissive"], "MIT"),
+        (
+            [],
+            ["LicenseRef-scancode-unknown-spdx AND ISC", "LicenseRef-scancode-free-unknown"],
+            "ISC",
+        ),
+        # inside a choice the term stays: dropping an alternative would change the choice
+        (
+            [],
+            ["MIT OR LicenseRef-scancode-other-permissive"],
+            "MIT OR LicenseRef-scancode-other-permissive",
+        ),
+        # a real ScanCode-only license is a grant
+        ([], ["LicenseRef-scancode-public-domain"], "LicenseRef-scancode-public-domain"),
+    ],
+)
+def test_detections_that_grant_nothing_stay_out_of_the_effective_license(
+    declared: list[str], detected: list[str], expected: str
+) -> None:
+    assert licensing.effective_license(declared, detected) == (expected, None)
+
+
+def test_only_mentions_found_is_unknown_with_the_reason() -> None:
+    expression, reason = licensing.effective_license(
+        [], ["LicenseRef-scancode-unknown-license-reference"]
+    )
+    assert expression is None
+    assert "only mention a license ScanCode cannot name" in (reason or "")
+    assert "unknown-license-reference" in (reason or "")
