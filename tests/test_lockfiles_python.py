@@ -92,6 +92,26 @@ def test_uv_lock() -> None:
     )
 
 
+def test_uv_lock_hashes_are_the_sdists() -> None:
+    """Each package's hash is its source distribution's, as uv recorded it (a version has
+    one sdist and a wheel per platform)."""
+    import re
+    import tomllib
+
+    lock = tomllib.loads((LOCKS / "uv" / "uv.lock").read_text(encoding="utf-8"))
+    recorded = {
+        pypi_purl(p["name"], p["version"]): p["sdist"]["hash"].removeprefix("sha256:")
+        for p in lock["package"]
+        if "sdist" in p
+    }
+    got = components(UvLockScanner(), LOCKS / "uv")
+    with_hashes = {purl: c.hashes for purl, c in got.items() if c.hashes}
+    assert set(with_hashes) == set(recorded) & set(got)
+    for purl, hashes in with_hashes.items():
+        assert hashes == (("SHA-256", recorded[purl]),)
+        assert re.fullmatch("[0-9a-f]{64}", hashes[0][1])
+
+
 # --- poetry.lock ----------------------------------------------------------------------
 
 

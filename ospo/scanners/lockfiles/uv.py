@@ -28,6 +28,7 @@ from ospo.scanners.lockfiles.components import (
     assemble,
     group_scope,
 )
+from ospo.scanners.lockfiles.hashes import hex_hash
 from ospo.scanners.lockfiles.reading import array, load_toml, table, tables, text
 from ospo.scanners.purls import pypi_name, pypi_purl
 
@@ -106,6 +107,7 @@ class UvLockScanner(ManifestScanner):
                     version=version,
                     purl=pypi_purl(name, version),
                     requires=tuple(k for k in requires if k is not None),
+                    hashes=_sdist_hash(entry.get("sdist")),
                 )
             )
         return assemble(
@@ -122,3 +124,11 @@ def _all_refs(entry: dict[str, Any], rel: str) -> list[Any]:
         for group in table(entry.get(section), section, rel).values():
             refs += array(group, section, rel)
     return refs
+
+
+def _sdist_hash(sdist: Any) -> tuple[tuple[str, str], ...]:
+    """The source distribution's hash: the one artifact of a version (its wheels are one
+    per platform, and which one is installed is not the lock file's to say)."""
+    value = sdist.get("hash") if isinstance(sdist, dict) else None
+    algorithm, _, digest = value.partition(":") if isinstance(value, str) else ("", "", "")
+    return hex_hash("SHA-256", digest) if algorithm == "sha256" else ()
