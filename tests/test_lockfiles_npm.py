@@ -394,3 +394,41 @@ def test_scan_command_on_an_npm_project(tmp_path: Path) -> None:
     assert libraries["pkg:npm/jsonify@0.0.1"]["licenses"] == [
         {"license": {"name": "Public Domain", "acknowledgement": "declared"}}
     ]
+
+
+# --- workspaces -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("project", ["npm-workspaces", "pnpm-workspaces"])
+def test_workspace_members_are_first_party(project: str, tmp_path: Path) -> None:
+    """A member is the product's own code: not vendored third-party code though it has a
+    LICENSE file, not a component when another member depends on it, and its manifest is
+    covered by the root's lock file (no versionless phantoms, no "commit the lock file")."""
+    from ospo.api import ScanSettings, scan_tree
+
+    root = Path(shutil.copytree(LOCKS / project, tmp_path / project))
+    inventory = scan_tree(root, ScanSettings(use_cache=False)).inventory
+    got = {c.purl: c for c in inventory.components}
+    assert set(got) == {
+        "pkg:npm/escape-html@1.0.3",
+        "pkg:npm/ms@2.1.3",
+        "pkg:npm/picocolors@1.1.1",
+    }
+    assert all(c.vendored_path is None for c in got.values())
+    assert got["pkg:npm/picocolors@1.1.1"].scope is Scope.DEV
+    assert got["pkg:npm/ms@2.1.3"].scope is Scope.RUNTIME
+    owned = {f.path: f.package for f in inventory.files}
+    assert owned["packages/a/LICENSE"] is None
+    assert not [i for i in inventory.scan.issues if "lock" in i.message.lower()]
+
+
+def test_a_package_json_outside_the_workspace_is_still_read(tmp_path: Path) -> None:
+    """Only members are covered by the root lock file: another package.json in the tree,
+    with no lock file of its own, still gives its dependencies."""
+    root = Path(shutil.copytree(LOCKS / "npm-workspaces", tmp_path / "ws"))
+    (root / "tools" / "x").mkdir(parents=True)
+    (root / "tools" / "x" / "package.json").write_text(
+        '{"name": "x", "dependencies": {"left-pad": "1.3.0"}}', encoding="utf-8"
+    )
+    found = {c.purl for c in scan(PackageJsonScanner(), root).components}
+    assert found == {"pkg:npm/left-pad@1.3.0"}

@@ -86,3 +86,28 @@ def test_vendored_code_without_a_license_is_kept_as_unknown(tmp_path: Path) -> N
     assert comp["unknown_reason"] == (
         "no declared license and no license text found in third_party/blob/"
     )
+
+
+def test_cargo_workspace_members_are_not_vendored(tmp_path: Path) -> None:
+    """A crate of the tree's own Cargo workspace keeps its LICENSE and stays first-party;
+    an excluded directory and a directory outside the workspace with a license are
+    vendored code."""
+    from ospo.scanners.source.vendored import find_vendored_roots
+
+    (tmp_path / "Cargo.toml").write_text(
+        '[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/legacy"]\n', encoding="utf-8"
+    )
+    files = [
+        "Cargo.toml",
+        "crates/core/Cargo.toml",
+        "crates/core/LICENSE-MIT",
+        "crates/legacy/Cargo.toml",
+        "crates/legacy/LICENSE",
+        "third/zlib/LICENSE",
+    ]
+    for rel in files[1:]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x\n", encoding="utf-8")
+    assert find_vendored_roots(files, tmp_path) == ["crates/legacy", "third/zlib"]
+    # without the tree, nothing says what the workspace is
+    assert find_vendored_roots(files) == ["crates/core", "crates/legacy", "third/zlib"]

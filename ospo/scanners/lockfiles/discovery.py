@@ -54,7 +54,7 @@ def _listing(request: ScanRequest) -> _Listing:
     if memo is not None and key in memo:
         return memo[key]
     files = list_files(request.root, request.excludes).files
-    result = (files, tuple(find_vendored_roots(files)))
+    result = (files, tuple(find_vendored_roots(files, request.root)))
     if memo is not None:
         memo[key] = result
     return result

@@ -92,7 +92,15 @@ class PackageJsonScanner(ManifestScanner):
         return rel.rpartition("/")[2] == "package.json" and not (siblings & JS_LOCK_FILES)
 
     def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
-        """Return one component per dependency named in the manifest."""
+        """Return one component per dependency named in the manifest.
+
+        A workspace member's manifest is covered by the lock file at the workspace root:
+        it gives nothing of its own (its dependencies are the lock file's importers)."""
+        from ospo.scanners.workspaces import workspace
+
+        directory = rel.rpartition("/")[0]
+        if directory and workspace(root).holds(directory) and _root_locked(root):
+            return []
         components = []
         for dep in declared_dependencies(load_json(root, rel), rel):
             spec = dep.spec.strip()
@@ -122,3 +130,7 @@ def exact_version(spec: str) -> str | None:
     """Return the version a range pins exactly (``1.2.3``, ``=1.2.3``), else None."""
     found = _EXACT.match(text(spec) or "")
     return found.group(1) if found else None
+
+
+def _root_locked(root: Path) -> bool:
+    return any((root / name).is_file() for name in JS_LOCK_FILES)

@@ -94,7 +94,9 @@ class SourceFileScanner(Scanner):
         ]
 
         selected = (
-            listing.files if request.only is None else _selection(listing.files, request.only)
+            listing.files
+            if request.only is None
+            else _selection(request.root, listing.files, request.only)
         )
         # one connection for the whole scan: the hash memory, then the records
         cache = (
@@ -252,14 +254,14 @@ def detect_contents(
     )
 
 
-def _selection(files: tuple[str, ...], only: tuple[str, ...]) -> tuple[str, ...]:
+def _selection(tree: Path, files: tuple[str, ...], only: tuple[str, ...]) -> tuple[str, ...]:
     """The requested files, plus the license files and manifests of the vendored packages
     they belong to (so those packages keep their license evidence)."""
     present = set(files)
     wanted = {p for p in only if p in present}
     roots = [
         r
-        for r in vendored.find_vendored_roots(files)
+        for r in vendored.find_vendored_roots(files, tree)
         if any(p == r or p.startswith(r + "/") for p in wanted)
     ]
     for rel in files:

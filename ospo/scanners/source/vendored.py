@@ -11,7 +11,9 @@ A directory is the root of a vendored package when
   ``COPYING`` …): a copied library brings its license along.
 
 A subdirectory with only a package manifest and no license of its own, outside a vendor
-directory, is taken as a first-party subproject (a monorepo package), not vendored code.
+directory, is taken as a first-party subproject (a monorepo package), not vendored code;
+so is a member of the tree's own workspace (npm, Yarn and pnpm workspaces, a Cargo
+workspace), license file or not: the root's manifest names it as part of the product.
 Files belong to the innermost vendored root above them.
 """
 
@@ -26,6 +28,7 @@ from typing import NamedTuple
 
 from ospo import licensing
 from ospo.model import Component, LicenseEvidence, LicenseSource, Scope
+from ospo.scanners.workspaces import workspace_members
 
 #: A directory directly inside one of these is a vendored package, with or without a
 #: manifest or license of its own (compared case-insensitively).
@@ -104,13 +107,16 @@ class _Manifest(NamedTuple):
     path: str
 
 
-def find_vendored_roots(files: Sequence[str]) -> list[str]:
-    """Return the vendored package roots (relative directories) among ``files``' parents."""
-    return list(_vendored_roots(tuple(files)))
+def find_vendored_roots(files: Sequence[str], root: Path | None = None) -> list[str]:
+    """Return the vendored package roots (relative directories) among ``files``' parents.
+
+    With the tree's ``root``, the members of its own workspaces are not vendored code."""
+    members = workspace_members(root, tuple(files)) if root is not None else frozenset[str]()
+    return list(_vendored_roots(tuple(files), members))
 
 
 @lru_cache(maxsize=4)  # several scanners ask about the same listing in one scan
-def _vendored_roots(files: tuple[str, ...]) -> tuple[str, ...]:
+def _vendored_roots(files: tuple[str, ...], members: frozenset[str]) -> tuple[str, ...]:
     vendor_dirs = vendor_directories()
     roots: set[str] = set()
     for rel in files:
@@ -122,7 +128,7 @@ def _vendored_roots(files: tuple[str, ...]) -> tuple[str, ...]:
             # a scoped npm package (node_modules/@scope/name) is one level deeper;
             # a single file directly in a vendor directory is a package of its own
             roots.add("/".join(parts[: depth + (2 if is_scope else 1)]))
-        if len(parts) >= 2 and is_license_file(parts[-1]):
+        if len(parts) >= 2 and is_license_file(parts[-1]) and "/".join(parts[:-1]) not in members:
             roots.add("/".join(parts[:-1]))
     return tuple(sorted(roots))
 
@@ -133,7 +139,7 @@ def attribute(
     file_licenses: Mapping[str, str | None],
 ) -> tuple[list[Component], dict[str, str]]:
     """Return the vendored components and a map from file path to the owning purl."""
-    vendored_roots = find_vendored_roots(files)
+    vendored_roots = find_vendored_roots(files, root)
     if not vendored_roots:
         return [], {}
     by_root: dict[str, list[str]] = {r: [] for r in vendored_roots}
