@@ -238,7 +238,7 @@ def effective_license(
     is None and the reason says so.
     """
     valid_declared = [n for n in (normalize(d) for d in declared) if n]
-    found = [n for n in (normalize(d) for d in detected) if n]
+    found = [n for n in (_readable(d) for d in detected) if n]
     valid_detected = [g for g in (_granting(d) for d in found) if g]
     if not valid_declared and not valid_detected:
         if declared:
@@ -249,6 +249,14 @@ def effective_license(
                 f"the license files only mention a license ScanCode cannot name ({noise}): "
                 "read them"
             )
+        if detected:
+            bare = [d for d in detected if d.strip().lower() in spdx_exception_ids()]
+            if bare and len(bare) == len(detected):
+                return None, (
+                    f"the license files hold only an exception ({bare[0]}), which grants "
+                    "nothing without the license it modifies: read them"
+                )
+            return None, f"the license found is not an SPDX expression: {detected[0]!r}"
         return None, "no declared license and no license text found"
     base = combine_and(valid_declared)
     if base is None:
@@ -273,6 +281,19 @@ NOT_A_GRANT = frozenset(
         "generic-cla",
     )
 )
+
+
+def _readable(detected: str) -> str | None:
+    """A detected expression, normalised; one that is invalid only because ScanCode found an
+    exception's text without its license (``BSD-3-Clause AND GCC-exception-3.1`` in a
+    numpy wheel) loses that bare exception, which grants nothing alone, not the rest."""
+    normalized = normalize(detected)
+    if normalized is not None or " AND " not in detected.upper():
+        return normalized
+    exceptions = spdx_exception_ids()
+    terms = [t for t in _and_terms(detected) if t.strip().lower() not in exceptions]
+    rest = combine_and(terms)
+    return normalize(rest) if rest is not None and terms != _and_terms(detected) else None
 
 
 def _granting(expression: str) -> str | None:

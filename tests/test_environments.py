@@ -242,3 +242,16 @@ def test_no_component_license_is_a_mere_mention(venv_components: dict) -> None:
         )
     }
     assert leaked == {}
+
+
+def test_a_readme_listed_as_a_license_file_is_evidence_not_a_grant(venv_components: dict) -> None:
+    """license-expression lists its README.rst as a License-File; the README's examples
+    of expressions (GPL among them) are kept as evidence and do not reach the license."""
+    from ospo.scanners.environments.base import NOT_A_LICENSE_FILE
+
+    package = venv_components["license-expression"]
+    readme = [e for e in package.licenses if (e.location or "").endswith("README.rst")]
+    assert readme and all(e.note == NOT_A_LICENSE_FILE for e in readme)
+    licenses = [e for e in package.licenses if (e.location or "").endswith(".LICENSE")]
+    assert licenses and all(e.note is None for e in licenses)
+    assert package.license_expression == "Apache-2.0"

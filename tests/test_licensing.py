@@ -190,3 +190,42 @@ def test_only_mentions_found_is_unknown_with_the_reason() -> None:
     assert expression is None
     assert "only mention a license ScanCode cannot name" in (reason or "")
     assert "unknown-license-reference" in (reason or "")
+
+
+@pytest.mark.parametrize(
+    ("declared", "detected", "expected"),
+    [
+        # numpy and scipy wheels: the GCC runtime library's exception, found without the
+        # GPL text, must not cost the licenses found beside it
+        (
+            ["BSD-3-Clause"],
+            ["BSD-3-Clause AND GCC-exception-3.1", "Apache-2.0 AND GCC-exception-3.1"],
+            ("BSD-3-Clause AND Apache-2.0", None),
+        ),
+        ([], ["MIT AND Classpath-exception-2.0"], ("MIT", None)),
+        # an exception where it belongs stays
+        (
+            [],
+            ["GPL-3.0-or-later WITH GCC-exception-3.1"],
+            ("GPL-3.0-or-later WITH GCC-exception-3.1", None),
+        ),
+    ],
+)
+def test_a_bare_exception_does_not_discard_its_detection(
+    declared: list[str], detected: list[str], expected: tuple[str, None]
+) -> None:
+    assert licensing.effective_license(declared, detected) == expected
+
+
+@pytest.mark.parametrize(
+    ("detected", "reason"),
+    [
+        (["GCC-exception-3.1"], "hold only an exception (GCC-exception-3.1)"),
+        (["NoSuch-License-1.0"], "not an SPDX expression: 'NoSuch-License-1.0'"),
+    ],
+)
+def test_the_reason_names_what_was_found(detected: list[str], reason: str) -> None:
+    expression, why = licensing.effective_license([], detected)
+    assert expression is None
+    assert reason in (why or "")
+    assert "no license text found" not in (why or "")

@@ -84,11 +84,12 @@ class EnvironmentScanner(Scanner):
                             expression=record["license_expression"],
                             source=LicenseSource.DETECTED,
                             location=_relative(path, package.base),
+                            note=None if _grants(path) else NOT_A_LICENSE_FILE,
                         )
                     )
             expression, reason = licensing.effective_license(
                 [e.expression for e in package.declared if e.expression and e.valid],
-                [e.expression for e in detected if e.expression],
+                [e.expression for e in detected if e.expression and e.note is None],
             )
             if expression is None and package.declared:
                 reason = "; ".join(e.note or "" for e in package.declared if not e.valid) or reason
@@ -167,3 +168,16 @@ def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
         valid=checked.valid,
         note=None if checked.valid else "; ".join(checked.errors),
     )
+
+
+#: The note on a detection in a file the package lists as a license file that is not one
+#: (a README, an AUTHORS file): evidence, not a grant.
+NOT_A_LICENSE_FILE = "not a license file: kept as evidence, not counted"
+
+
+def _grants(path: Path) -> bool:
+    """Whether a file listed as a license file is one by its name (LICENSE, COPYING,
+    NOTICE …), so that what it holds is a grant; a README's examples are not."""
+    from ospo.scanners.source.vendored import is_license_file
+
+    return is_license_file(path.name) or path.name.upper().startswith("NOTICE")
