@@ -177,7 +177,12 @@ NOT_A_LICENSE_FILE = "not a license file: kept as evidence, not counted"
 
 def _grants(path: Path) -> bool:
     """Whether a file listed as a license file is one by its name (LICENSE, COPYING,
-    NOTICE …), so that what it holds is a grant; a README's examples are not."""
-    from ospo.scanners.source.vendored import is_license_file
+    apache-2.0.LICENSE, MIT-LICENSE.txt, NOTICE …), so that what it holds is a grant; a
+    README's or an AUTHORS file's text is not."""
+    lowered = path.name.lower()
+    return any(word in lowered for word in _LICENSE_WORDS) and not lowered.endswith(
+        (".py", ".js", ".c", ".h", ".rs", ".go")
+    )
 
-    return is_license_file(path.name) or path.name.upper().startswith("NOTICE")
+
+_LICENSE_WORDS = ("licen", "copying", "copyright", "notice", "patent", "legal")
