@@ -432,3 +432,15 @@ def test_a_package_json_outside_the_workspace_is_still_read(tmp_path: Path) -> N
     )
     found = {c.purl for c in scan(PackageJsonScanner(), root).components}
     assert found == {"pkg:npm/left-pad@1.3.0"}
+
+
+def test_a_changed_root_manifest_changes_the_workspace(tmp_path: Path) -> None:
+    from ospo.scanners.workspaces import workspace
+
+    root = Path(shutil.copytree(LOCKS / "npm-workspaces", tmp_path / "ws"))
+    assert workspace(root).holds("packages/a")
+    manifest = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    manifest["workspaces"] = ["libs/*"]
+    (root / "package.json").write_text(json.dumps(manifest, indent=4), encoding="utf-8")
+    assert not workspace(root).holds("packages/a")
+    assert workspace(root).holds("libs/x")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -33,9 +34,29 @@ class Workspace:
         )
 
 
+#: The root manifests that can name workspace members.
+_MANIFESTS = ("package.json", "pnpm-workspace.yaml", "Cargo.toml")
+
+
 def workspace(root: Path) -> Workspace:
     """Read the root's package.json, pnpm-workspace.yaml and Cargo.toml for members; a
-    file that cannot be read names none."""
+    file that cannot be read names none.
+
+    Every package.json of a tree asks; the manifests are read again only when one of them
+    changed (by its size and modification time)."""
+    stamp = []
+    for name in _MANIFESTS:
+        try:
+            st = (root / name).stat()
+        except OSError:
+            continue
+        stamp.append((name, st.st_size, st.st_mtime_ns))
+    return _workspace(root, tuple(stamp))
+
+
+@lru_cache(maxsize=8)
+def _workspace(root: Path, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
+    del stamp  # the cache key: the manifests as they are now
     patterns: list[str] = []
     excluded: list[str] = []
     manifest = _read(root / "package.json", json.loads)
