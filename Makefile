@@ -6,13 +6,19 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO := build/demo
 
+# Real packages, pinned, installed from PyPI and npm as a user would: the tests judge the
+# licenses ospo gives them (tests/test_real_packages.py); the tests themselves stay offline.
+REAL := build/real-packages
+REAL_SRC := tests/data/real-packages
+
 .PHONY: install system-deps test lint pytest selfcheck demo bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(REAL)/.installed
 
-# Debian tools the project needs: git (file listing honours .gitignore).
+# Debian tools the project needs: git (file listing honours .gitignore), npm (the real
+# npm packages the tests read).
 system-deps:
-	@missing=""; for tool in git; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; for tool in git npm; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -30,6 +36,14 @@ $(STAMP): pyproject.toml Makefile | system-deps
 	$(PYTHON) -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/python -m pip install --quiet '$(CYCLONEDX_BOM)'
 	touch $(STAMP)
+
+$(REAL)/.installed: $(REAL_SRC)/requirements.txt $(REAL_SRC)/npm/package-lock.json | $(STAMP)
+	rm -rf $(REAL)
+	$(PY) -m pip install --quiet --no-deps --no-compile --target $(REAL)/site-packages -r $(REAL_SRC)/requirements.txt
+	mkdir -p $(REAL)/npm
+	cp $(REAL_SRC)/npm/package.json $(REAL_SRC)/npm/package-lock.json $(REAL)/npm/
+	cd $(REAL)/npm && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: install
 	$(VENV)/bin/ruff check ospo tests bench

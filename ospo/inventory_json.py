@@ -213,6 +213,7 @@ def _component(c: Component) -> JsonDict:
                 "location": e.location,
                 "valid": e.valid,
                 "note": e.note,
+                **({} if e.counted else {"counted": False}),
             }
             for e in c.licenses
         ],
@@ -278,6 +279,7 @@ def _load_component(d: JsonDict) -> Component:
                 location=e.get("location"),
                 valid=e.get("valid", True),
                 note=e.get("note"),
+                counted=e.get("counted", True),
             )
             for e in d["licenses"]
         ),

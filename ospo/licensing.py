@@ -192,6 +192,145 @@ def _and_terms(expression: str) -> list[str]:
     return [t for arg in parsed.args for t in _and_terms(str(arg))]
 
 
+def and_terms(expression: str) -> list[str]:
+    """The top-level AND terms of an expression (itself when it is not an AND)."""
+    return _and_terms(expression)
+
+
+#: Ids that name one license text: SPDX's Python-2.0 is the CPython license stack, whose
+#: own grant is the PSF license agreement.
+_ALIASES = {"psf-2.0": "python-2.0", "python-2.0.1": "python-2.0"}
+#: License texts that are a variant of another license and ask nothing more of the
+#: recipient, so that the text of the variant agrees with a statement of the license
+#: (``BSD-2-Clause`` declared, the BSD-2-Clause-Views text shipped). Variants that add a
+#: duty or a restriction (MIT-advertising, BSD-3-Clause-No-Nuclear-License,
+#: BSD-3-Clause-Attribution) are not here: their text is an addition.
+VARIANT_OF = {
+    "bsd-2-clause-views": "bsd-2-clause",
+    "mit-0": "mit",
+    "artistic-1.0-perl": "artistic-1.0",
+    "artistic-1.0-cl8": "artistic-1.0",
+}
+_VERSIONED = re.compile(r"^(AGPL|GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later|\+)?$", re.IGNORECASE)
+
+
+def _symbol_covers(base: str, term: str) -> bool:
+    """Whether the license ``base`` (an id, or ``X WITH E``) covers ``term``: the same
+    license, an alias of it, the text of a version its "or later" admits, an "or later"
+    from an earlier version, or the license or exception ``X WITH E`` is made of."""
+    if base.lower() == term.lower():
+        return True
+    if " WITH " in base.upper():
+        license_part, _, exception = re.split(r"\s+(WITH)\s+", base, flags=re.I)
+        return term.lower() == exception.lower() or _symbol_covers(license_part, term)
+    if " WITH " in term.upper():
+        return False
+    b, t = base.lower(), term.lower()
+    if _ALIASES.get(b, b) == _ALIASES.get(t, t) or VARIANT_OF.get(t) == b:
+        return True
+    vb, vt = _VERSIONED.match(base), _VERSIONED.match(term)
+    if vb is None or vt is None or vb.group(1).lower() != vt.group(1).lower():
+        return False
+    base_later = (vb.group(3) or "").lower() in ("-or-later", "+")
+    term_later = (vt.group(3) or "").lower() in ("-or-later", "+")
+    if base_later and term_later:
+        # whoever complies with "2.1 or later" complies with "2.0 or later"
+        return float(vb.group(2)) >= float(vt.group(2))
+    # a license text names its own version ("-only" for ScanCode): under "or later" it is
+    # the text of a version the notice admits
+    return base_later and not term_later and float(vb.group(2)) <= float(vt.group(2))
+
+
+def _symbols(expression: str) -> list[str]:
+    licensing = spdx_licensing()
+    parsed = licensing.parse(expression, validate=False)
+    return [str(s) for s in licensing.license_symbols(parsed, decompose=False)]
+
+
+def mentions(base: str, term: str) -> bool:
+    """Whether every license ``term`` names is one ``base`` names (or covers: an alias, a
+    version text under "or later", a part of ``X WITH E``): a detected text that agrees
+    with a declared expression, a choice's alternatives included."""
+    try:
+        base_symbols = _symbols(base)
+        term_symbols = _symbols(term)
+    except Exception:  # license-expression raises several unrelated types
+        return False
+    return all(any(_symbol_covers(b, t) for b in base_symbols) for t in term_symbols)
+
+
+def implies(base: str, term: str) -> bool:
+    """Whether whoever complies with ``base`` complies with ``term`` (each alternative of
+    ``base`` holds the licenses of some alternative of ``term``), so that ``term`` beside
+    ``base`` in an AND adds nothing. Expressions too large to expand imply nothing."""
+    base_dnf, term_dnf = _dnf(base), _dnf(term)
+    if base_dnf is None or term_dnf is None:
+        return False
+    return all(
+        any(all(any(_symbol_covers(b, t) for b in conj) for t in other) for other in term_dnf)
+        for conj in base_dnf
+    )
+
+
+_MAX_ALTERNATIVES = 64
+
+
+def _dnf(expression: str) -> list[frozenset[str]] | None:
+    """``expression`` as its alternatives, each the set of licenses it needs."""
+    try:
+        parsed = spdx_licensing().parse(expression, validate=False)
+    except Exception:  # license-expression raises several unrelated types
+        return None
+
+    def walk(node: Any) -> list[frozenset[str]] | None:
+        kind = type(node).__name__
+        if kind == "OR":
+            out: list[frozenset[str]] = []
+            for arg in node.args:
+                part = walk(arg)
+                if part is None:
+                    return None
+                out.extend(part)
+            return out if len(out) <= _MAX_ALTERNATIVES else None
+        if kind == "AND":
+            acc = [frozenset[str]()]
+            for arg in node.args:
+                part = walk(arg)
+                if part is None:
+                    return None
+                acc = [a | p for a in acc for p in part]
+                if len(acc) > _MAX_ALTERNATIVES:
+                    return None
+            return acc
+        return [frozenset({str(node)})]
+
+    return walk(parsed)
+
+
+def simplify(expression: str | None) -> str | None:
+    """Drop the AND terms of ``expression`` that another of its terms covers (a GPL-3.0
+    text beside ``GPL-3.0-or-later WITH GCC-exception-3.1``, an exception's bare text
+    beside the license it modifies, PSF-2.0 beside Python-2.0)."""
+    if expression is None:
+        return None
+    terms = and_terms(expression)
+    kept: list[str] = []
+    for index, term in enumerate(terms):
+        others = [t for i, t in enumerate(terms) if i != index]
+        if any(implies(other, term) and not implies(term, other) for other in others):
+            continue
+        if any(implies(k, term) for k in kept):
+            continue
+        kept.append(term)
+    return combine_and(kept)
+
+
+def granting(expression: str) -> str | None:
+    """``expression`` without the AND terms that grant nothing (see :data:`NOT_A_GRANT`);
+    None if nothing is left."""
+    return _granting(expression)
+
+
 def _wrap(expression: str) -> str:
     parsed = spdx_licensing().parse(expression, validate=False)
     if type(parsed).__name__ in ("OR",):
@@ -260,9 +399,8 @@ def effective_license(
         return None, "no declared license and no license text found"
     base = combine_and(valid_declared)
     if base is None:
-        return combine_and(valid_detected), None
-    covered = set(license_ids(base))
-    extra = [d for d in valid_detected if not set(license_ids(d)) <= covered]
+        return simplify(combine_and(valid_detected)), None
+    extra = [d for d in valid_detected if not mentions(base, d)]
     return combine_and([base, *extra]), None
 
 

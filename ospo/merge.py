@@ -148,6 +148,8 @@ def effective_of(evidence: Sequence[LicenseEvidence]) -> tuple[str | None, str |
         e.expression for e in evidence if e.source is LicenseSource.DECLARED and e.expression
     ]
     detected = [
-        e.expression for e in evidence if e.source is LicenseSource.DETECTED and e.expression
+        e.expression
+        for e in evidence
+        if e.source is LicenseSource.DETECTED and e.expression and e.counted
     ]
     return licensing.effective_license(declared, detected)

@@ -93,6 +93,9 @@ class LicenseEvidence:
     location: str | None = None
     valid: bool = True
     note: str | None = None
+    #: False for evidence kept but not counted in the effective license (a mention, a
+    #: section about files not shipped, a file that is not a license file); ``note`` says why
+    counted: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

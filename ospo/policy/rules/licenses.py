@@ -166,12 +166,12 @@ def _mismatch(comp: Component) -> tuple[str, str] | None:
     detected = [
         e.expression
         for e in comp.licenses
-        if e.source is LicenseSource.DETECTED and e.valid and e.expression
+        if e.source is LicenseSource.DETECTED and e.valid and e.expression and e.counted
     ]
     if not declared or not detected:
         return None
-    declared_ids = {i for d in declared for i in licensing.license_ids(d)}
-    uncovered = [d for d in detected if not set(licensing.license_ids(d)) <= declared_ids]
+    base = licensing.combine_and(declared) or ""
+    uncovered = [d for d in detected if not licensing.mentions(base, d)]
     if not uncovered:
         return None
     return " AND ".join(dict.fromkeys(declared)), " AND ".join(dict.fromkeys(uncovered))

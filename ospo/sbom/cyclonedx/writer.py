@@ -311,7 +311,11 @@ def _component_evidence(comp: OspoComponent) -> Any:
 
     from ospo.licensing import combine_and
 
-    detected = [e for e in comp.licenses if e.source is LicenseSource.DETECTED and e.expression]
+    detected = [
+        e
+        for e in comp.licenses
+        if e.source is LicenseSource.DETECTED and e.expression and e.counted
+    ]
     if not detected:
         return None
     expression = combine_and(e.expression for e in detected)

@@ -12,11 +12,13 @@ package whose license cannot be established is kept, with the reason.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from ospo import licensing
+from ospo import grants, licensing
 from ospo.model import (
     Component,
     LicenseEvidence,
@@ -28,6 +30,10 @@ from ospo.model import (
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
 from ospo.scanners.purls import pypi_name
 from ospo.scanners.source.detection import detect_contents, hash_path
+
+
+def _no_files() -> frozenset[str]:
+    return frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +48,9 @@ class InstalledPackage:
     requires: tuple[str, ...]  # names (normalised) of what it depends on
     location: str
     base: Path  # evidence is located relative to this directory
+    #: the paths the package installs (relative, "/"-separated), read only when a license
+    #: file's section names files
+    installed: Callable[[], frozenset[str]] = _no_files
 
 
 class EnvironmentScanner(Scanner):
@@ -75,21 +84,11 @@ class EnvironmentScanner(Scanner):
         run = detect_contents(contents, request)
         components = []
         for package in packages:
-            detected: list[LicenseEvidence] = []
-            for path in package.license_files:
-                record = run.records.get(sha_of.get(path, ""))
-                if record and record.get("license_expression"):
-                    detected.append(
-                        LicenseEvidence(
-                            expression=record["license_expression"],
-                            source=LicenseSource.DETECTED,
-                            location=_relative(path, package.base),
-                            note=None if _grants(path) else NOT_A_LICENSE_FILE,
-                        )
-                    )
+            detected = _detected_evidence(package, run.records, sha_of)
+            declared = [e.expression for e in package.declared if e.expression and e.valid]
             expression, reason = licensing.effective_license(
-                [e.expression for e in package.declared if e.expression and e.valid],
-                [e.expression for e in detected if e.expression and e.note is None],
+                declared,
+                [e.expression for e in detected if e.expression and e.counted],
             )
             if expression is None and package.declared:
                 reason = "; ".join(e.note or "" for e in package.declared if not e.valid) or reason
@@ -122,6 +121,103 @@ class EnvironmentScanner(Scanner):
             ),
             warnings=run.warnings,
         )
+
+
+def _detected_evidence(
+    package: InstalledPackage, records: Mapping[str, dict[str, Any]], sha_of: Mapping[Path, str]
+) -> list[LicenseEvidence]:
+    """The evidence of a package's license files: per file, what it grants (counted), and
+    each match that grants nothing to the package, with the reason (kept, not counted)."""
+    files: list[grants.LicenseFile] = []
+    not_license_files: list[tuple[str, str]] = []
+    for path in package.license_files:
+        record = records.get(sha_of.get(path, ""))
+        if not record or not record.get("license_expression"):
+            continue
+        location = _relative(path, package.base)
+        if not is_license_file_name(path.name):
+            not_license_files.append((location, record["license_expression"]))
+            continue
+        files.append(
+            grants.LicenseFile(
+                location=location,
+                matches=tuple(
+                    grants.Match(
+                        expression=d["license_expression"],
+                        start_line=d["start_line"],
+                        end_line=d["end_line"],
+                        score=d["score"],
+                        matcher=d["matcher"],
+                        rule=d["rule"],
+                    )
+                    for d in record.get("detections", ())
+                    if d.get("license_expression")
+                ),
+                read_lines=partial(_read_lines, path),
+            )
+        )
+    declared = licensing.combine_and(e.expression for e in package.declared if e.valid)
+    judged = grants.grants_of(files, installed=package.installed, declared=declared)
+    chosen_in = {name: g.location for g in judged for name in g.alternatives_in}
+    evidence: list[LicenseEvidence] = []
+    for grant in judged:
+        name = grant.location.rsplit("/", 1)[-1]
+        whole = licensing.combine_and(j.match.expression for j in grant.judged)
+        if name in chosen_in:
+            evidence.append(
+                LicenseEvidence(
+                    expression=grant.expression or whole,
+                    source=LicenseSource.DETECTED,
+                    location=grant.location,
+                    counted=False,
+                    note=f"the text of one alternative of the choice stated in {chosen_in[name]}",
+                )
+            )
+            continue
+        if grant.expression is not None:
+            evidence.append(
+                LicenseEvidence(
+                    expression=grant.expression,
+                    source=LicenseSource.DETECTED,
+                    location=grant.location,
+                    note=f"a choice between the texts of {', '.join(grant.alternatives_in)}"
+                    if grant.alternatives_in
+                    else None,
+                )
+            )
+        by_reason: dict[str, list[grants.Match]] = {}
+        for item in grant.judged:
+            if not item.counted and item.reason is not None:
+                by_reason.setdefault(item.reason, []).append(item.match)
+        for reason, matches in by_reason.items():
+            lines = ", ".join(
+                str(m.start_line) if m.start_line == m.end_line else f"{m.start_line}-{m.end_line}"
+                for m in matches[:6]
+            )
+            evidence.append(
+                LicenseEvidence(
+                    expression=licensing.combine_and(m.expression for m in matches),
+                    source=LicenseSource.DETECTED,
+                    location=f"{grant.location}:{lines}",
+                    counted=False,
+                    note=f"not counted: {reason}",
+                )
+            )
+    for location, expression in not_license_files:
+        evidence.append(
+            LicenseEvidence(
+                expression=expression,
+                source=LicenseSource.DETECTED,
+                location=location,
+                counted=False,
+                note=NOT_A_LICENSE_FILE,
+            )
+        )
+    return evidence
+
+
+def _read_lines(path: Path) -> list[str]:
+    return path.read_bytes().decode("utf-8", errors="replace").splitlines()
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -175,11 +271,11 @@ def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
 NOT_A_LICENSE_FILE = "not a license file: kept as evidence, not counted"
 
 
-def _grants(path: Path) -> bool:
+def is_license_file_name(name: str) -> bool:
     """Whether a file listed as a license file is one by its name (LICENSE, COPYING,
     apache-2.0.LICENSE, MIT-LICENSE.txt, NOTICE …), so that what it holds is a grant; a
     README's or an AUTHORS file's text is not."""
-    lowered = path.name.lower()
+    lowered = name.lower()
     return any(word in lowered for word in _LICENSE_WORDS) and not lowered.endswith(
         (".py", ".js", ".c", ".h", ".rs", ".go")
     )

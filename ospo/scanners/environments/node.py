@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from packageurl import PackageURL
@@ -135,4 +136,21 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | None:
         requires=tuple(deps),
         location=manifest.as_posix(),
         base=root.parent,
+        installed=partial(package_files, manifest.parent),
     )
+
+
+_MAX_LISTED = 20_000
+
+
+def package_files(directory: Path) -> frozenset[str]:
+    """The files of an installed npm package, relative to its directory, without nested
+    ``node_modules`` (other packages); at most a bounded number."""
+    found: list[str] = []
+    for where, dirs, names in os.walk(directory):
+        dirs[:] = [d for d in dirs if d != "node_modules"]
+        base = Path(where).relative_to(directory)
+        found.extend((base / n).as_posix().removeprefix("./") for n in names)
+        if len(found) >= _MAX_LISTED:
+            break
+    return frozenset(found)

@@ -10,12 +10,13 @@ evidence and gives way to the license files).
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
 from collections.abc import Iterator
 from email.parser import HeaderParser
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import yaml
@@ -126,7 +127,20 @@ def _python_package(dist_info: Path) -> InstalledPackage | None:
                 )
         if mapped:
             choice = " OR ".join(dict.fromkeys(mapped))
-            declared.append(declared_in_metadata(choice, f"{where} (Classifier)"))
+            evidence = declared_in_metadata(choice, f"{where} (Classifier)")
+            vague = [c for c in classifiers if not _trove().get(c)]
+            if vague and evidence.valid:
+                # "GPLv2+" beside a vague "Artistic License": the classifiers name only
+                # part of the license, so they do not decide it
+                evidence = LicenseEvidence(
+                    expression=evidence.expression,
+                    source=LicenseSource.DECLARED,
+                    location=evidence.location,
+                    valid=False,
+                    note=f"incomplete: {vague[0]!r} is vague, so the classifiers name only "
+                    "part of the license; the license files decide",
+                )
+            declared.append(evidence)
     files = _dist_info_license_files(dist_info, meta.get_all("License-File") or [])
     requires = tuple(
         pypi_name(re.split(r"[\s;<>=!~\[(]", r.strip(), maxsplit=1)[0])
@@ -142,6 +156,19 @@ def _python_package(dist_info: Path) -> InstalledPackage | None:
         requires=requires,
         location=location,
         base=dist_info.parent,
+        installed=partial(_recorded_files, dist_info),
+    )
+
+
+def _recorded_files(dist_info: Path) -> frozenset[str]:
+    """The paths a distribution installed, as its ``RECORD`` lists them (relative to
+    site-packages); empty when there is no RECORD."""
+    try:
+        text = (dist_info / "RECORD").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    return frozenset(
+        row[0].removeprefix("./") for row in csv.reader(text.splitlines()) if row and row[0]
     )
 
 

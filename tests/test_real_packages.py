@@ -1,0 +1,522 @@
+# SPDX-License-Identifier: Apache-2.0
+# ruff: noqa: E501
+"""The effective license of real packages, as a careful reader of their files gives it.
+
+The packages are pinned in ``tests/data/real-packages`` and installed from PyPI and npm by
+``make install`` (into ``build/real-packages``), as a user installs them; the tests read
+them offline with ``ospo scan --env``. Each row is a package, the license a reader who
+opened its metadata and every license file it ships would state, and why. A package whose
+answer changes fails here, whichever way it changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ospo
+from ospo.inventory_json import load
+
+REAL = Path(
+    os.environ.get("OSPO_REAL_PACKAGES", Path(__file__).parents[1] / "build" / "real-packages")
+)
+SITE = REAL / "site-packages"
+NODE_MODULES = REAL / "npm" / "node_modules"
+
+#: The metadata declares the license and the license files hold its text, nothing more.
+AGREE = "declares it; the license files hold its text and nothing more"
+
+CASES = [
+    ("npm", "@types/trusted-types", "2.0.7", "MIT", AGREE),
+    (
+        "npm",
+        "argparse",
+        "2.0.1",
+        "Python-2.0",
+        "a port of CPython's argparse, under the Python license stack",
+    ),
+    ("npm", "async-function", "1.0.0", "MIT", AGREE),
+    ("npm", "async-generator-function", "1.0.0", "MIT", AGREE),
+    (
+        "npm",
+        "atob",
+        "2.1.2",
+        "(MIT OR Apache-2.0) AND CC-BY-3.0",
+        "declares MIT OR Apache-2.0 (both texts in LICENSE); LICENSE.DOCS puts its documentation under CC-BY-3.0",
+    ),
+    ("npm", "base64-js", "1.5.1", "MIT", AGREE),
+    ("npm", "buffer", "6.0.3", "MIT", AGREE),
+    ("npm", "call-bind-apply-helpers", "1.0.2", "MIT", AGREE),
+    ("npm", "call-bound", "1.0.4", "MIT", AGREE),
+    (
+        "npm",
+        "caniuse-lite",
+        "1.0.30001759",
+        "CC-BY-4.0",
+        "data under CC-BY-4.0, declared and in LICENSE",
+    ),
+    ("npm", "core-js", "3.47.0", "MIT", AGREE),
+    ("npm", "core-util-is", "1.0.3", "MIT", AGREE),
+    ("npm", "deep-extend", "0.6.0", "MIT", AGREE),
+    (
+        "npm",
+        "dompurify",
+        "3.3.0",
+        "MPL-2.0 OR Apache-2.0",
+        "LICENSE offers Apache-2.0 or MPL-2.0 and holds both texts: a choice, not both",
+    ),
+    ("npm", "dunder-proto", "1.0.1", "MIT", AGREE),
+    ("npm", "duplexer", "0.1.2", "MIT", AGREE),
+    ("npm", "electron-to-chromium", "1.5.266", "ISC", AGREE),
+    ("npm", "emoji-regex", "10.6.0", "MIT", AGREE),
+    ("npm", "es-define-property", "1.0.1", "MIT", AGREE),
+    ("npm", "es-errors", "1.3.0", "MIT", AGREE),
+    ("npm", "es-object-atoms", "1.1.2", "MIT", AGREE),
+    ("npm", "esprima", "4.0.1", "BSD-2-Clause", AGREE),
+    ("npm", "function-bind", "1.1.2", "MIT", AGREE),
+    ("npm", "generator-function", "2.0.1", "MIT", AGREE),
+    ("npm", "get-intrinsic", "1.3.1", "MIT", AGREE),
+    ("npm", "get-proto", "1.0.1", "MIT", AGREE),
+    ("npm", "gopd", "1.2.0", "MIT", AGREE),
+    ("npm", "has-symbols", "1.1.0", "MIT", AGREE),
+    ("npm", "hasown", "2.0.4", "MIT", AGREE),
+    ("npm", "ieee754", "1.2.1", "BSD-3-Clause", AGREE),
+    ("npm", "immediate", "3.0.6", "MIT", AGREE),
+    ("npm", "inherits", "2.0.4", "ISC", AGREE),
+    ("npm", "ini", "1.3.8", "ISC", AGREE),
+    ("npm", "isarray", "1.0.0", "MIT", AGREE),
+    ("npm", "jquery", "3.7.1", "MIT", AGREE),
+    (
+        "npm",
+        "json-schema",
+        "0.4.0",
+        "AFL-2.1 OR BSD-3-Clause",
+        "declared choice; the file's AFL reference names the choice's AFL, not a third license",
+    ),
+    (
+        "npm",
+        "jszip",
+        "3.10.1",
+        "MIT OR GPL-3.0-or-later",
+        "LICENSE.markdown offers MIT or GPLv3 and holds both texts: the GPL-3.0 text is one alternative's",
+    ),
+    ("npm", "language-subtag-registry", "0.3.23", "CC0-1.0", AGREE),
+    ("npm", "lie", "3.3.0", "MIT", AGREE),
+    (
+        "npm",
+        "lodash",
+        "4.17.21",
+        "MIT",
+        "CC0 waives rights in sample code of the documentation, which the package does not ship",
+    ),
+    ("npm", "math-intrinsics", "1.1.0", "MIT", AGREE),
+    ("npm", "minimist", "1.2.8", "MIT", AGREE),
+    (
+        "npm",
+        "node-forge",
+        "1.3.2",
+        "BSD-3-Clause OR GPL-2.0-only",
+        "LICENSE offers BSD-3-Clause or GPL-2.0 and holds both texts",
+    ),
+    ("npm", "object-inspect", "1.14.0", "MIT", AGREE),
+    (
+        "npm",
+        "pako",
+        "1.0.11",
+        "MIT AND Zlib",
+        "declares MIT AND Zlib; its LICENSE holds the MIT text only",
+    ),
+    ("npm", "process-nextick-args", "2.0.1", "MIT", AGREE),
+    ("npm", "punycode", "2.3.1", "MIT", AGREE),
+    ("npm", "qs", "6.14.0", "BSD-3-Clause", AGREE),
+    (
+        "npm",
+        "rc",
+        "1.2.8",
+        "BSD-2-Clause OR MIT OR Apache-2.0",
+        "three sibling files are the texts of the declared choice; LICENSE.BSD is the BSD-2-Clause-Views variant",
+    ),
+    ("npm", "react", "19.2.1", "MIT", AGREE),
+    ("npm", "readable-stream", "2.3.8", "MIT", AGREE),
+    ("npm", "safe-buffer", "5.1.2", "MIT", AGREE),
+    ("npm", "sax", "1.4.3", "BlueOak-1.0.0", "BlueOak-1.0.0 declared and in LICENSE.md"),
+    ("npm", "semver", "7.7.3", "ISC", AGREE),
+    ("npm", "setimmediate", "1.0.5", "MIT", AGREE),
+    ("npm", "side-channel", "1.1.1", "MIT", AGREE),
+    ("npm", "side-channel-list", "1.0.1", "MIT", AGREE),
+    ("npm", "side-channel-map", "1.0.1", "MIT", AGREE),
+    ("npm", "side-channel-weakmap", "1.0.2", "MIT", AGREE),
+    ("npm", "spdx-exceptions", "2.5.0", "CC-BY-3.0", AGREE),
+    ("npm", "spdx-license-ids", "3.0.22", "CC0-1.0", AGREE),
+    ("npm", "sprintf-js", "1.1.3", "BSD-3-Clause", AGREE),
+    ("npm", "string_decoder", "1.1.1", "MIT", AGREE),
+    ("npm", "strip-json-comments", "2.0.1", "MIT", AGREE),
+    ("npm", "tslib", "2.8.1", "0BSD", "0BSD declared; CopyrightNotice.txt repeats the 0BSD grant"),
+    ("npm", "tweetnacl", "1.0.3", "Unlicense", AGREE),
+    (
+        "npm",
+        "type-fest",
+        "4.41.0",
+        "MIT OR CC0-1.0",
+        "license-mit and license-cc0 are the texts of the declared choice",
+    ),
+    ("npm", "typescript", "5.9.3", "Apache-2.0", AGREE),
+    (
+        "npm",
+        "uri-js",
+        "4.4.1",
+        "BSD-2-Clause",
+        "declares BSD-2-Clause; its text is the BSD-2-Clause-Views variant, which asks nothing more",
+    ),
+    ("npm", "util-deprecate", "1.0.2", "MIT", AGREE),
+    (
+        "pypi",
+        "aiohttp",
+        "3.13.2",
+        "Apache-2.0 AND MIT",
+        "declares Apache-2.0 AND MIT: the wheel bundles llhttp (MIT), whose LICENSE it ships under vendor/",
+    ),
+    ("pypi", "anyio", "4.12.0", "MIT", AGREE),
+    ("pypi", "attrs", "25.4.0", "MIT", AGREE),
+    (
+        "pypi",
+        "botocore",
+        "1.42.4",
+        "Apache-2.0 AND MIT AND MPL-2.0",
+        "NOTICE names vendored requests (Apache-2.0), six (MIT) and the certifi CA bundle (MPL-2.0), all shipped",
+    ),
+    ("pypi", "cachetools", "6.2.2", "MIT", AGREE),
+    ("pypi", "certifi", "2025.11.12", "MPL-2.0", AGREE),
+    (
+        "pypi",
+        "cffi",
+        "2.0.0",
+        "MIT",
+        "declares MIT; LICENSE is MIT No Attribution, a variant that asks nothing more",
+    ),
+    (
+        "pypi",
+        "chardet",
+        "5.2.0",
+        "LGPL-2.0-or-later",
+        "classifier LGPLv2+ beside the vague LGPL License field; the LGPL-2.1 text is a version that admits",
+    ),
+    ("pypi", "charset-normalizer", "3.4.4", "MIT", AGREE),
+    ("pypi", "click", "8.3.1", "BSD-3-Clause", AGREE),
+    (
+        "pypi",
+        "colorama",
+        "0.4.6",
+        "BSD-3-Clause",
+        "only the vague BSD classifier; LICENSE.txt is the BSD-3-Clause text",
+    ),
+    (
+        "pypi",
+        "cryptography",
+        "46.0.3",
+        "Apache-2.0 OR BSD-3-Clause",
+        "declared choice; LICENSE.APACHE and LICENSE.BSD are its alternatives' texts",
+    ),
+    ("pypi", "decorator", "5.2.1", "BSD-2-Clause", AGREE),
+    (
+        "pypi",
+        "distlib",
+        "0.4.0",
+        "PSF-2.0",
+        "declares PSF-2.0; LICENSE.txt is the CPython license document (Python-2.0, its alias)",
+    ),
+    (
+        "pypi",
+        "docutils",
+        "0.22.3",
+        "LicenseRef-scancode-public-domain AND CC-PDDC AND BSD-3-Clause AND BSD-2-Clause",
+        "public domain with BSD parts; the GPL sections are about rst.el (not shipped) and eLyXer code since relicensed",
+    ),
+    ("pypi", "filelock", "3.20.0", "Unlicense", AGREE),
+    ("pypi", "frozenlist", "1.8.0", "Apache-2.0", AGREE),
+    (
+        "pypi",
+        "greenlet",
+        "3.2.4",
+        "MIT AND Python-2.0",
+        "declares MIT AND Python-2.0; LICENSE.PSF is the PSF text, an alias of Python-2.0",
+    ),
+    (
+        "pypi",
+        "grpcio",
+        "1.76.0",
+        "Apache-2.0 AND BSD-3-Clause AND MPL-2.0",
+        "vague Apache declaration; LICENSE adds the BSD-3-Clause and MPL-2.0 of code compiled into the binary",
+    ),
+    ("pypi", "h11", "0.16.0", "MIT", AGREE),
+    ("pypi", "httpcore", "1.0.9", "BSD-3-Clause", AGREE),
+    ("pypi", "httpx", "0.28.1", "BSD-3-Clause", AGREE),
+    ("pypi", "idna", "3.11", "BSD-3-Clause", AGREE),
+    (
+        "pypi",
+        "importlib_metadata",
+        "8.7.0",
+        "Apache-2.0",
+        "only the vague Apache classifier; LICENSE is the Apache-2.0 text",
+    ),
+    (
+        "pypi",
+        "isodate",
+        "0.7.2",
+        "BSD-3-Clause",
+        "only the vague BSD classifier; LICENSE is the BSD-3-Clause text",
+    ),
+    (
+        "pypi",
+        "Jinja2",
+        "3.1.6",
+        "BSD-3-Clause",
+        "only the vague BSD classifier; LICENSE.txt is the BSD-3-Clause text",
+    ),
+    ("pypi", "jmespath", "1.0.1", "MIT", AGREE),
+    (
+        "pypi",
+        "lxml",
+        "6.0.2",
+        "BSD-3-Clause",
+        "LICENSES.txt says test.py (not in the wheel) is GPL: not a license of what ships",
+    ),
+    ("pypi", "Markdown", "3.10", "BSD-3-Clause", AGREE),
+    ("pypi", "MarkupSafe", "3.0.3", "BSD-3-Clause", AGREE),
+    (
+        "pypi",
+        "multidict",
+        "6.7.0",
+        "Apache-2.0",
+        "License field 'Apache License 2.0' is not SPDX; LICENSE is the Apache-2.0 text",
+    ),
+    (
+        "pypi",
+        "numpy",
+        "2.3.5",
+        "BSD-3-Clause AND MIT AND Zlib AND BSD-3-Clause-Open-MPI AND GPL-3.0-or-later WITH GCC-exception-3.1 AND LGPL-2.1-or-later",
+        "BSD-3-Clause plus what the wheel compiles in or bundles (OpenBLAS, LAPACK, libgfortran with the GCC exception, libquadmath); not meson or spin, which only build it",
+    ),
+    (
+        "pypi",
+        "packaging",
+        "25.0",
+        "Apache-2.0 OR BSD-2-Clause",
+        "LICENSE offers either of LICENSE.APACHE (Apache-2.0) and LICENSE.BSD (BSD-2-Clause)",
+    ),
+    (
+        "pypi",
+        "pip",
+        "25.3",
+        "MIT AND Apache-2.0 AND MPL-2.0 AND Python-2.0 AND BSD-3-Clause AND (Apache-2.0 OR BSD-2-Clause) AND BSD-2-Clause AND ISC",
+        "MIT plus the licenses of the libraries vendored under pip/_vendor, each shipped with its text",
+    ),
+    ("pypi", "platformdirs", "4.5.0", "MIT", AGREE),
+    (
+        "pypi",
+        "protobuf",
+        "6.33.1",
+        "LicenseRef-scancode-protobuf",
+        "declared '3-Clause BSD License' is not SPDX; LICENSE is Google's BSD-3 text, ScanCode's protobuf key",
+    ),
+    ("pypi", "psutil", "7.1.3", "BSD-3-Clause", AGREE),
+    ("pypi", "pyasn1", "0.6.1", "BSD-2-Clause", AGREE),
+    ("pypi", "pycparser", "2.23", "BSD-3-Clause", AGREE),
+    ("pypi", "pydantic", "2.12.5", "MIT", AGREE),
+    ("pypi", "pydantic_core", "2.41.5", "MIT", AGREE),
+    ("pypi", "Pygments", "2.19.2", "BSD-2-Clause", AGREE),
+    (
+        "pypi",
+        "PyNaCl",
+        "1.6.1",
+        "Apache-2.0",
+        "declares Apache-2.0 and ships only that text (libsodium is compiled in, but its ISC text is not in the wheel)",
+    ),
+    ("pypi", "pyparsing", "3.2.5", "MIT", AGREE),
+    (
+        "pypi",
+        "python-dateutil",
+        "2.9.0.post0",
+        "Apache-2.0 AND BSD-3-Clause",
+        "LICENSE: Apache-2.0 for contributions since 2017 and BSD-3-Clause for the earlier ones: both apply",
+    ),
+    ("pypi", "pytz", "2025.2", "MIT", AGREE),
+    ("pypi", "PyYAML", "6.0.3", "MIT", AGREE),
+    (
+        "pypi",
+        "regex",
+        "2025.11.3",
+        "Apache-2.0 AND CNRI-Python",
+        "declares Apache-2.0 AND CNRI-Python, the two texts its LICENSE.txt holds",
+    ),
+    ("pypi", "requests", "2.32.5", "Apache-2.0", AGREE),
+    ("pypi", "rsa", "4.9.1", "Apache-2.0", AGREE),
+    (
+        "pypi",
+        "s3transfer",
+        "0.16.0",
+        "Apache-2.0",
+        "License field is not SPDX; classifier vague; LICENSE.txt is the Apache-2.0 text",
+    ),
+    ("pypi", "setuptools", "80.9.0", "MIT", AGREE),
+    ("pypi", "six", "1.17.0", "MIT", AGREE),
+    (
+        "pypi",
+        "sniffio",
+        "1.3.1",
+        "MIT OR Apache-2.0",
+        "LICENSE offers either of LICENSE.APACHE2 and LICENSE.MIT (ScanCode's rule names other files)",
+    ),
+    ("pypi", "SQLAlchemy", "2.0.44", "MIT", AGREE),
+    (
+        "pypi",
+        "text-unidecode",
+        "1.3",
+        "GPL-1.0-or-later OR GPL-2.0-or-later OR Artistic-1.0-Perl",
+        "LICENSE.txt offers GPL, GPLv2+ or the Artistic License and holds the Perl Artistic text",
+    ),
+    ("pypi", "tomli", "2.3.0", "MIT", AGREE),
+    (
+        "pypi",
+        "tqdm",
+        "4.67.1",
+        "MPL-2.0 AND MIT",
+        "declares MPL-2.0 AND MIT; LICENCE says which files are under which",
+    ),
+    (
+        "pypi",
+        "typing_extensions",
+        "4.15.0",
+        "PSF-2.0",
+        "PSF-2.0; the CPython license document's history table, GPL footnotes and docs 0BSD are not grants",
+    ),
+    (
+        "pypi",
+        "tzdata",
+        "2025.2",
+        "Apache-2.0",
+        "Apache-2.0 declared; licenses/LICENSE_APACHE repeats it",
+    ),
+    ("pypi", "urllib3", "2.5.0", "MIT", AGREE),
+    ("pypi", "virtualenv", "20.35.4", "MIT", AGREE),
+    ("pypi", "wheel", "0.45.1", "MIT", AGREE),
+    (
+        "pypi",
+        "wrapt",
+        "2.0.1",
+        "BSD-2-Clause",
+        "no license metadata; LICENSE is the BSD-2-Clause text",
+    ),
+    ("pypi", "yarl", "1.22.0", "Apache-2.0", "Apache-2.0 declared; NOTICE repeats it"),
+    ("pypi", "zipp", "3.23.0", "MIT", AGREE),
+]
+
+
+@pytest.fixture(scope="module")
+def components(
+    tmp_path_factory: pytest.TempPathFactory, session_cache: Path
+) -> dict[tuple[str, str], object]:
+    if not (REAL / ".installed").is_file():
+        pytest.fail(f"the real packages are not installed in {REAL}: run `make install`")
+    work = tmp_path_factory.mktemp("real-packages")
+    (work / "tree").mkdir()
+    out = work / "inventory.json"
+    # a module fixture runs before the per-test isolation: name the session's cache
+    proc = run_ospo(
+        *("scan", work / "tree", "--env", SITE, "--env", NODE_MODULES, "-o", out, "-q"),
+        env={"OSPO_CACHE_DIR": str(session_cache)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    inventory = load(out)
+    return {(c.purl.split("/")[0][4:], c.name): c for c in inventory.components}
+
+
+def test_the_set_is_what_was_installed(components: dict) -> None:
+    installed = {(eco, name, version) for eco, name, version, _, _ in CASES}
+    found = {(key[0], key[1], comp.version) for key, comp in components.items()}
+    assert found == installed
+    assert len(CASES) >= 50
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "version", "expected", "reason"),
+    CASES,
+    ids=[f"{c[0]}:{c[1]}" for c in CASES],
+)
+def test_effective_license(
+    components: dict, ecosystem: str, name: str, version: str, expected: str, reason: str
+) -> None:
+    comp = components[(ecosystem, name)]
+    assert comp.version == version
+    assert comp.license_expression == expected, reason
+
+
+def _uncounted(comp: object, needle: str) -> list[object]:
+    return [
+        e
+        for e in comp.licenses  # type: ignore[attr-defined]
+        if not e.counted and needle in (e.note or "")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "license_id", "why"),
+    [
+        ("pypi", "typing_extensions", "GPL-1.0-or-later", "CPython license document"),
+        ("pypi", "typing_extensions", "0BSD", "CPython license document"),
+        ("pypi", "lxml", "GPL-1.0-or-later", "does not ship: test.py"),
+        ("pypi", "docutils", "GPL-3.0-or-later", "does not ship: tools/editors/emacs/rst.el"),
+        ("pypi", "docutils", "GPL-3.0-or-later", "relicensed"),
+        ("pypi", "numpy", "Apache-2.0", "does not ship: vendored-meson"),
+        ("npm", "lodash", "CC0-1.0", "documentation"),
+    ],
+)
+def test_what_is_not_counted_stays_as_evidence_with_the_reason(
+    components: dict, ecosystem: str, name: str, license_id: str, why: str
+) -> None:
+    comp = components[(ecosystem, name)]
+    kept = [e for e in _uncounted(comp, why) if license_id in (e.expression or "")]
+    assert kept, [(e.expression, e.note) for e in comp.licenses]
+    assert all(e.location for e in kept)
+    assert license_id not in (comp.license_expression or "").split()
+
+
+def test_real_additions_stay(components: dict) -> None:
+    """Code a wheel bundles or compiles in brings its license: each is counted from the
+    file that says so."""
+    numpy = components[("pypi", "numpy")]
+    gcc = [
+        e
+        for e in numpy.licenses
+        if e.counted and "GPL-3.0-or-later WITH GCC-exception-3.1" in (e.expression or "")
+    ]
+    assert gcc and gcc[0].location.endswith("LICENSE.txt")
+    botocore = components[("pypi", "botocore")]
+    assert any(e.counted and "MPL-2.0" in e.expression for e in botocore.licenses)
+    pip = components[("pypi", "pip")]
+    vendored = {
+        e.location.split("/_vendor/")[1].split("/")[0]
+        for e in pip.licenses
+        if e.counted and "/_vendor/" in (e.location or "")
+    }
+    assert {"certifi", "resolvelib", "packaging", "distlib"} <= vendored
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "alternative", "why"),
+    [
+        ("pypi", "packaging", "BSD-2-Clause", "one alternative of the choice stated in"),
+        ("pypi", "sniffio", "MIT", "one alternative of the choice stated in"),
+        ("pypi", "text-unidecode", "Artistic-1.0-Perl", "one alternative of a choice"),
+    ],
+)
+def test_a_choice_in_prose_stays_a_choice(
+    components: dict, ecosystem: str, name: str, alternative: str, why: str
+) -> None:
+    """The texts of a choice's alternatives are the alternatives, not licenses added."""
+    comp = components[(ecosystem, name)]
+    assert [e for e in _uncounted(comp, why) if alternative in (e.expression or "")]
+    assert " AND " not in comp.license_expression
+    assert alternative in comp.license_expression.split(" OR ")
