@@ -21,7 +21,10 @@ from ospo.scanners import SCANNERS
 from ospo.scanners.lockfiles.cargo import CargoLockScanner, cargo_purl
 from ospo.scanners.lockfiles.gomod import GoModScanner, golang_purl
 from ospo.scanners.lockfiles.maven import MavenPomScanner
-from ospo.scanners.lockfiles.maven_repository import ENVIRONMENT_VARIABLE
+from ospo.scanners.lockfiles.maven_repository import (
+    ENVIRONMENT_VARIABLE,
+    locate_local_repository,
+)
 
 
 def test_registered() -> None:
@@ -630,6 +633,70 @@ def test_maven_unusable_pom_in_the_repository_is_named(tmp_path: Path) -> None:
         "parent com.google.code.gson:gson-parent:2.9.0-SNAPSHOT (of extras/pom.xml) is in the "
         f"local repository, but {target}, line 3 is unusable: not valid XML: mismatched tag"
     )
+
+
+SETTINGS = (
+    '<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">\n'
+    "  <localRepository>{}</localRepository>\n"
+    "</settings>\n"
+)
+
+
+def test_local_repository_is_found_as_maven_finds_it(tmp_path: Path) -> None:
+    home, top = tmp_path / "home", tmp_path / "project"
+    module = top / "module"
+    module.mkdir(parents=True)
+    (home / ".m2").mkdir(parents=True)
+
+    def where(environ: dict[str, str] | None = None) -> tuple[Path, str]:
+        found = locate_local_repository(module, top, environ or {}, home)
+        assert found is not None
+        return found.path, found.source
+
+    assert where() == (home / ".m2" / "repository", "Maven's default location")
+    settings = home / ".m2" / "settings.xml"
+    settings.write_text(SETTINGS.format("${user.home}/m2-cache"), encoding="utf-8")
+    assert where() == (home / "m2-cache", f"<localRepository> in {settings}")
+    settings.write_text(SETTINGS.format("${env.CI_CACHE}/m2"), encoding="utf-8")
+    assert where({"CI_CACHE": "/cache"})[0] == Path("/cache/m2")
+    (top / ".mvn").mkdir()
+    config = top / ".mvn" / "maven.config"
+    config.write_text("--settings ci/settings.xml -B\n", encoding="utf-8")
+    (top / "ci").mkdir()
+    (top / "ci" / "settings.xml").write_text(SETTINGS.format("/srv/m2"), encoding="utf-8")
+    assert where()[0] == Path("/srv/m2")
+    config.write_text("-B -Dmaven.repo.local=.m2/repository\n", encoding="utf-8")
+    assert where() == (top / ".m2" / "repository", f"-Dmaven.repo.local in {config}")
+    override = {ENVIRONMENT_VARIABLE: str(tmp_path / "mine")}
+    assert where(override) == (tmp_path / "mine", f"{ENVIRONMENT_VARIABLE} in the environment")
+
+
+def test_local_repository_with_broken_settings_is_the_default(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".m2").mkdir(parents=True)
+    (home / ".m2" / "settings.xml").write_text("<settings><localRepository>", encoding="utf-8")
+    found = locate_local_repository(tmp_path, tmp_path, {}, home)
+    assert found is not None and found.path == home / ".m2" / "repository"
+    assert (found.problem or "").startswith(f"{home / '.m2' / 'settings.xml'} is not valid XML")
+
+
+def test_maven_reads_the_repository_the_user_settings_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the override, the scan finds the repository as Maven would: here through
+    ``~/.m2/settings.xml`` of a home directory made for the test."""
+    home = tmp_path / "home"
+    (home / ".m2").mkdir(parents=True)
+    (home / ".m2" / "settings.xml").write_text(
+        SETTINGS.format("${user.home}/maven-cache"), encoding="utf-8"
+    )
+    fill_repository(home / "maven-cache", "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT")
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE)
+    monkeypatch.setenv("HOME", str(home))
+    found = scan(MavenPomScanner(), LOCKS / "maven-gson")
+    assert by_purl(found)[maven("junit", "junit", "4.13.2")].scope is Scope.TEST
+    (issue,) = found.issues  # gson-parent's own parent, not installed
+    assert f"from <localRepository> in {home / '.m2' / 'settings.xml'})" in issue.message
 
 
 def test_maven_scopes_optional_properties_and_ranges(tmp_path: Path) -> None:

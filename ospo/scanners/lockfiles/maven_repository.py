@@ -8,10 +8,11 @@ from files the way Maven does, nearest setting first:
 1. ``OSPO_MAVEN_REPOSITORY`` in the environment (ospo's own override);
 2. ``-Dmaven.repo.local=PATH`` in ``.mvn/maven.config`` of the project (the nearest
    ``.mvn`` directory at or above the pom, within the tree; a relative path is taken from
-   the directory holding ``.mvn``), which is how a project passes Maven options in a file;
+   the directory holding ``.mvn``, where ``mvn`` runs), which is how a project passes Maven
+   options in a file;
 3. ``<localRepository>`` in the user settings: the file ``-s``/``--settings`` names in
    that ``maven.config``, else ``~/.m2/settings.xml`` (``${user.home}`` and ``${env.NAME}``
-   are expanded as Maven expands them);
+   are expanded as Maven expands them; a relative path is taken from the project's top);
 4. ``~/.m2/repository``.
 
 Options given to ``mvn`` on the command line or in ``MAVEN_OPTS``, and the global settings
@@ -81,19 +82,15 @@ def locate_local_repository(
         options = _options(config)
         repo_local = options.get(_REPO_LOCAL)
         if repo_local:
-            return LocalRepository(
-                path=base / Path(repo_local).expanduser(),
-                source=f"-D{_REPO_LOCAL} in {config}",
-            )
+            return LocalRepository(path=base / repo_local, source=f"-D{_REPO_LOCAL} in {config}")
         if options.get("settings"):
-            settings = base / Path(options["settings"]).expanduser()
+            settings = base / options["settings"]
     problem = None
     if settings is not None and settings.is_file():
         found, problem = _settings_repository(settings, env, home)
-        if found:
-            return LocalRepository(
-                path=Path(found).expanduser(), source=f"<localRepository> in {settings}"
-            )
+        if found:  # a relative path is taken from where mvn runs: the project's top
+            base = config.parent.parent if config is not None else top
+            return LocalRepository(path=base / found, source=f"<localRepository> in {settings}")
     if home is None:
         return None
     return LocalRepository(
