@@ -305,11 +305,11 @@ class MavenPomScanner(ManifestScanner):
             if raw is None and version is None:
                 why = "no <version>, and no <dependencyManagement> read gives one"
             elif version is None or "${" in version:
-                why = f"{raw or version} is not defined in the tree"
+                why = f"{raw or version} is not defined in the pom or the parents read"
             elif version.startswith(("[", "(")):
                 why = f"the range {version} is resolved by Maven at build time"
-            if why and not_read:
-                why += f"; not read: {not_read}"
+            if why and not_read and (version is None or "${" in version):
+                why += f"; not read: {not_read}"  # what the missing poms may have given
             scope_name = expand(dep.get("scope")) or rules.get("scope") or "compile"
             scope = _SCOPES.get(scope_name) or Scope.RUNTIME
             optional = (expand(dep.get("optional")) or rules.get("optional")) == "true"
