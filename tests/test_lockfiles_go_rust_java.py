@@ -511,6 +511,62 @@ def test_maven_bom_properties_in_the_boms_own_context(tmp_path: Path) -> None:
     assert comps["org.springframework:spring-core"].version == "4.3.25.RELEASE"
 
 
+def test_maven_property_of_the_pom_overrides_its_parents_and_types_are_managed_apart(
+    tmp_path: Path,
+) -> None:
+    """Spring Boot's documented way to change a managed version, a property of the child
+    (h2.version), and a test-jar, which Maven manages apart from the jar."""
+    fill_repository(tmp_path / "m2-repository", *SPRING_BOOT.values())
+    pom = (LOCKS / "maven-spring-boot-sample" / "pom.xml").read_text(encoding="utf-8")
+    added = (
+        "<dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot"
+        "</artifactId><type>test-jar</type></dependency>"
+        "<dependency><groupId>org.springframework.boot</groupId><artifactId>"
+        "spring-boot-starter-json</artifactId><type>test-jar</type></dependency>"
+    )
+    text = pom.replace("<properties>", "<properties><h2.version>1.4.200</h2.version>", 1)
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "pom.xml").write_text(
+        text.replace("</dependencies>", added + "</dependencies>", 1), encoding="utf-8"
+    )
+    boot = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["dependencies"]))
+    assert boot["com.h2database:h2"] != "1.4.200"
+    found = scan(MavenPomScanner(), tmp_path / "sample")
+    comps = by_purl(found)
+    assert maven("com.h2database", "h2", "1.4.200") in comps
+    assert maven(
+        "org.springframework.boot", "spring-boot", "1.5.22.RELEASE"
+    ) + "?type=test-jar" in (comps)
+    assert "org.springframework.boot:spring-boot-starter-json" not in boot  # 1.5 has none
+    unmanaged = maven("org.springframework.boot", "spring-boot-starter-json") + "?type=test-jar"
+    assert comps[unmanaged].version is None
+
+
+def test_maven_parent_at_relative_path_of_another_version_is_not_used(
+    tmp_path: Path, no_local_repository: Path
+) -> None:
+    """The pom at ../pom.xml is gson-parent, but of another version than extras names:
+    Maven takes the parent from the repository then."""
+    parent = "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT"
+    fill_repository(no_local_repository, parent)
+    shutil.copytree(LOCKS / "maven-gson", tmp_path / "gson")
+    older = stored_pom(REPOSITORY, parent).read_text(encoding="utf-8")
+    older = older.replace("<version>2.9.0-SNAPSHOT</version>", "<version>2.8.9</version>", 1)
+    (tmp_path / "gson" / "pom.xml").write_text(
+        older.replace("<version>4.13.2</version>", "<version>4.12</version>"), encoding="utf-8"
+    )
+    comps = by_purl(scan(MavenPomScanner(), tmp_path / "gson"))
+    assert maven("junit", "junit", "4.13.2") in comps
+    # at the version extras names, the pom in the tree is the parent
+    (tmp_path / "gson" / "pom.xml").write_text(
+        older.replace("<version>2.8.9</version>", "<version>2.9.0-SNAPSHOT</version>", 1).replace(
+            "<version>4.13.2</version>", "<version>4.12</version>"
+        ),
+        encoding="utf-8",
+    )
+    assert maven("junit", "junit", "4.12") in by_purl(scan(MavenPomScanner(), tmp_path / "gson"))
+
+
 def test_maven_first_bom_wins_and_the_poms_own_management_wins(tmp_path: Path) -> None:
     """Two releases of jackson-bom manage jackson-databind differently; the import named
     first decides, and an entry of the pom's own management beats both."""

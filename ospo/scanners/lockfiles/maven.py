@@ -80,7 +80,7 @@ class Pom:
     parent: tuple[str | None, str | None, str | None] | None  # groupId, artifactId, version
     parent_path: str | None  # the parent pom in the tree, if relativePath says where
     properties: dict[str, str] = field(default_factory=dict)
-    managed: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    managed: list[dict[str, str]] = field(default_factory=list)  # in their order
     imports: list[dict[str, str]] = field(default_factory=list)  # BOMs, in their order
     dependencies: list[dict[str, str]] = field(default_factory=list)
 
@@ -136,7 +136,7 @@ def parse_pom(source: str, rel: str) -> Pom:
     management = _child(project, "dependencyManagement")
     for dep in _dependencies(management):
         if dep.get("scope") != "import":
-            pom.managed[(dep.get("groupId", ""), dep.get("artifactId", ""))] = dep
+            pom.managed.append(dep)
         elif dep.get("type") == "pom":  # Maven ignores an import of anything else
             pom.imports.append(dep)
     pom.dependencies = _dependencies(project)
@@ -227,7 +227,7 @@ class _Model:
 
     lineage: list[Pom]
     values: dict[str, str]
-    managed: dict[tuple[str, str], dict[str, str]]
+    managed: dict[tuple[str, str, str, str], dict[str, str]]  # by _managed_key
     unread: dict[str, UnreadPom]
 
 
@@ -298,7 +298,7 @@ class MavenPomScanner(ManifestScanner):
                 continue
             if (group, artifact) in modules:
                 continue  # a module of the same build: the project itself
-            rules = model.managed.get((group, artifact)) or {}
+            rules = model.managed.get(_managed_key(group, artifact, dep, expand)) or {}
             raw = dep.get("version")
             version = expand(raw) if raw is not None else rules.get("version")
             why = None
@@ -369,6 +369,7 @@ class MavenPomScanner(ManifestScanner):
             "project.artifactId": pom.artifact,
             "project.version": pom.version,
             "project.parent.groupId": pom.parent[0] if pom.parent else None,
+            "project.parent.artifactId": pom.parent[1] if pom.parent else None,
             "project.parent.version": pom.parent[2] if pom.parent else None,
         }
         for name in list(builtin):
@@ -376,11 +377,12 @@ class MavenPomScanner(ManifestScanner):
         builtin["pom.version"] = pom.version
         values = {**{k: v for k, v in builtin.items() if v is not None}, **properties}
         expand = _expander(values)
-        managed: dict[tuple[str, str], dict[str, str]] = {}
+        managed: dict[tuple[str, str, str, str], dict[str, str]] = {}
         for ancestor in reversed(lineage):
-            for entry in ancestor.managed.values():
+            for entry in ancestor.managed:
                 done = {k: expand(v) or "" for k, v in entry.items()}
-                managed[(done.get("groupId", ""), done.get("artifactId", ""))] = done
+                key = _managed_key(done.get("groupId", ""), done.get("artifactId", ""), done)
+                managed[key] = done
         # the pom's own imports come before its parents'; each with the pom that declares it
         boms: dict[tuple[str, str], tuple[str, str]] = {}
         for ancestor in lineage:
@@ -422,10 +424,10 @@ class MavenPomScanner(ManifestScanner):
                     unread.setdefault(coordinates, missing)
                 continue
             repository = self._repository(start)
-            key = (coordinates, repository.path if repository is not None else None)
-            if key not in self._boms:
-                self._boms[key] = self._model(bom, start, (*importing, coordinates))
-            imported = self._boms[key]
+            cached = (coordinates, repository.path if repository is not None else None)
+            if cached not in self._boms:
+                self._boms[cached] = self._model(bom, start, (*importing, coordinates))
+            imported = self._boms[cached]
             for managed_key, entry in imported.managed.items():
                 managed.setdefault(managed_key, entry)  # the pom's own, then the first BOM
             for name, problem in imported.unread.items():
@@ -449,9 +451,8 @@ class MavenPomScanner(ManifestScanner):
                 looked.append(current.parent_path)
                 if (self._root / current.parent_path).is_file():
                     candidate = self._pom(self._root, current.parent_path)
-                    if candidate is not None and (candidate.group, candidate.artifact) == (
-                        group,
-                        artifact,
+                    if candidate is not None and _is_release_of(
+                        candidate, group, artifact, version
                     ):
                         parent = candidate  # else relativePath points at another project
             if parent is None:
@@ -556,6 +557,30 @@ class MavenPomScanner(ManifestScanner):
         if start not in self._repositories:
             self._repositories[start] = locate_local_repository(start, self._root)
         return self._repositories[start]
+
+
+def _is_release_of(pom: Pom, group: str | None, artifact: str | None, version: str | None) -> bool:
+    """Whether ``pom`` is the parent a ``<parent>`` names: the same project and, where both
+    versions are written out, the same version (Maven goes to the repository otherwise)."""
+    if (pom.group, pom.artifact) != (group, artifact):
+        return False
+    written = [v for v in (pom.version, version) if v is not None and "${" not in v]
+    return len(written) < 2 or written[0] == written[1]
+
+
+def _managed_key(
+    group: str,
+    artifact: str,
+    entry: dict[str, str],
+    expand: Callable[[str | None], str | None] = lambda value: value,
+) -> tuple[str, str, str, str]:
+    """Maven's key for a managed dependency: a ``test-jar`` or a classifier is managed apart."""
+    return (
+        group,
+        artifact,
+        expand(entry.get("type")) or "jar",
+        expand(entry.get("classifier")) or "",
+    )
 
 
 def _expander(values: dict[str, str]) -> Callable[[str | None], str | None]:
