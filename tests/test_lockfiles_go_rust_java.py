@@ -689,6 +689,15 @@ def test_maven_unusable_pom_in_the_repository_is_named(tmp_path: Path) -> None:
         "parent com.google.code.gson:gson-parent:2.9.0-SNAPSHOT (of extras/pom.xml) is in the "
         f"local repository, but {target}, line 3 is unusable: not valid XML: mismatched tag"
     )
+    target.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">]>\n<project>&a;</project>',
+        encoding="utf-8",
+    )
+    (issue,) = scan(MavenPomScanner(), LOCKS / "maven-gson").issues
+    assert f"{target}, line 2 is unusable: a pom with a DOCTYPE is not read" in issue.message
+    target.write_bytes(b"<project>\xff</project>")
+    (issue,) = scan(MavenPomScanner(), LOCKS / "maven-gson").issues
+    assert f"{target} is unusable: not UTF-8 text" in issue.message
 
 
 SETTINGS = (

@@ -243,7 +243,7 @@ class MavenPomScanner(ManifestScanner):
         self._modules: set[tuple[str | None, str | None]] | None = None
         self._tree: dict[tuple[str, str, str], str] = {}  # coordinates → tree path
         self._repositories: dict[Path, LocalRepository | None] = {}
-        self._stored: dict[Path, Pom | str] = {}  # repository pom, or why it is unusable
+        self._stored: dict[Path, Pom | str | None] = {}  # see _read_stored
         self._boms: dict[tuple[str, Path | None], _Model] = {}
         self._unread: dict[str, ScanIssue] = {}  # by coordinates: the first pom that needed it
 
@@ -519,26 +519,17 @@ class MavenPomScanner(ManifestScanner):
                 how_to_fix=f"Set {ENVIRONMENT_VARIABLE} to a local repository that holds it",
             )
         path = repository.pom(group, artifact, version)
-        found = self._stored.get(path)
-        if found is None:
-            try:
-                found = parse_pom(path.read_text(encoding="utf-8-sig"), str(path))
-                found.rel = coordinates
-                found.parent_path = None  # Maven ignores relativePath in a repository
-            except InputError as exc:
-                where = f", line {exc.line}" if exc.line is not None else ""
-                found = f"is in the local repository, but {path}{where} is unusable: {exc.message}"
-            except (OSError, UnicodeDecodeError):
-                found = ""
-            self._stored[path] = found
+        if path not in self._stored:
+            self._stored[path] = _read_stored(path, coordinates)
+        found = self._stored[path]
         if isinstance(found, Pom):
             return found, None
-        if found:
+        if found is not None:
             return None, UnreadPom(
                 role=role,
                 coordinates=coordinates,
                 declared_by=declared_by,
-                why=found,
+                why=f"is in the local repository, but {found}",
                 how_to_fix=how,
             )
         where = " and ".join((*looked, str(path)))
@@ -557,6 +548,25 @@ class MavenPomScanner(ManifestScanner):
         if start not in self._repositories:
             self._repositories[start] = locate_local_repository(start, self._root)
         return self._repositories[start]
+
+
+def _read_stored(path: Path, coordinates: str) -> Pom | str | None:
+    """The pom at ``path`` in a local repository; None if there is none; why it cannot be
+    used if it is broken."""
+    if not path.is_file():
+        return None
+    try:
+        pom = parse_pom(path.read_text(encoding="utf-8-sig"), str(path))
+    except InputError as exc:
+        where = f", line {exc.line}" if exc.line is not None else ""
+        return f"{path}{where} is unusable: {exc.message}"
+    except UnicodeDecodeError:
+        return f"{path} is unusable: not UTF-8 text"
+    except OSError as exc:
+        return f"{path} cannot be read: {exc.strerror or exc}"
+    pom.rel = coordinates
+    pom.parent_path = None  # Maven ignores relativePath in a repository
+    return pom
 
 
 def _is_release_of(pom: Pom, group: str | None, artifact: str | None, version: str | None) -> bool:
