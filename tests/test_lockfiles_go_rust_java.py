@@ -845,3 +845,21 @@ def test_scan_cli_over_go_rust_and_java(tmp_path: Path) -> None:
     manifest = [i["message"] for i in inventory["scan"]["issues"] if i["kind"] == "manifest"]
     assert len(manifest) == 2  # the parent and the BOM the empty local repository lacks
     assert "spring-boot-starter-parent:2.6.7" in manifest[0] + manifest[1]
+
+
+def test_scan_cli_reads_the_local_maven_repository(tmp_path: Path) -> None:
+    repository = tmp_path / "repository"
+    fill_repository(repository, *SPRING_BOOT.values())
+    product = tmp_path / "product"
+    shutil.copytree(LOCKS / "maven-spring-boot-sample", product)
+    out = tmp_path / "inventory.json"
+    done = run_ospo("scan", product, "-o", out, env={ENVIRONMENT_VARIABLE: str(repository)})
+    assert done.returncode == 0, done.stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    purls = {c["purl"] for c in inventory["components"]}
+    hal = "org.springframework.data:spring-data-rest-hal-browser"
+    version = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["releasetrain"]))[hal]
+    assert maven(*hal.split(":"), version) in purls
+    issues = [i for i in inventory["scan"]["issues"] if i["kind"] == "manifest"]
+    assert len(issues) == 4 and all(i["path"] == "pom.xml" for i in issues)
+    assert all(i["message"].startswith("BOM ") for i in issues)
