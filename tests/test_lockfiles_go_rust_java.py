@@ -20,7 +20,7 @@ from ospo.model import Component, IssueKind, Scope
 from ospo.scanners import SCANNERS
 from ospo.scanners.lockfiles.cargo import CargoLockScanner, cargo_purl
 from ospo.scanners.lockfiles.gomod import GoModScanner, golang_purl
-from ospo.scanners.lockfiles.maven import MavenPomScanner
+from ospo.scanners.lockfiles.maven import MAX_DEPTH, MavenPomScanner
 from ospo.scanners.lockfiles.maven_repository import (
     ENVIRONMENT_VARIABLE,
     locate_local_repository,
@@ -676,6 +676,31 @@ def test_maven_parent_and_bom_cycles_stop(tmp_path: Path) -> None:
     assert messages[1].startswith(
         "parent org.example:a:1 (of org.example:b:1) is its own ancestor: "
         "pom.xml -> org.example:a:1 -> org.example:b:1 -> org.example:a:1"
+    )
+
+
+def test_maven_runaway_parent_chain_stops(tmp_path: Path) -> None:
+    """A chain of parents longer than any real build's stops at MAX_DEPTH, and says so."""
+    for level in range(MAX_DEPTH + 5):
+        target = stored_pom(tmp_path / "m2-repository", f"org.example:level{level}:1")
+        target.parent.mkdir(parents=True)
+        target.write_text(
+            f"<project><groupId>org.example</groupId><artifactId>level{level}</artifactId>"
+            "<version>1</version><parent><groupId>org.example</groupId>"
+            f"<artifactId>level{level + 1}</artifactId><version>1</version></parent>"
+            "</project>",
+            encoding="utf-8",
+        )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "pom.xml").write_text(
+        "<project><parent><groupId>org.example</groupId><artifactId>level0</artifactId>"
+        "<version>1</version></parent><artifactId>app</artifactId></project>",
+        encoding="utf-8",
+    )
+    (issue,) = scan(MavenPomScanner(), tmp_path / "app").issues
+    assert issue.message.startswith(
+        f"parent org.example:level{MAX_DEPTH}:1 (of org.example:level{MAX_DEPTH - 1}:1) is "
+        f"more than {MAX_DEPTH} parents up"
     )
 
 
