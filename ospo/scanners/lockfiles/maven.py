@@ -30,6 +30,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
@@ -203,11 +204,18 @@ MAKE_AVAILABLE = (
 )
 
 
+class Role(StrEnum):
+    """How a pom takes versions from another: by inheriting from it, or by importing it."""
+
+    PARENT = "parent"
+    BOM = "BOM"
+
+
 @dataclass(frozen=True, slots=True)
 class UnreadPom:
     """A parent or imported BOM whose versions could not be used, and why."""
 
-    role: str  # "parent" or "BOM"
+    role: Role
     coordinates: str  # groupId:artifactId:version as declared, after properties
     declared_by: str  # the tree path or the coordinates of the pom that names it
     why: str  # the rest of the sentence: where ospo looked, or the cycle
@@ -396,7 +404,7 @@ class MavenPomScanner(ManifestScanner):
                 unread.setdefault(
                     coordinates,
                     UnreadPom(
-                        role="BOM",
+                        role=Role.BOM,
                         coordinates=coordinates,
                         declared_by=label,
                         why="has a version that neither the pom nor its parents define",
@@ -408,7 +416,7 @@ class MavenPomScanner(ManifestScanner):
                 unread.setdefault(
                     coordinates,
                     UnreadPom(
-                        role="BOM",
+                        role=Role.BOM,
                         coordinates=coordinates,
                         declared_by=label,
                         why="imports itself through " + " -> ".join((*importing, coordinates))
@@ -418,7 +426,7 @@ class MavenPomScanner(ManifestScanner):
                     ),
                 )
                 continue
-            bom, missing = self._find(group, artifact, version, start, "BOM", label)
+            bom, missing = self._find(group, artifact, version, start, Role.BOM, label)
             if bom is None:
                 if missing is not None:
                     unread.setdefault(coordinates, missing)
@@ -457,7 +465,7 @@ class MavenPomScanner(ManifestScanner):
                         parent = candidate  # else relativePath points at another project
             if parent is None:
                 found, missing = self._find(
-                    group, artifact, version, start, "parent", label, tuple(looked)
+                    group, artifact, version, start, Role.PARENT, label, tuple(looked)
                 )
                 if found is None:
                     if missing is not None:
@@ -467,7 +475,7 @@ class MavenPomScanner(ManifestScanner):
             chain.append(parent.rel)
             if parent in lineage or len(lineage) > MAX_DEPTH:
                 unread[coordinates] = UnreadPom(
-                    role="parent",
+                    role=Role.PARENT,
                     coordinates=coordinates,
                     declared_by=label,
                     why="is its own ancestor: " + " -> ".join(chain)
@@ -486,7 +494,7 @@ class MavenPomScanner(ManifestScanner):
         artifact: str | None,
         version: str | None,
         start: Path,
-        role: str,
+        role: Role,
         declared_by: str,
         looked: tuple[str, ...] = (),
     ) -> tuple[Pom | None, UnreadPom | None]:
