@@ -37,6 +37,15 @@ def isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return session_cache
 
 
+@pytest.fixture(autouse=True)
+def no_maven_home(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read the user's Maven repository: a pom's parents and BOMs that are not in the
+    tree are looked for in one that does not exist, unless a test makes its own."""
+    repository = session_cache.parent / "no-maven-repository"
+    monkeypatch.setenv("OSPO_MAVEN_REPOSITORY", str(repository))
+    return repository
+
+
 class Ran(NamedTuple):
     """What a run of ``ospo`` gave: its exit code and what it printed, apart."""
 

@@ -20,7 +20,11 @@ from ospo.model import Component, IssueKind, Scope
 from ospo.scanners import SCANNERS
 from ospo.scanners.lockfiles.cargo import CargoLockScanner, cargo_purl
 from ospo.scanners.lockfiles.gomod import GoModScanner, golang_purl
-from ospo.scanners.lockfiles.maven import MavenPomScanner
+from ospo.scanners.lockfiles.maven import MAX_DEPTH, MavenPomScanner
+from ospo.scanners.lockfiles.maven_repository import (
+    ENVIRONMENT_VARIABLE,
+    locate_local_repository,
+)
 
 
 def test_registered() -> None:
@@ -280,14 +284,79 @@ def test_cargo_dependency_naming_no_package_is_an_issue(tmp_path: Path) -> None:
 
 # --- Maven -------------------------------------------------------------------------------
 
+REPOSITORY = LOCKS / "maven-repository"  # real published poms, laid out as Maven stores them
+POM = "{http://maven.apache.org/POM/4.0.0}"
+
+
+@pytest.fixture(autouse=True)
+def no_local_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_maven_home: Path
+) -> Path:
+    """The test's own local Maven repository: empty (not even created) unless it fills it."""
+    repository = tmp_path / "m2-repository"
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(repository))
+    return repository
+
 
 def maven(group: str, artifact: str, version: str | None = None) -> str:
     return f"pkg:maven/{group}/{artifact}" + (f"@{version}" if version else "")
 
 
+def stored_pom(repository: Path, coordinates: str) -> Path:
+    """Where Maven keeps the pom of ``group:artifact:version`` in ``repository``."""
+    group, artifact, version = coordinates.split(":")
+    return repository.joinpath(*group.split("."), artifact, version, f"{artifact}-{version}.pom")
+
+
+def fill_repository(repository: Path, *coordinates: str) -> None:
+    """Copy the saved poms of ``coordinates`` into ``repository`` where Maven puts them."""
+    for each in coordinates:
+        target = stored_pom(repository, each)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stored_pom(REPOSITORY, each), target)
+
+
+def declared_versions(pom: Path) -> dict[str, str]:
+    """``groupId:artifactId`` → version in the pom's own ``<dependencyManagement>``, its
+    ``${…}`` replaced from its own ``<properties>`` (an import-scoped BOM included)."""
+    from xml.etree import ElementTree
+
+    project = ElementTree.parse(pom).getroot()
+    properties = {
+        e.tag.removeprefix(POM): (e.text or "").strip()
+        for e in project.find(f"{POM}properties") or ()
+    }
+    out = {}
+    for dep in project.iterfind(f"{POM}dependencyManagement/{POM}dependencies/{POM}dependency"):
+        version = dep.findtext(f"{POM}version") or ""
+        if version.startswith("${"):
+            version = properties[version[2:-1]]
+        out[f"{dep.findtext(f'{POM}groupId')}:{dep.findtext(f'{POM}artifactId')}"] = version
+    return out
+
+
+SPRING_BOOT = {  # the spring-boot 1.5.22 chain: sample -> samples -> starter-parent -> deps
+    "samples": "org.springframework.boot:spring-boot-samples:1.5.22.RELEASE",
+    "starter-parent": "org.springframework.boot:spring-boot-starter-parent:1.5.22.RELEASE",
+    "dependencies": "org.springframework.boot:spring-boot-dependencies:1.5.22.RELEASE",
+    "releasetrain": "org.springframework.data:spring-data-releasetrain:Ingalls-SR23",
+    "data-build": "org.springframework.data.build:spring-data-build:1.9.23.RELEASE",
+    "jackson-bom": "com.fasterxml.jackson:jackson-bom:2.8.11.20181123",
+    "jackson-parent": "com.fasterxml.jackson:jackson-parent:2.8",
+    "oss-parent": "com.fasterxml:oss-parent:27",
+}
+
+
 def test_maven_multi_module_build() -> None:
     found = scan(MavenPomScanner(), LOCKS / "maven")
-    assert found.issues == ()
+    # the tree's parent comes from a repository, which is empty: named once, not per module
+    (parent, bom) = found.issues
+    assert parent.message.startswith(
+        "parent org.springframework.boot:spring-boot-starter-parent:2.6.7 (of "
+    )
+    assert bom.message.startswith(
+        "BOM org.springframework.cloud:spring-cloud-dependencies:2021.0.1 (of feign-api/pom.xml)"
+    )
     comps = by_purl(found)
     resolved = {
         # order-service's own versions
@@ -312,6 +381,9 @@ def test_maven_multi_module_build() -> None:
     for purl in unresolved:
         assert comps[purl].version is None
         assert "does not resolve the version" in (comps[purl].unknown_reason or "")
+        assert "not read: parent org.springframework.boot:spring-boot-starter-parent:2.6.7" in (
+            comps[purl].unknown_reason or ""
+        )
     for purl in resolved:
         assert "pom.xml records no license" in (comps[purl].unknown_reason or "")
     assert comps[maven("org.springframework.boot", "spring-boot-starter-test")].scope is Scope.TEST
@@ -330,6 +402,391 @@ def test_maven_parent_version_property_and_no_parent_in_tree() -> None:
         maven("junit", "junit"),
     }
     assert comps[maven("junit", "junit")].scope is Scope.TEST
+
+
+def test_maven_parent_from_the_local_repository(no_local_repository: Path) -> None:
+    """gson's extras module, its parent pom installed where Maven would have put it."""
+    parent = "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT"
+    fill_repository(no_local_repository, parent)
+    found = scan(MavenPomScanner(), LOCKS / "maven-gson")
+    comps = by_purl(found)
+    junit = declared_versions(stored_pom(REPOSITORY, parent))["junit:junit"]
+    assert junit == "4.13.2"
+    assert set(comps) == {
+        maven("com.google.code.gson", "gson", "2.9.0-SNAPSHOT"),
+        maven("javax.annotation", "jsr250-api", "1.0"),
+        maven("junit", "junit", junit),  # managed by the parent
+    }
+    assert comps[maven("junit", "junit", junit)].scope is Scope.TEST  # the module says test
+    # the parent's own parent is not installed: named with where ospo looked, once
+    (issue,) = found.issues
+    assert issue.kind is IssueKind.MANIFEST and issue.path == "extras/pom.xml"
+    assert issue.message.startswith(
+        f"parent org.sonatype.oss:oss-parent:7 (of {parent}) is neither in the tree nor in "
+        "the local Maven repository: ospo looked for "
+        f"{stored_pom(no_local_repository, 'org.sonatype.oss:oss-parent:7')} "
+    )
+    assert "`mvn dependency:resolve`" in issue.message
+    assert "`mvn -N install`" in issue.message
+    assert ENVIRONMENT_VARIABLE in issue.message
+
+
+def test_maven_local_repository_absent(no_local_repository: Path) -> None:
+    assert not no_local_repository.exists()
+    found = scan(MavenPomScanner(), LOCKS / "maven-gson")
+    (issue,) = found.issues
+    assert issue.message.startswith(
+        "parent com.google.code.gson:gson-parent:2.9.0-SNAPSHOT (of extras/pom.xml) is "
+        "neither in the tree nor in the local Maven repository: ospo looked for pom.xml and "
+    )
+    assert f"(the local repository {no_local_repository}, from {ENVIRONMENT_VARIABLE} in " in (
+        issue.message
+    )
+    assert "does not exist)" in issue.message
+    junit = by_purl(found)[maven("junit", "junit")]
+    assert junit.version is None
+    assert "not read: parent com.google.code.gson:gson-parent:2.9.0-SNAPSHOT" in (
+        junit.unknown_reason or ""
+    )
+
+
+def test_maven_grandparents_and_imported_bom(no_local_repository: Path) -> None:
+    """A spring-boot 1.5 sample: its parent, that one's parent and grandparent, and a BOM
+    the grandparent imports, all from the local repository."""
+    fill_repository(no_local_repository, *SPRING_BOOT.values())
+    found = scan(MavenPomScanner(), LOCKS / "maven-spring-boot-sample")
+    comps = {c.name: c for c in found.components}
+    boot = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["dependencies"]))
+    data = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["releasetrain"]))
+    assert comps["org.springframework.boot:spring-boot-starter-web"].version == "1.5.22.RELEASE"
+    for name in ("com.h2database:h2", "com.jayway.jsonpath:json-path"):  # ${…} of the grandparent
+        assert comps[name].version == boot[name]
+        assert "${" not in boot[name]
+    hal = "org.springframework.data:spring-data-rest-hal-browser"
+    assert hal not in boot and comps[hal].version == data[hal] == "2.6.23.RELEASE"
+    assert all(c.version for c in comps.values())
+    assert comps["com.jayway.jsonpath:json-path"].scope is Scope.TEST
+    # the BOMs the grandparent imports that are not installed, each named once
+    missing = {
+        f"{name}:{boot[name]}"
+        for name in boot
+        if name.endswith(("-bom", "-releasetrain"))
+        and f"{name}:{boot[name]}" not in (SPRING_BOOT.values())
+    }
+    assert len(missing) == 4  # log4j, spring framework, integration, security
+    named = [i.message.split(" (of ")[0] for i in found.issues]
+    assert sorted(named) == sorted(f"BOM {m}" for m in missing)
+    assert all(f"(of {SPRING_BOOT['dependencies']})" in i.message for i in found.issues)
+
+
+def test_maven_bom_properties_in_the_boms_own_context(tmp_path: Path) -> None:
+    """jackson-bom defines jackson.version, so does spring-boot-dependencies that imports
+    it, differently: the BOM's versions come from its own properties. And a version managed
+    by a parent (spring-core, by spring-boot-starter-parent) wins over every BOM."""
+    repository = tmp_path / "m2-repository"
+    fill_repository(repository, *SPRING_BOOT.values())
+    pom = (LOCKS / "maven-spring-boot-sample" / "pom.xml").read_text(encoding="utf-8")
+    added = "".join(
+        f"<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId></dependency>"
+        for g, a in (
+            ("com.fasterxml.jackson.core", "jackson-core"),
+            ("com.fasterxml.jackson.core", "jackson-databind"),
+            ("com.fasterxml.jackson.core", "jackson-annotations"),
+            ("org.springframework", "spring-core"),
+        )
+    )
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "pom.xml").write_text(
+        pom.replace("</dependencies>", added + "</dependencies>", 1), encoding="utf-8"
+    )
+    comps = {c.name: c for c in scan(MavenPomScanner(), tmp_path / "sample").components}
+    boot = stored_pom(REPOSITORY, SPRING_BOOT["dependencies"]).read_text(encoding="utf-8")
+    bom = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["jackson-bom"]))
+    assert "<jackson.version>2.8.11.20181123</jackson.version>" in boot
+    assert bom["com.fasterxml.jackson.core:jackson-core"] == "2.8.11"
+    for name in ("jackson-core", "jackson-databind", "jackson-annotations"):
+        key = f"com.fasterxml.jackson.core:{name}"
+        assert comps[key].version == bom[key]
+    assert "<spring.version>4.3.25.RELEASE</spring.version>" in boot
+    assert comps["org.springframework:spring-core"].version == "4.3.25.RELEASE"
+
+
+def test_maven_property_of_the_pom_overrides_its_parents_and_types_are_managed_apart(
+    tmp_path: Path,
+) -> None:
+    """Spring Boot's documented way to change a managed version, a property of the child
+    (h2.version), and a test-jar, which Maven manages apart from the jar."""
+    fill_repository(tmp_path / "m2-repository", *SPRING_BOOT.values())
+    pom = (LOCKS / "maven-spring-boot-sample" / "pom.xml").read_text(encoding="utf-8")
+    added = (
+        "<dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot"
+        "</artifactId><type>test-jar</type></dependency>"
+        "<dependency><groupId>org.springframework.boot</groupId><artifactId>"
+        "spring-boot-starter-json</artifactId><type>test-jar</type></dependency>"
+    )
+    text = pom.replace("<properties>", "<properties><h2.version>1.4.200</h2.version>", 1)
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "pom.xml").write_text(
+        text.replace("</dependencies>", added + "</dependencies>", 1), encoding="utf-8"
+    )
+    boot = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["dependencies"]))
+    assert boot["com.h2database:h2"] != "1.4.200"
+    found = scan(MavenPomScanner(), tmp_path / "sample")
+    comps = by_purl(found)
+    assert maven("com.h2database", "h2", "1.4.200") in comps
+    assert maven(
+        "org.springframework.boot", "spring-boot", "1.5.22.RELEASE"
+    ) + "?type=test-jar" in (comps)
+    assert "org.springframework.boot:spring-boot-starter-json" not in boot  # 1.5 has none
+    unmanaged = maven("org.springframework.boot", "spring-boot-starter-json") + "?type=test-jar"
+    assert comps[unmanaged].version is None
+
+
+def test_maven_parent_at_relative_path_of_another_version_is_not_used(
+    tmp_path: Path, no_local_repository: Path
+) -> None:
+    """The pom at ../pom.xml is gson-parent, but of another version than extras names:
+    Maven takes the parent from the repository then."""
+    parent = "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT"
+    fill_repository(no_local_repository, parent)
+    shutil.copytree(LOCKS / "maven-gson", tmp_path / "gson")
+    older = stored_pom(REPOSITORY, parent).read_text(encoding="utf-8")
+    older = older.replace("<version>2.9.0-SNAPSHOT</version>", "<version>2.8.9</version>", 1)
+    (tmp_path / "gson" / "pom.xml").write_text(
+        older.replace("<version>4.13.2</version>", "<version>4.12</version>"), encoding="utf-8"
+    )
+    comps = by_purl(scan(MavenPomScanner(), tmp_path / "gson"))
+    assert maven("junit", "junit", "4.13.2") in comps
+    # at the version extras names, the pom in the tree is the parent
+    (tmp_path / "gson" / "pom.xml").write_text(
+        older.replace("<version>2.8.9</version>", "<version>2.9.0-SNAPSHOT</version>", 1).replace(
+            "<version>4.13.2</version>", "<version>4.12</version>"
+        ),
+        encoding="utf-8",
+    )
+    assert maven("junit", "junit", "4.12") in by_purl(scan(MavenPomScanner(), tmp_path / "gson"))
+
+
+def test_maven_first_bom_wins_and_the_poms_own_management_wins(tmp_path: Path) -> None:
+    """Two releases of jackson-bom manage jackson-databind differently; the import named
+    first decides, and an entry of the pom's own management beats both."""
+    repository = tmp_path / "m2-repository"
+    older, newer = "2.8.11.20181123", "2.8.11.20200310"
+    fill_repository(
+        repository,
+        f"com.fasterxml.jackson:jackson-bom:{older}",
+        f"com.fasterxml.jackson:jackson-bom:{newer}",
+        SPRING_BOOT["jackson-parent"],
+        SPRING_BOOT["oss-parent"],
+    )
+    versions = {
+        v: declared_versions(stored_pom(REPOSITORY, f"com.fasterxml.jackson:jackson-bom:{v}"))
+        for v in (older, newer)
+    }
+    databind = "com.fasterxml.jackson.core:jackson-databind"
+    assert versions[older][databind] != versions[newer][databind]
+    base = (LOCKS / "maven-gson" / "extras" / "pom.xml").read_text(encoding="utf-8")
+
+    def imports(*boms: str, own: str = "") -> str:
+        entries = "".join(
+            "<dependency><groupId>com.fasterxml.jackson</groupId><artifactId>jackson-bom"
+            f"</artifactId><version>{v}</version><type>pom</type><scope>import</scope>"
+            "</dependency>"
+            for v in boms
+        )
+        return (
+            f"<dependencyManagement><dependencies>{own}{entries}</dependencies>"
+            "</dependencyManagement><dependencies><dependency><groupId>"
+            "com.fasterxml.jackson.core</groupId><artifactId>jackson-databind</artifactId>"
+            "</dependency>"
+        )
+
+    own = (
+        "<dependency><groupId>com.fasterxml.jackson.core</groupId><artifactId>"
+        "jackson-databind</artifactId><version>2.9.0</version></dependency>"
+    )
+    for order, expected in (
+        ((older, newer), versions[older][databind]),
+        ((newer, older), versions[newer][databind]),
+        ((older, newer), "2.9.0"),
+    ):
+        project = tmp_path / "-".join(order) / expected
+        project.mkdir(parents=True)
+        text = base.replace(
+            "<dependencies>", imports(*order, own=own if expected == "2.9.0" else ""), 1
+        )
+        (project / "pom.xml").write_text(text, encoding="utf-8")
+        comps = {c.name: c for c in scan(MavenPomScanner(), project).components}
+        assert comps[databind].version == expected, order
+
+
+def test_maven_parent_and_bom_cycles_stop(tmp_path: Path) -> None:
+    """Malformed poms whose parents and imports go round in a circle: the chain stops and
+    says so, and the dependencies are still listed."""
+    repository = tmp_path / "m2-repository"
+
+    def install(coordinates: str, inside: str) -> None:
+        group, artifact, version = coordinates.split(":")
+        target = stored_pom(repository, coordinates)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f"<project><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
+            f"<version>{version}</version>{inside}</project>",
+            encoding="utf-8",
+        )
+
+    def parent(coordinates: str) -> str:
+        group, artifact, version = coordinates.split(":")
+        return (
+            f"<parent><groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
+            f"<version>{version}</version></parent>"
+        )
+
+    def bom(coordinates: str) -> str:
+        group, artifact, version = coordinates.split(":")
+        return (
+            "<dependencyManagement><dependencies><dependency>"
+            f"<groupId>{group}</groupId><artifactId>{artifact}</artifactId>"
+            f"<version>{version}</version><type>pom</type><scope>import</scope>"
+            "</dependency></dependencies></dependencyManagement>"
+        )
+
+    install("org.example:a:1", parent("org.example:b:1"))
+    install("org.example:b:1", parent("org.example:a:1"))
+    install("org.example:x:1", bom("org.example:y:1"))
+    install("org.example:y:1", bom("org.example:x:1"))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "pom.xml").write_text(
+        "<project>"
+        + parent("org.example:a:1")
+        + "<artifactId>app</artifactId>"
+        + bom("org.example:x:1")
+        + "<dependencies><dependency><groupId>junit</groupId><artifactId>junit</artifactId>"
+        "<version>4.13.2</version></dependency></dependencies></project>",
+        encoding="utf-8",
+    )
+    found = scan(MavenPomScanner(), tmp_path / "app")
+    assert [c.purl for c in found.components] == [maven("junit", "junit", "4.13.2")]
+    messages = sorted(i.message for i in found.issues)
+    assert len(messages) == 2
+    assert messages[0].startswith(
+        "BOM org.example:x:1 (of org.example:y:1) imports itself through "
+        "org.example:x:1 -> org.example:y:1 -> org.example:x:1"
+    )
+    assert messages[1].startswith(
+        "parent org.example:a:1 (of org.example:b:1) is its own ancestor: "
+        "pom.xml -> org.example:a:1 -> org.example:b:1 -> org.example:a:1"
+    )
+
+
+def test_maven_runaway_parent_chain_stops(tmp_path: Path) -> None:
+    """A chain of parents longer than any real build's stops at MAX_DEPTH, and says so."""
+    for level in range(MAX_DEPTH + 5):
+        target = stored_pom(tmp_path / "m2-repository", f"org.example:level{level}:1")
+        target.parent.mkdir(parents=True)
+        target.write_text(
+            f"<project><groupId>org.example</groupId><artifactId>level{level}</artifactId>"
+            "<version>1</version><parent><groupId>org.example</groupId>"
+            f"<artifactId>level{level + 1}</artifactId><version>1</version></parent>"
+            "</project>",
+            encoding="utf-8",
+        )
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "pom.xml").write_text(
+        "<project><parent><groupId>org.example</groupId><artifactId>level0</artifactId>"
+        "<version>1</version></parent><artifactId>app</artifactId></project>",
+        encoding="utf-8",
+    )
+    (issue,) = scan(MavenPomScanner(), tmp_path / "app").issues
+    assert issue.message.startswith(
+        f"parent org.example:level{MAX_DEPTH}:1 (of org.example:level{MAX_DEPTH - 1}:1) is "
+        f"more than {MAX_DEPTH} parents up"
+    )
+
+
+def test_maven_unusable_pom_in_the_repository_is_named(tmp_path: Path) -> None:
+    repository = tmp_path / "m2-repository"
+    target = stored_pom(repository, "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT")
+    target.parent.mkdir(parents=True)
+    target.write_text("<project>\n<parent>\n</project>\n", encoding="utf-8")
+    (issue,) = scan(MavenPomScanner(), LOCKS / "maven-gson").issues
+    assert issue.message.startswith(
+        "parent com.google.code.gson:gson-parent:2.9.0-SNAPSHOT (of extras/pom.xml) is in the "
+        f"local repository, but {target}, line 3 is unusable: not valid XML: mismatched tag"
+    )
+    target.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">]>\n<project>&a;</project>',
+        encoding="utf-8",
+    )
+    (issue,) = scan(MavenPomScanner(), LOCKS / "maven-gson").issues
+    assert f"{target}, line 2 is unusable: a pom with a DOCTYPE is not read" in issue.message
+    target.write_bytes(b"<project>\xff</project>")
+    (issue,) = scan(MavenPomScanner(), LOCKS / "maven-gson").issues
+    assert f"{target} is unusable: not UTF-8 text" in issue.message
+
+
+SETTINGS = (
+    '<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">\n'
+    "  <localRepository>{}</localRepository>\n"
+    "</settings>\n"
+)
+
+
+def test_local_repository_is_found_as_maven_finds_it(tmp_path: Path) -> None:
+    home, top = tmp_path / "home", tmp_path / "project"
+    module = top / "module"
+    module.mkdir(parents=True)
+    (home / ".m2").mkdir(parents=True)
+
+    def where(environ: dict[str, str] | None = None) -> tuple[Path, str]:
+        found = locate_local_repository(module, top, environ or {}, home)
+        assert found is not None
+        return found.path, found.source
+
+    assert where() == (home / ".m2" / "repository", "Maven's default location")
+    settings = home / ".m2" / "settings.xml"
+    settings.write_text(SETTINGS.format("${user.home}/m2-cache"), encoding="utf-8")
+    assert where() == (home / "m2-cache", f"<localRepository> in {settings}")
+    settings.write_text(SETTINGS.format("${env.CI_CACHE}/m2"), encoding="utf-8")
+    assert where({"CI_CACHE": "/cache"})[0] == Path("/cache/m2")
+    (top / ".mvn").mkdir()
+    config = top / ".mvn" / "maven.config"
+    config.write_text("--settings ci/settings.xml -B\n", encoding="utf-8")
+    (top / "ci").mkdir()
+    (top / "ci" / "settings.xml").write_text(SETTINGS.format("/srv/m2"), encoding="utf-8")
+    assert where()[0] == Path("/srv/m2")
+    config.write_text("-B -Dmaven.repo.local=.m2/repository\n", encoding="utf-8")
+    assert where() == (top / ".m2" / "repository", f"-Dmaven.repo.local in {config}")
+    override = {ENVIRONMENT_VARIABLE: str(tmp_path / "mine")}
+    assert where(override) == (tmp_path / "mine", f"{ENVIRONMENT_VARIABLE} in the environment")
+
+
+def test_local_repository_with_broken_settings_is_the_default(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / ".m2").mkdir(parents=True)
+    (home / ".m2" / "settings.xml").write_text("<settings><localRepository>", encoding="utf-8")
+    found = locate_local_repository(tmp_path, tmp_path, {}, home)
+    assert found is not None and found.path == home / ".m2" / "repository"
+    assert (found.problem or "").startswith(f"{home / '.m2' / 'settings.xml'} is not valid XML")
+
+
+def test_maven_reads_the_repository_the_user_settings_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the override, the scan finds the repository as Maven would: here through
+    ``~/.m2/settings.xml`` of a home directory made for the test."""
+    home = tmp_path / "home"
+    (home / ".m2").mkdir(parents=True)
+    (home / ".m2" / "settings.xml").write_text(
+        SETTINGS.format("${user.home}/maven-cache"), encoding="utf-8"
+    )
+    fill_repository(home / "maven-cache", "com.google.code.gson:gson-parent:2.9.0-SNAPSHOT")
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE)
+    monkeypatch.setenv("HOME", str(home))
+    found = scan(MavenPomScanner(), LOCKS / "maven-gson")
+    assert by_purl(found)[maven("junit", "junit", "4.13.2")].scope is Scope.TEST
+    (issue,) = found.issues  # gson-parent's own parent, not installed
+    assert f"from <localRepository> in {home / '.m2' / 'settings.xml'})" in issue.message
 
 
 def test_maven_scopes_optional_properties_and_ranges(tmp_path: Path) -> None:
@@ -356,6 +813,10 @@ def test_maven_scopes_optional_properties_and_ranges(tmp_path: Path) -> None:
     assert "range" in (comps["org.slf4j:slf4j-api"].unknown_reason or "")
     assert comps["org.example:x"].version is None
     assert "${undefined.version}" in (comps["org.example:x"].unknown_reason or "")
+    # the parent outside the tree may define the property, not decide a range
+    parent = "not read: parent org.springframework.boot:spring-boot-starter-parent:2.6.7"
+    assert parent in (comps["org.example:x"].unknown_reason or "")
+    assert parent not in (comps["org.slf4j:slf4j-api"].unknown_reason or "")
 
 
 def test_maven_broken_xml_is_a_manifest_issue_with_the_line(tmp_path: Path) -> None:
@@ -366,7 +827,7 @@ def test_maven_broken_xml_is_a_manifest_issue_with_the_line(tmp_path: Path) -> N
         encoding="utf-8",
     )
     found = scan(MavenPomScanner(), tmp_path)
-    (issue,) = found.issues
+    (issue,) = [i for i in found.issues if "gson-parent" not in i.message]
     assert issue.kind is IssueKind.MANIFEST and issue.path == "bad/pom.xml"
     assert issue.message.startswith("line 4: not valid XML: mismatched tag")
     assert len(found.components) == 3
@@ -406,4 +867,24 @@ def test_scan_cli_over_go_rust_and_java(tmp_path: Path) -> None:
     )
     assert purls["pkg:maven/mysql/mysql-connector-java@8.0.28"]["scope"] == "runtime"
     assert purls["pkg:maven/mysql/mysql-connector-java@8.0.28"]["license_expression"] is None
-    assert not any(i["kind"] == "manifest" for i in inventory["scan"]["issues"])
+    manifest = [i["message"] for i in inventory["scan"]["issues"] if i["kind"] == "manifest"]
+    assert len(manifest) == 2  # the parent and the BOM the empty local repository lacks
+    assert "spring-boot-starter-parent:2.6.7" in manifest[0] + manifest[1]
+
+
+def test_scan_cli_reads_the_local_maven_repository(tmp_path: Path) -> None:
+    repository = tmp_path / "repository"
+    fill_repository(repository, *SPRING_BOOT.values())
+    product = tmp_path / "product"
+    shutil.copytree(LOCKS / "maven-spring-boot-sample", product)
+    out = tmp_path / "inventory.json"
+    done = run_ospo("scan", product, "-o", out, env={ENVIRONMENT_VARIABLE: str(repository)})
+    assert done.returncode == 0, done.stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    purls = {c["purl"] for c in inventory["components"]}
+    hal = "org.springframework.data:spring-data-rest-hal-browser"
+    version = declared_versions(stored_pom(REPOSITORY, SPRING_BOOT["releasetrain"]))[hal]
+    assert maven(*hal.split(":"), version) in purls
+    issues = [i for i in inventory["scan"]["issues"] if i["kind"] == "manifest"]
+    assert len(issues) == 4 and all(i["path"] == "pom.xml" for i in issues)
+    assert all(i["message"].startswith("BOM ") for i in issues)
