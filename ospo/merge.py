@@ -144,6 +144,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
         vendored_path=next((p.vendored_path for p in parts if p.vendored_path), None),
         dependencies=tuple(sorted({d for p in parts for d in p.dependencies})),
         hashes=tuple(sorted({h for p in parts for h in p.hashes})),
+        go_module_hash=next((p.go_module_hash for p in parts if p.go_module_hash), None),
     )
 
 
