@@ -3,8 +3,10 @@
 
 The same package can be found by several scanners — two lock files, a lock file and a copy
 vendored into the tree. :func:`merge_components` turns them into one component keyed on the
-purl without its qualifiers (``pkg:generic`` purls keep theirs: a generic purl has no
-registry identity, and two vendored copies at different paths are different code). All
+purl without its qualifiers, except those that name a different artifact: ``pkg:generic``
+purls keep theirs (a generic purl has no registry identity, and two vendored copies at
+different paths are different code), and a gem keeps its ``platform`` (nokogiri built for
+x86_64-linux is not the one built for arm64-darwin, nor the plain ``ruby`` one). All
 evidence is kept (each statement once), the widest scope wins (runtime, then optional, then
 dev, then test), the package is direct if any source says so, dependencies are united, and
 the effective license is worked out again from the united evidence.
@@ -43,7 +45,7 @@ def merge_key(purl: str) -> str:
     """Return the identity of a purl for merging: normalised, without qualifiers.
 
     PyPI names are compared in their PEP 503 form. ``pkg:generic`` purls keep their
-    qualifiers. A string that is not a purl is its own key.
+    qualifiers, a gem its ``platform``. A string that is not a purl is its own key.
     """
     from packageurl import PackageURL
 
@@ -59,9 +61,22 @@ def merge_key(purl: str) -> str:
         namespace=parsed.namespace,
         name=name,
         version=parsed.version,
-        qualifiers=parsed.qualifiers if parsed.type == "generic" else None,
+        qualifiers=_artifact_qualifiers(parsed.type, parsed.qualifiers),
         subpath=parsed.subpath,
     ).to_string()
+
+
+#: Qualifiers that tell one artifact of a package version from another, by purl type.
+_ARTIFACT_QUALIFIERS = {"gem": ("platform",)}
+
+
+def _artifact_qualifiers(ptype: str, qualifiers: object) -> dict[str, str] | None:
+    if not isinstance(qualifiers, dict):
+        return None
+    if ptype == "generic":
+        return qualifiers
+    kept = {k: qualifiers[k] for k in _ARTIFACT_QUALIFIERS.get(ptype, ()) if k in qualifiers}
+    return kept or None
 
 
 def merge_components(components: Iterable[Component]) -> tuple[Component, ...]:
@@ -129,6 +144,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
         vendored_path=next((p.vendored_path for p in parts if p.vendored_path), None),
         dependencies=tuple(sorted({d for p in parts for d in p.dependencies})),
         hashes=tuple(sorted({h for p in parts for h in p.hashes})),
+        go_module_hash=next((p.go_module_hash for p in parts if p.go_module_hash), None),
     )
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the policy engine's part, imported by the stages that judge
     from ospo.evaluation import Evaluation
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Scope(StrEnum):
@@ -115,9 +115,28 @@ class Component:
     #: (algorithm, lowercase hex) of the package's artifact where a lock file records it;
     #: algorithms as CycloneDX names them (``SHA-1``, ``SHA-256``, ``SHA-512``).
     hashes: tuple[tuple[str, str], ...] = ()
+    #: Go's module hash as go.sum records it (``h1:`` and base64). It is a SHA-256, but over
+    #: Go's listing of the module's files with the SHA-256 of each (what ``go mod verify``
+    #: checks), not of the module's .zip or any other file, so it is not among ``hashes``.
+    go_module_hash: str | None = None
     #: False when the source cannot tell the scope (an installed environment): when merged,
     #: the scope from a manifest or lock file wins. Not part of the JSON form.
     scope_known: bool = True
+
+
+def go_module_hash(value: object) -> str | None:
+    """Return ``value`` if it is a Go module hash as go.sum writes it (``h1:`` and the base64
+    of a SHA-256 digest), else None: what :attr:`Component.go_module_hash` may hold."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str) or not value.startswith("h1:"):
+        return None
+    try:
+        digest = base64.b64decode(value.removeprefix("h1:"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return value if len(digest) == 32 else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -152,6 +152,42 @@ def test_schema_errors_name_the_key_path(tmp_path: Path) -> None:
         inventory_json.load(path)
 
 
+GO_HASH = "h1:lJeBwCfmrnXthfAupyUTzJ/J4Nc1RsHC/mSRU2dll/s="  # cobra v1.10.1's, from a go.sum
+
+
+def test_go_module_hash_round_trip_and_older_documents(tmp_path: Path) -> None:
+    cobra = Component(
+        purl="pkg:golang/github.com/spf13/cobra@v1.10.1",
+        name="github.com/spf13/cobra",
+        version="v1.10.1",
+        go_module_hash=GO_HASH,
+    )
+    inv = replace(_inventory(), components=(cobra,))
+    path = tmp_path / "inv.json"
+    path.write_text(inventory_json.dumps(inv), encoding="utf-8")
+    assert inventory_json.load(path).components == (cobra,)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["components"][0]["go_module_hash"] == GO_HASH
+    # a document written before the key existed (schema 1.1) reads with none
+    del data["components"][0]["go_module_hash"]
+    data["schema_version"] = "1.1"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert inventory_json.load(path).components[0].go_module_hash is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [GO_HASH.removesuffix("="), "h1:" + "A" * 40 + "==", GO_HASH.replace("h1:", "h2:"), "abc"],
+)
+def test_damaged_go_module_hash_is_refused(tmp_path: Path, value: str) -> None:
+    data = inventory_json.to_json_dict(_inventory())
+    data["components"][0]["go_module_hash"] = value
+    path = tmp_path / "inv.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"invalid inventory at components/0/go_module_hash"):
+        inventory_json.load(path)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

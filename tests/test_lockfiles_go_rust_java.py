@@ -8,6 +8,7 @@ and the poms come from public repositories, unchanged (``tests/data/lockfiles/SO
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
@@ -106,6 +107,146 @@ def test_go_mod_replace_and_exclude_written_by_go_mod_edit() -> None:
     # excluding a version not required changes nothing
     assert comps[golang_purl("gopkg.in/yaml.v2", "v2.2.2")].direct is True
     assert len(comps) == 7
+
+
+def _sum_hashes(go_sum: Path) -> dict[str, str]:
+    """``path@version`` → the ``h1:`` hash go.sum records for the module (not its go.mod)."""
+    out = {}
+    for line in go_sum.read_text(encoding="utf-8").splitlines():
+        module, version, value = line.split(" ")
+        if not version.endswith("/go.mod"):
+            out[f"{module}@{version}"] = value
+    return out
+
+
+@pytest.mark.parametrize("directory", ["go", "go-old"])
+def test_go_sum_module_hash_is_carried_apart_from_artifact_hashes(directory: str) -> None:
+    recorded = _sum_hashes(LOCKS / directory / "go.sum")
+    comps = scan(GoModScanner(), LOCKS / directory).components
+    assert comps
+    for comp in comps:
+        key = f"{comp.name}@{comp.version}"
+        assert comp.go_module_hash == recorded[key], key
+        # a SHA-256, but of Go's listing of the module's files, not of its .zip: no
+        # artifact hash
+        assert len(base64.b64decode(recorded[key].removeprefix("h1:"))) == 32
+        assert comp.hashes == ()
+
+
+def test_go_sum_hash_of_a_replaced_module_is_the_replacements_own() -> None:
+    recorded = _sum_hashes(LOCKS / "go-replace" / "go.sum")
+    comps = by_purl(scan(GoModScanner(), LOCKS / "go-replace"))
+    # go mod edit -replace does not touch go.sum: it has v0.3.1's hash, not v0.4.1's
+    assert "github.com/BurntSushi/toml@v0.3.1" in recorded
+    assert "github.com/BurntSushi/toml@v0.4.1" not in recorded
+    assert comps[golang_purl("github.com/BurntSushi/toml", "v0.4.1")].go_module_hash is None
+    others = [c for c in comps.values() if c.name != "github.com/BurntSushi/toml"]
+    assert others
+    for comp in others:
+        assert comp.go_module_hash == recorded[f"{comp.name}@{comp.version}"]
+
+
+def test_go_sum_damaged_hash_is_an_issue_and_the_module_stays(tmp_path: Path) -> None:
+    good = "h1:" + base64.b64encode(bytes(range(32))).decode()
+    (tmp_path / "go.mod").write_text(
+        "module example.com/m\n\ngo 1.21\n\nrequire (\n\texample.com/a v1.0.0\n"
+        "\texample.com/b v1.0.0\n\texample.com/c v1.0.0\n\texample.com/d v1.0.0\n)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "go.sum").write_text(
+        f"example.com/a v1.0.0 {good}\n"
+        f"example.com/a v1.0.0/go.mod {good}\n"
+        "example.com/b v1.0.0 h1:bm90LWEtZGlnZXN0\n"  # base64, but not of 32 bytes
+        f"example.com/b v1.0.0/go.mod {good}\n"
+        f"example.com/c v1.0.0/go.mod {good}\n"  # only the go.mod's hash
+        "example.com/d v1.0.0 h2:c29tZS1mdXR1cmUtc2NoZW1l\n",  # a scheme Go does not have
+        encoding="utf-8",
+    )
+    found = scan(GoModScanner(), tmp_path)
+    (issue,) = found.issues
+    assert issue.kind is IssueKind.MANIFEST
+    assert issue.path == "go.sum"
+    assert issue.message.startswith("line 3: not a Go module hash")
+    assert "example.com/b v1.0.0 is not recorded" in issue.message
+    hashes = {c.name: c.go_module_hash for c in found.components}
+    assert hashes == {
+        "example.com/a": good,
+        "example.com/b": None,
+        "example.com/c": None,
+        "example.com/d": None,
+    }
+
+
+def test_go_module_hash_in_the_inventory_and_every_sbom(tmp_path: Path) -> None:
+    shutil.copytree(LOCKS / "go", tmp_path / "cli")
+    out, bom, spdx = tmp_path / "inventory.json", tmp_path / "bom.cdx.json", tmp_path / "s.json"
+    recorded = _sum_hashes(LOCKS / "go" / "go.sum")
+
+    done = run_ospo("scan", tmp_path / "cli", "-q", "-o", out, "--cyclonedx", bom, "--spdx", spdx)
+
+    assert done.returncode == 0, done.stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    components = inventory["components"]
+    assert components
+    for comp in components:
+        assert comp["go_module_hash"] == recorded[f"{comp['name']}@{comp['version']}"]
+        assert comp["hashes"] == []
+    expected = {c["purl"]: c["go_module_hash"] for c in components}
+
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    text = bom.read_text(encoding="utf-8")
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    libraries = [c for c in json.loads(text)["components"] if c["type"] == "library"]
+    assert {c["purl"] for c in libraries} == set(expected)
+    for library in libraries:
+        assert "hashes" not in library  # the h1: hash is of no file
+        properties = {p["name"]: p["value"] for p in library["properties"]}
+        assert properties["ospo:go_module_hash"] == expected[library["purl"]]
+
+    from test_spdx import schema_errors, spdx_tools_messages
+
+    spdx_text = spdx.read_text(encoding="utf-8")
+    document = json.loads(spdx_text)
+    assert schema_errors(document) == []
+    assert spdx_tools_messages(spdx_text) == []
+    packages = {
+        p["externalRefs"][0]["referenceLocator"]: p
+        for p in document["packages"]
+        if p.get("externalRefs")
+    }
+    assert set(packages) == set(expected)
+    for purl, package in packages.items():
+        assert "checksums" not in package or package["checksums"] == []
+        assert package["comment"].endswith(f"not of a file): {expected[purl]}")
+
+    from ospo.model import Inventory
+    from ospo.sbom import load_sbom
+
+    for path in (bom, spdx):
+        imported: Inventory = load_sbom(path)
+        assert {c.purl: c.go_module_hash for c in imported.components} == expected, path
+
+
+def test_go_module_hash_in_spdx3_and_back(tmp_path: Path) -> None:
+    from test_spdx3 import official_errors
+
+    from ospo.inventory_json import load
+    from ospo.sbom import load_sbom
+    from ospo.sbom.spdx3.writer import write_spdx3
+
+    shutil.copytree(LOCKS / "go-old", tmp_path / "cli")
+    out = tmp_path / "inventory.json"
+    assert run_ospo("scan", tmp_path / "cli", "-q", "-o", out).returncode == 0
+    inventory = load(out)
+    expected = {c.purl: c.go_module_hash for c in inventory.components}
+    assert expected and all(expected.values())
+    text = write_spdx3(inventory)
+    assert official_errors(json.loads(text)) == []
+    (tmp_path / "s.spdx3.json").write_text(text, encoding="utf-8")
+    back = load_sbom(tmp_path / "s.spdx3.json")
+    assert {c.purl: c.go_module_hash for c in back.components} == expected
 
 
 @pytest.mark.parametrize(

@@ -142,6 +142,233 @@ def test_gem_purl_platform_qualifier() -> None:
     assert gem_purl("rack", "2.2.22", "ruby") == "pkg:gem/rack@2.2.22"
 
 
+# Real lock files with gems locked for several platforms, saved unchanged (SOURCES.md):
+# rubygems.org's own (Bundler 4, CHECKSUMS, plain ruby gems beside the native ones, two gem
+# servers) and one of Bundler's test fixtures (native gems only, no CHECKSUMS).
+PLATFORM_LOCKS = ("bundler-checksums", "bundler-platforms")
+
+
+def lock_sections(directory: str) -> dict[str, list[str]]:
+    """The lines of the fixture's Gemfile.lock, by section heading (GEM sections joined)."""
+    sections: dict[str, list[str]] = {}
+    heading = ""
+    lines = (LOCKS / directory / "Gemfile.lock").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        if line and not line.startswith(" "):
+            heading = line
+        elif line:
+            sections.setdefault(heading, []).append(line)
+    return sections
+
+
+def locked_gems(directory: str) -> dict[str, list[str]]:
+    """Each ``name (version[-platform])`` the GEM sections list, with the names it needs."""
+    gems: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in lock_sections(directory)["GEM"]:
+        if line.startswith("      "):
+            current.append(line.split()[0])
+        elif line.startswith("    "):
+            current = gems.setdefault(line.strip(), [])
+    return gems
+
+
+def expected_purl(locked: str) -> str:
+    name, _, inner = locked.partition(" (")
+    version, _, platform = inner.rstrip(")").partition("-")
+    return f"pkg:gem/{name}@{version}" + (f"?platform={platform}" if platform else "")
+
+
+@pytest.mark.parametrize("directory", PLATFORM_LOCKS)
+def test_bundler_every_platform_variant_is_a_component(directory: str) -> None:
+    locked = locked_gems(directory)
+    got = by_purl(scan(GemfileLockScanner(), LOCKS / directory))
+    assert set(got) == {expected_purl(g) for g in locked}
+    variants: dict[str, list[str]] = {}
+    for gem in locked:
+        variants.setdefault(gem.partition(" ")[0], []).append(gem)
+    several = {name: gems for name, gems in variants.items() if len(gems) > 1}
+    assert several  # the reason these files were chosen
+    platforms = {p.strip() for p in lock_sections(directory)["PLATFORMS"]}
+    for name, gems in several.items():
+        comps = [got[expected_purl(g)] for g in gems]
+        assert [c.name for c in comps] == [name] * len(gems)
+        # the variants are one gem to the project: same scope, same direct flag
+        assert len({(c.scope, c.direct) for c in comps}) == 1, name
+        for gem, comp in zip(gems, comps, strict=True):
+            platform = gem.partition(" (")[2].rstrip(")").partition("-")[2]
+            assert (comp.purl.endswith(f"?platform={platform}")) is bool(platform)
+            # a native gem is built for one of the platforms the lock file is resolved for
+            assert not platform or platform in platforms or platform.rpartition("-")[0] in platforms
+
+
+@pytest.mark.parametrize("directory", PLATFORM_LOCKS)
+def test_bundler_each_variant_keeps_its_own_dependencies(directory: str) -> None:
+    locked = locked_gems(directory)
+    got = by_purl(scan(GemfileLockScanner(), LOCKS / directory))
+    purls_of: dict[str, set[str]] = {}
+    for gem in locked:
+        purls_of.setdefault(gem.partition(" ")[0], set()).add(expected_purl(gem))
+    for gem, needs in locked.items():
+        # a need the lock file resolves to no spec (bundler itself) is no edge
+        expected = set().union(*(purls_of.get(n, set()) for n in needs))
+        assert set(got[expected_purl(gem)].dependencies) == expected, gem
+
+
+def test_bundler_native_gem_for_linux_is_kept_beside_the_plain_one() -> None:
+    got = by_purl(scan(GemfileLockScanner(), LOCKS / "bundler-checksums"))
+    nokogiri = {p: c for p, c in got.items() if c.name == "nokogiri"}
+    locked = [g for g in locked_gems("bundler-checksums") if g.startswith("nokogiri (")]
+    assert len(nokogiri) == len(locked) > 2
+    plain = "pkg:gem/nokogiri@1.19.4"
+    linux = "pkg:gem/nokogiri@1.19.4?platform=x86_64-linux-gnu"
+    assert {plain, linux} <= set(nokogiri)
+    # the plain gem compiles libxml2 itself; the native ones ship it built
+    needs = {n.split("@")[0] for n in nokogiri[plain].dependencies}
+    assert needs == {"pkg:gem/mini_portile2", "pkg:gem/racc"}
+    assert nokogiri[linux].dependencies == ("pkg:gem/racc@1.8.1",)
+    # what needs nokogiri needs whichever variant the machine installs
+    assert set(nokogiri) <= set(got["pkg:gem/actionpack@8.1.3.1"].dependencies)
+
+
+def test_bundler_platform_variants_in_the_scan_and_the_cyclonedx_sbom(tmp_path: Path) -> None:
+    project = copy_project("bundler-platforms", tmp_path, "Gemfile", "Gemfile.lock")
+    out, bom = tmp_path / "inventory.json", tmp_path / "bom.cdx.json"
+
+    proc = run_ospo("scan", project, "-q", "-o", out, "--cyclonedx", bom)
+
+    assert proc.returncode == 0, proc.stderr
+    locked = locked_gems("bundler-platforms")
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    assert {c["purl"] for c in inventory["components"]} == {expected_purl(g) for g in locked}
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    text = bom.read_text(encoding="utf-8")
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    libraries = {c["bom-ref"]: c for c in json.loads(text)["components"]}
+    sorbet = [g for g in locked if g.startswith("sorbet-static (")]
+    for gem in sorbet:
+        assert libraries[expected_purl(gem)]["purl"] == expected_purl(gem)
+        assert libraries[expected_purl(gem)]["name"] == "sorbet-static"
+
+
+# --- Bundler's CHECKSUMS ----------------------------------------------------------------
+
+
+def recorded_checksums(directory: str) -> dict[str, str]:
+    """``name (version[-platform])`` -> the sha256 its CHECKSUMS line records."""
+    out = {}
+    for line in lock_sections(directory).get("CHECKSUMS", []):
+        gem, _, digests = line.strip().partition(") ")
+        for pair in digests.split(","):
+            if pair.startswith("sha256="):
+                out[gem + ")"] = pair.removeprefix("sha256=")
+    return out
+
+
+def test_bundler_checksums_are_each_variants_hash() -> None:
+    recorded = recorded_checksums("bundler-checksums")
+    locked = locked_gems("bundler-checksums")
+    assert recorded and set(recorded) == set(locked)
+    got = by_purl(scan(GemfileLockScanner(), LOCKS / "bundler-checksums"))
+    for gem, digest in recorded.items():
+        assert got[expected_purl(gem)].hashes == (("SHA-256", digest),), gem
+    # two builds of one version are two files with two digests
+    linux = got["pkg:gem/nokogiri@1.19.4?platform=x86_64-linux-gnu"].hashes
+    darwin = got["pkg:gem/nokogiri@1.19.4?platform=arm64-darwin"].hashes
+    assert linux != darwin
+
+
+def test_bundler_lock_without_checksums_records_no_hash() -> None:
+    assert "CHECKSUMS" not in lock_sections("bundler-platforms")
+    got = scan(GemfileLockScanner(), LOCKS / "bundler-platforms").components
+    assert got and all(c.hashes == () for c in got)
+    assert all(c.hashes == () for c in scan(GemfileLockScanner(), LOCKS / "bundler").components)
+
+
+def test_bundler_checksums_reach_the_cyclonedx_sbom(tmp_path: Path) -> None:
+    project = copy_project("bundler-checksums", tmp_path, "Gemfile", "Gemfile.lock")
+    out, bom = tmp_path / "inventory.json", tmp_path / "bom.cdx.json"
+
+    proc = run_ospo("scan", project, "-q", "-o", out, "--cyclonedx", bom)
+
+    assert proc.returncode == 0, proc.stderr
+    recorded = {expected_purl(g): d for g, d in recorded_checksums("bundler-checksums").items()}
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    hashes = {c["purl"]: c["hashes"] for c in inventory["components"]}
+    assert hashes == {p: [{"algorithm": "SHA-256", "value": d}] for p, d in recorded.items()}
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    text = bom.read_text(encoding="utf-8")
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    libraries = {c["bom-ref"]: c for c in json.loads(text)["components"] if c["type"] == "library"}
+    assert {p: c["hashes"] for p, c in libraries.items()} == {
+        p: [{"alg": "SHA-256", "content": d}] for p, d in recorded.items()
+    }
+
+
+def checksums_lock(checksums: str) -> str:
+    """A small lock file, written here, whose CHECKSUMS section is ``checksums``."""
+    return (
+        "GEM\n  remote: https://rubygems.org/\n  specs:\n    ffi (1.17.4)\n"
+        "    ffi (1.17.4-x86_64-linux-gnu)\n    rack (3.2.6)\n\n"
+        "GIT\n  remote: https://example.org/tool.git\n  revision: 0123abc\n  specs:\n"
+        "    tool (0.1.0)\n\nPLATFORMS\n  ruby\n  x86_64-linux\n\n"
+        "DEPENDENCIES\n  ffi\n  rack\n  tool!\n\nCHECKSUMS\n"
+        + checksums
+        + "\nBUNDLED WITH\n  2.6.2\n"
+    )
+
+
+def test_bundler_checksum_entries_without_a_sha256_give_no_hash(tmp_path: Path) -> None:
+    digest = "ab" * 32
+    (tmp_path / "Gemfile.lock").write_text(
+        checksums_lock(
+            f"  ffi (1.17.4-x86_64-linux-gnu) sha256={digest.upper()}\n"  # hex in capitals
+            "  ffi (1.17.4) md5=0123456789abcdef0123456789abcdef\n"  # not an algorithm kept
+            f"  rack (3.2.6) sha512={'cd' * 64},sha256={digest}\n"  # the sha256 of two
+            "  tool (0.1.0)\n"  # from git: Bundler records no digest
+            f"  gone (1.0.0) sha256={digest}\n"  # no such gem locked
+        ),
+        encoding="utf-8",
+    )
+    contribution = scan(GemfileLockScanner(), tmp_path)
+    assert contribution.issues == ()
+    got = {c.purl: c.hashes for c in contribution.components}
+    assert got == {
+        "pkg:gem/ffi@1.17.4": (),
+        "pkg:gem/ffi@1.17.4?platform=x86_64-linux-gnu": (("SHA-256", digest),),
+        "pkg:gem/rack@3.2.6": (("SHA-256", digest),),
+        "pkg:gem/tool@0.1.0": (),
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  rack (3.2.6) sha256=abc", "line {n}: not a SHA-256 digest for rack (3.2.6): 'abc'"),
+        (f"  rack (3.2.6) sha256={'g' * 64}", "not a SHA-256 digest for rack (3.2.6)"),
+        (f"  rack (3.2.6) sha256={'a' * 64},sha256=", "not a SHA-256 digest for rack (3.2.6): ''"),
+        (f"  rack 3.2.6 sha256={'a' * 64}", "line {n}: not a checksum: 'rack 3.2.6 sha256="),
+        (f"  rack (3.2.6) sha256={'a' * 64} extra", "not a checksum"),
+    ],
+)
+def test_bundler_broken_checksum_is_an_issue_and_the_gem_stays(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    (tmp_path / "Gemfile.lock").write_text(checksums_lock(line + "\n"), encoding="utf-8")
+    contribution = scan(GemfileLockScanner(), tmp_path)
+    (issue,) = contribution.issues
+    assert issue.kind is IssueKind.MANIFEST
+    number = checksums_lock("").splitlines().index("CHECKSUMS") + 2  # the line after it
+    assert expected.format(n=number) in issue.message
+    assert "missing from the inventory" not in issue.message
+    assert "pkg:gem/rack@3.2.6" in {c.purl for c in contribution.components}
+    assert len(contribution.components) == 4
+
+
 # --- Composer --------------------------------------------------------------------------
 
 

@@ -143,6 +143,27 @@ def test_generic_copies_at_different_paths_stay_apart() -> None:
     assert len(merge_components([a, b])) == 2
 
 
+def test_gem_platform_variants_are_different_artifacts() -> None:
+    linux = "pkg:gem/nokogiri@1.19.4?platform=x86_64-linux-gnu"
+    darwin = "pkg:gem/nokogiri@1.19.4?platform=arm64-darwin"
+    plain = "pkg:gem/nokogiri@1.19.4"
+    assert merge_key(linux) == linux
+    assert len({merge_key(linux), merge_key(darwin), merge_key(plain)}) == 3
+    # only the platform tells artifacts apart: another qualifier still does not
+    assert merge_key(f"{linux}&repository_url=https://gems.example") == linux
+    assert merge_key("pkg:gem/rack@3.2.6?repository_url=https://gems.example") == (
+        "pkg:gem/rack@3.2.6"
+    )
+    # another ecosystem's qualifiers still do not keep packages apart
+    assert merge_key("pkg:npm/x@1.0.0?platform=linux") == "pkg:npm/x@1.0.0"
+    app = component("pkg:gem/app@1", dependencies=(linux, darwin))
+    merged = merge_components(
+        [component(linux), component(darwin), component(plain), component(linux), app]
+    )
+    assert [c.purl for c in merged] == ["pkg:gem/app@1", plain, darwin, linux]
+    assert set(merged[0].dependencies) == {darwin, linux}
+
+
 def test_versionless_manifest_entry_folds_into_the_only_version() -> None:
     manifest = component("pkg:pypi/requests", unknown_reason="only a version range")
     locked = component("pkg:pypi/requests@2.34.2", direct=False, scope=Scope.RUNTIME)

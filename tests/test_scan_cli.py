@@ -30,7 +30,7 @@ def test_scan_writes_inventory_and_sbom_and_prints_summary(
     assert "Vendored code (3 packages):" in proc.stdout
     assert f"Wrote inventory JSON: {inv}" in proc.stdout
     data = json.loads(inv.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     inventory_json.from_json_dict(data)  # validates against the shipped schema
     paths = [f["path"] for f in data["files"]]
     assert paths == sorted(paths)

@@ -42,6 +42,9 @@ SCOPE = "ospo:scope"
 #: A declared license that a conclusion stands in front of in ``licenses`` (CycloneDX
 #: writers hold one expression there); one property per declaration.
 DECLARED_LICENSE = "ospo:declared_license"
+#: A Go module's hash as go.sum records it (``h1:`` and base64): a SHA-256 over Go's listing
+#: of the module's files and their SHA-256s, not of any file, so not among ``hashes``.
+GO_MODULE_HASH = "ospo:go_module_hash"
 
 #: How ospo's CycloneDX says, in an evidence occurrence, which license was found there.
 DETECTED_CONTEXT = "detected license: "
@@ -57,6 +60,12 @@ VENDORED_SOURCE_INFO = "vendored into the product at "
 VCS_REVISION_COMMENT = "VCS revision: "
 #: A line of a package's ``licenseComments``, followed by why its license is unknown.
 UNKNOWN_LICENSE_COMMENT = "License unknown: "
+#: A line of a package's ``comment`` (SPDX 2 and 3), followed by its go.sum ``h1:`` hash. SPDX
+#: checksums are of a file; this one is not, and the line says what it is of.
+GO_MODULE_HASH_COMMENT = (
+    "Go module hash from go.sum (a SHA-256 over Go's listing of the module's files and "
+    "their SHA-256s, not of a file): "
+)
 
 # --- helpers ------------------------------------------------------------------------------
 

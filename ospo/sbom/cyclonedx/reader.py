@@ -32,12 +32,14 @@ from ospo.model import (
     Scope,
     Subject,
     Tool,
+    go_module_hash,
 )
 from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.common import (
     CYCLONEDX_VERSIONS,
     DECLARED_LICENSE,
     DETECTED_CONTEXT,
+    GO_MODULE_HASH,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -176,6 +178,7 @@ def _component(
         vendored_path=properties.get(VENDORED_PATH),
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
         hashes=_hashes(comp.get("hashes", [])),
+        go_module_hash=go_module_hash(properties.get(GO_MODULE_HASH)),
     )
 
 

@@ -31,6 +31,7 @@ from ospo.sbom.common import (
     DECLARED_LICENSE,
     DETECTED_CONTEXT,
     FILE_PACKAGE,
+    GO_MODULE_HASH,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -229,6 +230,8 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             library.properties.add(Property(name=VENDORED_PATH, value=comp.vendored_path))
         if comp.unknown_reason:
             library.properties.add(Property(name=UNKNOWN_LICENSE_REASON, value=comp.unknown_reason))
+        if comp.go_module_hash:
+            library.properties.add(Property(name=GO_MODULE_HASH, value=comp.go_module_hash))
         if comp.scope is Scope.TEST:
             library.properties.add(Property(name=SCOPE, value=comp.scope.value))
         if _conclusion(comp):

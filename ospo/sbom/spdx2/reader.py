@@ -45,9 +45,11 @@ from ospo.model import (
     Scope,
     Subject,
     Tool,
+    go_module_hash,
 )
 from ospo.sbom.base import SbomInput, SbomReader
 from ospo.sbom.common import (
+    GO_MODULE_HASH_COMMENT,
     UNKNOWN_LICENSE_COMMENT,
     VCS_REVISION_COMMENT,
     VENDORED_SOURCE_INFO,
@@ -506,6 +508,10 @@ def component_of(
     for line in str(package.license_comment or "").splitlines():
         if line.startswith(UNKNOWN_LICENSE_COMMENT):  # ospo's own: the reason it gave
             reason = line.removeprefix(UNKNOWN_LICENSE_COMMENT)
+    module_hash = None
+    for line in str(package.comment or "").splitlines():
+        if line.startswith(GO_MODULE_HASH_COMMENT):  # ospo's own: go.sum's h1: hash
+            module_hash = go_module_hash(line.removeprefix(GO_MODULE_HASH_COMMENT))
     source = str(package.source_info or "")
     vendored = source.removeprefix(VENDORED_SOURCE_INFO)
     return Component(
@@ -528,6 +534,7 @@ def component_of(
                 }
             )
         ),
+        go_module_hash=module_hash,
     )
 
 

@@ -34,6 +34,7 @@ from ospo.errors import OperationalError
 from ospo.model import Component, FileEntry, Inventory, LicenseSource, Scope
 from ospo.reporters.base import RenderOptions, Reporter
 from ospo.sbom.common import (
+    GO_MODULE_HASH_COMMENT,
     UNKNOWN_LICENSE_COMMENT,
     VCS_REVISION_COMMENT,
     VENDORED_SOURCE_INFO,
@@ -175,6 +176,9 @@ def build_document(inventory: Inventory, options: RenderOptions, root: Path | No
                 f"{VENDORED_SOURCE_INFO}{comp.vendored_path}" if comp.vendored_path else None
             ),
             checksums=[Checksum(ChecksumAlgorithm[a.replace("-", "")], v) for a, v in comp.hashes],
+            comment=(
+                f"{GO_MODULE_HASH_COMMENT}{comp.go_module_hash}" if comp.go_module_hash else None
+            ),
         )
         packages.append(by_purl[comp.purl])
     scopes = {c.purl: c.scope for c in inventory.components}

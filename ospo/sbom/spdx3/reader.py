@@ -102,6 +102,7 @@ class _Package:
     checksums: tuple[_Checksum, ...]
     license_info_from_files: tuple[Any, ...] = ()
     license_comment: str | None = None
+    comment: str | None = None
 
 
 def read_spdx3(data: dict[str, Any], text: str, path: Path) -> Inventory:
@@ -344,7 +345,8 @@ class _Reader:
     ) -> _Package:
         spdx_id = element["spdxId"]
         said = declared.get(spdx_id, [])
-        comment = DECLARED_AS.match(str(element.get("comment", "")))
+        lines = str(element.get("comment", "")).splitlines()
+        comment = next((m for m in map(DECLARED_AS.match, lines) if m), None)
         if not said and comment:  # ospo's export: declarations that are not SPDX
             import ast
 
@@ -357,6 +359,7 @@ class _Reader:
             license_concluded=_license_value(concluded.get(spdx_id, [])),
             source_info=element.get("software_sourceInfo"),
             license_comment=element.get("comment"),
+            comment=element.get("comment"),
             checksums=tuple(
                 _Checksum(_Algorithm(str(h.get("algorithm", "")).upper()), str(h.get("hashValue")))
                 for h in element.get("verifiedUsing", [])

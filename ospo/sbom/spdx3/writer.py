@@ -54,7 +54,7 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
     from ospo import __version__
     from ospo.licensing import combine_and
     from ospo.model import LicenseSource
-    from ospo.sbom.common import VENDORED_SOURCE_INFO, serial_number
+    from ospo.sbom.common import GO_MODULE_HASH_COMMENT, VENDORED_SOURCE_INFO, serial_number
     from ospo.sbom.common import created as created_at
     from ospo.sbom.spdx2.writer import LICENSEREF, NAMESPACE, NOT_ID, SCANCODE_DB, package_id
 
@@ -158,8 +158,13 @@ def build_document(inventory: Inventory, options: RenderOptions) -> dict[str, An
             fields["software_packageVersion"] = comp.version
         if comp.vendored_path:
             fields["software_sourceInfo"] = f"{VENDORED_SOURCE_INFO}{comp.vendored_path}"
+        comment = []
         if invalid and valid is None:
-            fields["comment"] = f"Declared as {', '.join(repr(i) for i in invalid)}: not SPDX."
+            comment.append(f"Declared as {', '.join(repr(i) for i in invalid)}: not SPDX.")
+        if comp.go_module_hash:
+            comment.append(f"{GO_MODULE_HASH_COMMENT}{comp.go_module_hash}")
+        if comment:
+            fields["comment"] = "\n".join(comment)
         if comp.hashes:
             fields["verifiedUsing"] = [
                 {"type": "Hash", "algorithm": HASHES[a], "hashValue": v}

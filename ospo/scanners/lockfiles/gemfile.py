@@ -8,6 +8,14 @@ from a git or path source). Gems from a ``PATH`` source are code in the same tre
 project's own gem, a sibling gem of a monorepo) and are left out; what they need counts as
 asked for by the project.
 
+A gem locked for several platforms (``nokogiri (1.19.4)``, ``nokogiri
+(1.19.4-x86_64-linux-gnu)``, ``nokogiri (1.19.4-arm64-darwin)``) is one component per
+platform: each is a different .gem file, and which one is installed depends on the machine.
+All of them share the gem's scope and direct flag, and a gem that needs ``nokogiri`` depends
+on every one. Bundler 2.6 and later may add a ``CHECKSUMS`` section: the SHA-256 of each .gem
+file (``name (version-platform) sha256=<hex>``), which becomes the component's hash; a gem
+from git or a path has no checksum there.
+
 The Gemfile is Ruby code: it is never run, only read with regular expressions for
 ``gem`` lines, ``group … do … end`` blocks and ``group:``/``groups:`` options. A gem in no
 group is runtime; ``:development`` is dev, ``:test`` is test, a gem in both is dev (the
@@ -33,6 +41,7 @@ from ospo.scanners.lockfiles.components import (
     assemble,
     group_scope,
 )
+from ospo.scanners.lockfiles.hashes import hex_hash
 from ospo.scanners.lockfiles.reading import read_text, sibling
 
 _LOCK_NAMES = {"Gemfile.lock": "Gemfile", "gems.locked": "gems.rb"}
@@ -42,6 +51,8 @@ _SPEC = re.compile(r"^ {4}(?! )([^ (]+) \(([^-)]*)(?:-([^)]*))?\)$")
 _SPEC_DEP = re.compile(r"^ {6}(?! )([^ (]+)(?: \(([^)]*)\))?$")
 _DEPENDENCY = re.compile(r"^ {2}(?! )([^ (!]+)(?: \(([^)]*)\))?(!)?$")
 _SOURCE_OPTION = re.compile(r"^ {2}(?! )[a-z_]+: ")
+_CHECKSUM = re.compile(r"^ {2}(?! )([^ (]+ \([^)]*\))(?: (\S+))?$")
+_MISSING = "that gem is missing from the inventory"
 
 
 class GemfileLockScanner(ManifestScanner):
@@ -68,6 +79,7 @@ class GemfileLockScanner(ManifestScanner):
                 purl=gem_purl(spec.name, spec.version, spec.platform),
                 requires=tuple(k for dep in spec.requires for k in by_name.get(dep, ())),
                 direct=spec.name in lock.direct,
+                hashes=lock.checksums.get(spec.key, ()),
             )
             for spec in lock.specs
             if not spec.local
@@ -91,7 +103,7 @@ class GemfileLockScanner(ManifestScanner):
             ScanIssue(
                 kind=IssueKind.MANIFEST,
                 path=rel,
-                message=f"line {line}: {message}; that gem is missing from the inventory",
+                message=f"line {line}: {message}",
             )
             for line, message in lock.problems
         ]
@@ -125,7 +137,8 @@ class _Lock:
     specs: list[_Spec] = field(default_factory=list)
     direct: set[str] = field(default_factory=set)  # DEPENDENCIES from a gem server or git
     local_direct: set[str] = field(default_factory=set)  # DEPENDENCIES from a path
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # line, what and so what
+    checksums: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # by key
 
 
 def _parse_lock(content: str, rel: str) -> _Lock:
@@ -147,7 +160,9 @@ def _parse_lock(content: str, rel: str) -> _Lock:
             elif _SOURCE_OPTION.match(line) and not in_specs:
                 pass  # remote:, revision:, branch:, glob: …
             elif not in_specs:
-                lock.problems.append((number, f"unexpected line in the {section} section"))
+                lock.problems.append(
+                    (number, f"unexpected line in the {section} section; {_MISSING}")
+                )
             elif found := _SPEC.match(line):
                 current = _Spec(
                     name=found.group(1),
@@ -160,13 +175,17 @@ def _parse_lock(content: str, rel: str) -> _Lock:
                 current.requires.append(found.group(1))
             else:
                 current = None  # its dependencies would be attached to the wrong gem
-                lock.problems.append((number, f"not a gem specification: {line.strip()!r}"))
+                lock.problems.append(
+                    (number, f"not a gem specification: {line.strip()!r}; {_MISSING}")
+                )
         elif section == "DEPENDENCIES":
             found = _DEPENDENCY.match(line)
             if found is None:
-                lock.problems.append((number, f"not a dependency: {line.strip()!r}"))
+                lock.problems.append((number, f"not a dependency: {line.strip()!r}; {_MISSING}"))
             else:
                 lock.direct.add(found.group(1))
+        elif section == "CHECKSUMS":
+            _read_checksum(lock, number, line)
     if not seen_section:
         raise InputError(
             "not a Gemfile.lock: it has no GEM, PATH or DEPENDENCIES section", path=rel
@@ -175,6 +194,34 @@ def _parse_lock(content: str, rel: str) -> _Lock:
     lock.local_direct = lock.direct & local
     lock.direct -= local
     return lock
+
+
+def _read_checksum(lock: _Lock, number: int, line: str) -> None:
+    """Record the SHA-256 of one ``CHECKSUMS`` line (``name (version) sha256=<hex>``).
+
+    Bundler writes ``algorithm=digest`` pairs separated by commas and knows only sha256;
+    another algorithm is passed over. A gem from git or a path has no digest at all.
+    """
+    found = _CHECKSUM.match(line)
+    if found is None:
+        lock.problems.append(
+            (number, f"not a checksum: {line.strip()!r}; no gem's hash is taken from it")
+        )
+        return
+    key, digests = found.groups()
+    hashes: list[tuple[str, str]] = []
+    for pair in (digests or "").split(","):
+        algorithm, _, digest = pair.partition("=")
+        if algorithm != "sha256":
+            continue
+        recorded = hex_hash("SHA-256", digest)
+        hashes += recorded
+        if not recorded:
+            lock.problems.append(
+                (number, f"not a SHA-256 digest for {key}: {digest!r}; its hash is not recorded")
+            )
+    if hashes:
+        lock.checksums[key] = tuple(hashes)
 
 
 # --- the Gemfile -------------------------------------------------------------------------

@@ -11,18 +11,23 @@ directory (``old => ../old``) makes the module local, first-party code, and it i
 out. A version go.mod excludes is never selected: a required one has no version. Go has
 no development scope: every module is runtime. Neither file records a license or the
 dependency graph.
+
+go.sum's ``h1:`` hash of each module used (of the replacement, when go.mod replaces it) is
+kept as the component's ``go_module_hash``, as go.sum writes it: a SHA-256 over Go's listing
+of the module's files and their own SHA-256s, not of the module's .zip, so it is not among
+the artifact hashes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ospo.errors import InputError
-from ospo.model import Component, Scope
+from ospo.model import Component, IssueKind, ScanIssue, Scope, go_module_hash
 from ospo.scanners.catalog import file_names as file_names_of
-from ospo.scanners.lockfiles.base import ManifestScanner
+from ospo.scanners.lockfiles.base import ManifestScanner, manifest_issue
 from ospo.scanners.lockfiles.components import make_component
 from ospo.scanners.lockfiles.reading import read_text, sibling
 
@@ -143,6 +148,30 @@ def _sum_modules(source: str) -> dict[str, list[str]]:
     return out
 
 
+def _sum_hashes(source: str, rel: str) -> tuple[dict[tuple[str, str], str], list[ScanIssue]]:
+    """Return go.sum's ``h1:`` hash of each module version (not of its ``/go.mod``), and a
+    ``manifest`` issue for each hash that is damaged; another hash scheme is passed over."""
+    hashes: dict[tuple[str, str], str] = {}
+    issues = []
+    for number, line in enumerate(source.splitlines(), 1):
+        words = line.split()
+        if len(words) != 3 or words[1].endswith("/go.mod") or not words[2].startswith("h1:"):
+            continue
+        value = go_module_hash(words[2])
+        if value is None:
+            issues.append(
+                ScanIssue(
+                    kind=IssueKind.MANIFEST,
+                    path=rel,
+                    message=f"line {number}: not a Go module hash (h1: and the base64 of a "
+                    f"SHA-256): {words[2]!r}; the hash of {words[0]} {words[1]} is not recorded",
+                )
+            )
+        else:
+            hashes[(words[0], words[1])] = value
+    return hashes, issues
+
+
 def _semver_key(version: str) -> tuple[tuple[int, ...], int, str]:
     """Order module versions: release numbers, then releases above pre-releases."""
     core, _, rest = version.lstrip("v").partition("-")
@@ -171,24 +200,41 @@ class GoModScanner(ManifestScanner):
     name = "go-mod"
     file_names = file_names_of("go-mod")
 
-    def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component]:
-        """Return the required modules, direct or transitive, all runtime."""
+    def parse(self, root: Path, rel: str, siblings: frozenset[str]) -> list[Component | ScanIssue]:
+        """Return the required modules, direct or transitive, all runtime, with the hash
+        go.sum records for each; a damaged go.sum line is an issue."""
         mod = parse_go_mod(read_text(root, rel), rel)
+        results: list[Component | ScanIssue] = []
+        go_sum: str | None = None
+        if "go.sum" in siblings:
+            try:
+                go_sum = read_text(root, sibling(rel, "go.sum"))
+            except InputError as exc:
+                results.append(
+                    manifest_issue(
+                        sibling(rel, "go.sum"),
+                        exc,
+                        "its module hashes (and, before go 1.17, its modules) are missing",
+                    )
+                )
+        hashes: dict[tuple[str, str], str] = {}
+        if go_sum is not None:
+            hashes, issues = _sum_hashes(go_sum, sibling(rel, "go.sum"))
+            results += issues
         found: dict[tuple[str, str], tuple[bool, str | None]] = {}  # (path, version) -> direct
         for path, version, indirect in mod.requires:
             if (path, version) in mod.excludes:
                 found[(path, version)] = (not indirect, EXCLUDED_VERSION)
             else:
                 found.setdefault((path, version), (not indirect, None))
-        if not _complete(mod.go) and "go.sum" in siblings:
+        if not _complete(mod.go) and go_sum is not None:
             required = {path for path, _ in found}
-            for path, versions in _sum_modules(read_text(root, sibling(rel, "go.sum"))).items():
+            for path, versions in _sum_modules(go_sum).items():
                 allowed = [v for v in versions if (path, v) not in mod.excludes]
                 if path in required or path == mod.module or not allowed:
                     continue
                 found[(path, max(allowed, key=_semver_key))] = (False, None)
         reason = NO_LICENSE_IN_GO_MOD
-        components = []
         for (path, version), (direct, excluded) in sorted(found.items()):
             target = mod.replaces.get((path, version)) or mod.replaces.get((path, None))
             name, actual = path, version  # type: tuple[str, str | None]
@@ -198,15 +244,16 @@ class GoModScanner(ManifestScanner):
                 name, actual = target[0], target[1] or version
             if excluded:
                 actual = None
-            components.append(
-                make_component(
-                    purl=golang_purl(name, actual),
-                    name=name,
-                    version=actual,
-                    scope=Scope.RUNTIME,
-                    direct=direct,
-                    location=rel,
-                    unknown_reason=f"{excluded}; {reason}" if excluded else reason,
-                )
+            component = make_component(
+                purl=golang_purl(name, actual),
+                name=name,
+                version=actual,
+                scope=Scope.RUNTIME,
+                direct=direct,
+                location=rel,
+                unknown_reason=f"{excluded}; {reason}" if excluded else reason,
             )
-        return components
+            # the hash of the module that is used: a replacement's own, if go.sum has it
+            module_hash = hashes.get((name, actual)) if actual else None
+            results.append(replace(component, go_module_hash=module_hash))
+        return results
