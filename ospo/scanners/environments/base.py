@@ -26,6 +26,7 @@ from ospo.model import (
     Scope,
 )
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.licensefiles import is_license_file
 from ospo.scanners.purls import pypi_name
 from ospo.scanners.source.detection import detect_contents, hash_path
 
@@ -84,7 +85,7 @@ class EnvironmentScanner(Scanner):
                             expression=record["license_expression"],
                             source=LicenseSource.DETECTED,
                             location=_relative(path, package.base),
-                            note=None if _grants(path) else NOT_A_LICENSE_FILE,
+                            note=None if is_license_file(path.name) else NOT_A_LICENSE_FILE,
                         )
                     )
             expression, reason = licensing.effective_license(
@@ -173,16 +174,3 @@ def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
 #: The note on a detection in a file the package lists as a license file that is not one
 #: (a README, an AUTHORS file): evidence, not a grant.
 NOT_A_LICENSE_FILE = "not a license file: kept as evidence, not counted"
-
-
-def _grants(path: Path) -> bool:
-    """Whether a file listed as a license file is one by its name (LICENSE, COPYING,
-    apache-2.0.LICENSE, MIT-LICENSE.txt, NOTICE …), so that what it holds is a grant; a
-    README's or an AUTHORS file's text is not."""
-    lowered = path.name.lower()
-    return any(word in lowered for word in _LICENSE_WORDS) and not lowered.endswith(
-        (".py", ".js", ".c", ".h", ".rs", ".go")
-    )
-
-
-_LICENSE_WORDS = ("licen", "copying", "copyright", "notice", "patent", "legal")
