@@ -214,6 +214,8 @@ def test_license_pages_of_the_documentation_are_not_license_files() -> None:
         "docs/guide/licensing.md",
         "doc/LICENSE.rst",
         "Documentation/process/license-rules.rst",
+        "bundler/lib/bundler/man/bundle-licenses.1",
+        "bundler/lib/bundler/man/bundle-licenses.1.ronn",
         "docs/_themes/flask/LICENSE",
         "docs/_themes/flask/layout.html",
         "lib/copied/LICENSE.md",
@@ -250,6 +252,31 @@ def test_files_directly_in_a_vendor_directory() -> None:
     ]
 
 
+def test_vendor_directories_sorted_by_kind() -> None:
+    """Rails keeps vendored libraries one per file in ``vendor/javascript/`` (importmap) and
+    ``vendor/assets/javascripts/``: each file is a package, a subdirectory there too; in
+    node_modules a package may be named ``css``. The ``vendor/javascript/`` files are
+    those of basecamp/once-campfire."""
+    files = [
+        "vendor/.keep",
+        "vendor/javascript/.keep",
+        "vendor/javascript/@rails--request.js",
+        "vendor/javascript/highlight.js/core.js",
+        "vendor/javascript/trix.esm.min.js",
+        "vendor/assets/javascripts/jquery-3.7.1.js",
+        "vendor/assets/stylesheets/normalize.css",
+        "node_modules/css/index.js",
+    ]
+    assert find_vendored_roots(files) == [
+        "node_modules/css",
+        "vendor/assets/javascripts/jquery-3.7.1.js",
+        "vendor/assets/stylesheets/normalize.css",
+        "vendor/javascript/@rails--request.js",
+        "vendor/javascript/highlight.js",
+        "vendor/javascript/trix.esm.min.js",
+    ]
+
+
 @pytest.mark.parametrize(
     ("filename", "expected"),
     [
@@ -263,6 +290,7 @@ def test_files_directly_in_a_vendor_directory() -> None:
         ("stb_image.h", ("stb_image", None)),
         ("html5shiv.js", ("html5shiv", None)),
         ("sha-256.js", ("sha-256", None)),
+        ("@hotwired--stimulus.js", ("@hotwired/stimulus", None)),
     ],
 )
 def test_library_names_from_file_names(filename: str, expected: tuple[str, str | None]) -> None:

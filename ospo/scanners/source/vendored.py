@@ -15,7 +15,10 @@ A file directly in a vendor directory is a package of its own when it is code or
 archive (``static/vendor/jquery-3.7.1.min.js``, ``third_party/stb_image.h``), named from the
 file without ``.min`` and a version suffix, its license the one found in the file; other
 files there (a README, Go's ``modules.txt``, pip's ``vendor.txt``, an ``__init__.py``)
-are not.
+are not. A directory in a vendor directory named for a kind of file (``javascript``,
+``stylesheets``, ``assets`` …, :data:`ASSET_DIRECTORIES`) is a vendor directory itself,
+except in ``node_modules`` (where ``css`` is a package's name): Rails' importmap keeps one
+library per file in ``vendor/javascript/``.
 
 A directory named like a vendor directory is not one, because the name is then a package's
 name chosen by the product's own authors, when
@@ -34,9 +37,10 @@ vendor directory. Go's ``vendor/`` lays packages out by import path: when it has
 ``pkg:golang/golang.org/x/sys@v0.33.0``), one listed as replaced by a local directory is
 first-party, and nothing else in it is vendored by its place.
 
-License-named pages of documentation (``.md``, ``.rst``, ``.html`` … below ``docs/``,
-``doc/`` or ``documentation/``: ``docs/license.md``, ``docs/guide/licensing.md``) are about
-licensing; they do not make their directory a vendored package.
+License-named pages of documentation (``.md``, ``.rst``, ``.html``, manual pages … below
+``docs/``, ``doc/``, ``documentation/`` or ``man/``: ``docs/license.md``,
+``docs/guide/licensing.md``, ``man/bundle-licenses.1``) are about licensing; they do not
+make their directory a vendored package.
 
 A subdirectory with only a package manifest and no license of its own, outside a vendor
 directory, is taken as a first-party subproject (a monorepo package), not vendored code;
@@ -79,6 +83,16 @@ VENDOR_DIRECTORIES = frozenset(
     }
 )
 
+#: Package managers' directories: what is directly in them is always a package.
+_PACKAGE_MANAGER_DIRECTORIES = frozenset({"node_modules", "bower_components"})
+
+#: A directory of one of these names in a vendor directory (other than a package manager's)
+#: sorts the vendored files by kind and is a vendor directory itself: Rails'
+#: ``vendor/javascript/`` holds one library per file, ``vendor/assets/stylesheets/`` too.
+ASSET_DIRECTORIES = frozenset(
+    {"assets", "javascript", "javascripts", "js", "stylesheets", "styles", "css", "fonts"}
+)
+
 #: Vendor directory names that first-party Python and Go packages often have too.
 _AMBIGUOUS_VENDOR_DIRECTORIES = frozenset({"external", "extern"})
 
@@ -87,8 +101,11 @@ _JVM_SOURCE_DIRECTORIES = frozenset({"java", "kotlin", "scala", "groovy"})
 
 #: License-named files of these kinds below a documentation directory are pages about
 #: licensing, not license files of a vendored package.
-DOCUMENTATION_DIRECTORIES = frozenset({"docs", "doc", "documentation"})
-_PAGE_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".html", ".htm"})
+DOCUMENTATION_DIRECTORIES = frozenset({"docs", "doc", "documentation", "man"})
+_PAGE_SUFFIXES = frozenset(
+    {".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".html", ".htm", ".ronn"}
+    | {f".{section}" for section in range(1, 10)}  # manual pages: bundle-licenses.1
+)
 
 #: A file of one of these kinds directly in a vendor directory is a package of its own.
 _LIBRARY_FILE_SUFFIXES = frozenset(
@@ -173,11 +190,20 @@ def _vendored_roots(
     for rel in files:
         parts = rel.split("/")
         for depth in range(1, len(parts)):
-            if parts[depth - 1].lower() not in VENDOR_DIRECTORIES:
-                continue
+            name = parts[depth - 1].lower()
             vdir = "/".join(parts[:depth])
-            if vdir not in is_vendor:
+            if vdir in is_vendor:
+                pass
+            elif name in VENDOR_DIRECTORIES:
                 is_vendor[vdir] = _is_vendor_directory(parts[:depth], files, present)
+            elif name in ASSET_DIRECTORIES and depth >= 2:
+                # vendor/javascript/, vendor/assets/stylesheets/: files sorted by kind
+                parent = "/".join(parts[: depth - 1])
+                is_vendor[vdir] = is_vendor.get(parent, False) and (
+                    parts[depth - 2].lower() not in _PACKAGE_MANAGER_DIRECTORIES
+                )
+            else:
+                continue
             if is_vendor[vdir]:
                 package = _package_root(parts, depth, modules_of.get(vdir))
                 if package is not None:
@@ -227,6 +253,11 @@ def _package_root(parts: list[str], depth: int, go_modules: list[str] | None) ->
         return None
     if len(rest) == 1:
         return "/".join(parts) if _is_library_file(rest[0]) else None
+    if (
+        rest[0].lower() in ASSET_DIRECTORIES
+        and parts[depth - 1].lower() not in _PACKAGE_MANAGER_DIRECTORIES
+    ):
+        return None  # a vendor directory of its own, one level down
     if rest[0].startswith("@") and len(rest) > 2:  # a scoped npm package: @scope/name
         return "/".join(parts[: depth + 2])
     return "/".join(parts[: depth + 1])
@@ -362,7 +393,7 @@ def _component(
 
         namespace = None
         pname = name
-        if ptype == "npm" and name.startswith("@") and "/" in name:
+        if name.startswith("@") and "/" in name:
             namespace, pname = name.split("/", 1)
         purl = PackageURL(
             type=ptype,
@@ -418,12 +449,16 @@ def library_name(filename: str) -> tuple[str, str | None]:
     """Return the name and version of a library kept as one file, from the file's name.
 
     ``jquery-3.7.1.min.js`` is jquery 3.7.1, ``d3.v7.min.js`` d3 7, ``clipboard.min.js``
-    clipboard of no known version."""
+    clipboard of no known version, ``@hotwired--stimulus.js`` (as importmap names it)
+    @hotwired/stimulus."""
     stem = filename.rsplit(".", 1)[0] if filename.rfind(".") > 0 else filename
     for tail in (".min", "-min"):
         stem = stem.removesuffix(tail)
     found = _NAME_AND_VERSION.match(stem)
-    return (found["name"], found["version"]) if found else (stem, None)
+    name, version = (found["name"], found["version"]) if found else (stem, None)
+    if name.startswith("@") and "--" in name:  # importmap's file for @scope/name
+        name = name.replace("--", "/", 1)
+    return name, version
 
 
 def _read_manifest(root: Path, vroot: str, members: list[str]) -> _Manifest | None:
