@@ -205,6 +205,21 @@ def test_a_rust_module_named_vendor_is_first_party() -> None:
     assert find_vendored_roots(files) == ["vendor/serde"]
 
 
+def test_license_files_of_a_jar_are_the_products_own() -> None:
+    """Jackson keeps the LICENSE and NOTICE of its jars in ``src/main/resources/META-INF/``
+    (FasterXML/jackson-dataformat-xml's layout): the product's license, not vendored code;
+    a library copied into the resources is still vendored."""
+    files = [
+        "LICENSE",
+        "src/main/resources/META-INF/LICENSE",
+        "src/main/resources/META-INF/NOTICE",
+        "src/main/resources/META-INF/services/com.fasterxml.jackson.core.JsonFactory",
+        "src/main/resources/static/lib/LICENSE.txt",
+        "src/main/resources/static/lib/chart.js",
+    ]
+    assert find_vendored_roots(files) == ["src/main/resources/static/lib"]
+
+
 def test_license_pages_of_the_documentation_are_not_license_files() -> None:
     """A documentation page about licensing does not make its directory vendored code;
     a license file in the documentation's tree (a copied theme) and a license page

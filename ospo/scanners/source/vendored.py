@@ -37,6 +37,10 @@ vendor directory. Go's ``vendor/`` lays packages out by import path: when it has
 ``pkg:golang/golang.org/x/sys@v0.33.0``), one listed as replaced by a local directory is
 first-party, and nothing else in it is vendored by its place.
 
+License files in a ``META-INF/`` directory (``src/main/resources/META-INF/LICENSE``) go
+into the jar built from the product's own code, with its license: they make nothing
+vendored.
+
 License-named pages of documentation (``.md``, ``.rst``, ``.html``, manual pages … below
 ``docs/``, ``doc/``, ``documentation/`` or ``man/``: ``docs/license.md``,
 ``docs/guide/licensing.md``, ``man/bundle-licenses.1``) are about licensing; they do not
@@ -212,6 +216,7 @@ def _vendored_roots(
             len(parts) >= 2
             and is_license_file(parts[-1])
             and not _is_documentation(parts)
+            and parts[-2] != "META-INF"  # the license of the jar built from the product
             and "/".join(parts[:-1]) not in members
         ):
             roots.add("/".join(parts[:-1]))
