@@ -11,8 +11,11 @@ same rule.
 
 from __future__ import annotations
 
+import re
+
 #: A file whose name holds one of these (case-insensitive) is a license file.
 LICENSE_WORDS = ("licen", "copying", "copyright", "notice", "patent", "legal")
+_LICENSE_WORD = re.compile("|".join(LICENSE_WORDS))  # every file of a tree is asked
 
 #: Names ending in one of these are code, data, templates or images, whatever they say.
 SOURCE_SUFFIXES = frozenset(
@@ -112,7 +115,7 @@ def is_license_file(name: str) -> bool:
     ``LICENSE``, ``COPYING.LESSER``, ``LICENCE.md``, ``apache-2.0.LICENSE``, ``NOTICE``
     and ``PATENTS`` are; ``license.py``, ``licenses.json`` and ``README.md`` are not."""
     lowered = name.lower()
-    if not any(word in lowered for word in LICENSE_WORDS):
+    if _LICENSE_WORD.search(lowered) is None:
         return False
     dot = lowered.rfind(".")
     return dot <= 0 or lowered[dot:] not in SOURCE_SUFFIXES

@@ -97,6 +97,8 @@ ASSET_DIRECTORIES = frozenset(
     {"assets", "javascript", "javascripts", "js", "stylesheets", "styles", "css", "fonts"}
 )
 
+_NAMED_DIRECTORIES = VENDOR_DIRECTORIES | ASSET_DIRECTORIES
+
 #: Vendor directory names that first-party Python and Go packages often have too.
 _AMBIGUOUS_VENDOR_DIRECTORIES = frozenset({"external", "extern"})
 
@@ -188,23 +190,27 @@ def _vendored_roots(
     go_vendor: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[str, ...]:
     present = frozenset(files)
+    go_packages = frozenset(rel.rpartition("/")[0] for rel in files if rel.endswith(".go"))
     modules_of = {vdir: sorted(dirs, key=len, reverse=True) for vdir, dirs in go_vendor}
     is_vendor: dict[str, bool] = {}
     roots: set[str] = set()
     for rel in files:
         parts = rel.split("/")
-        for depth in range(1, len(parts)):
-            name = parts[depth - 1].lower()
+        lowered = rel.lower().split("/")
+        for depth in range(1, 0 if _NAMED_DIRECTORIES.isdisjoint(lowered) else len(parts)):
+            name = lowered[depth - 1]
+            if name not in _NAMED_DIRECTORIES:
+                continue
             vdir = "/".join(parts[:depth])
             if vdir in is_vendor:
                 pass
             elif name in VENDOR_DIRECTORIES:
-                is_vendor[vdir] = _is_vendor_directory(parts[:depth], files, present)
+                is_vendor[vdir] = _is_vendor_directory(parts[:depth], present, go_packages)
             elif name in ASSET_DIRECTORIES and depth >= 2:
                 # vendor/javascript/, vendor/assets/stylesheets/: files sorted by kind
                 parent = "/".join(parts[: depth - 1])
                 is_vendor[vdir] = is_vendor.get(parent, False) and (
-                    parts[depth - 2].lower() not in _PACKAGE_MANAGER_DIRECTORIES
+                    lowered[depth - 2] not in _PACKAGE_MANAGER_DIRECTORIES
                 )
             else:
                 continue
@@ -223,7 +229,9 @@ def _vendored_roots(
     return tuple(sorted(roots))
 
 
-def _is_vendor_directory(parts: list[str], files: tuple[str, ...], present: frozenset[str]) -> bool:
+def _is_vendor_directory(
+    parts: list[str], present: frozenset[str], go_packages: frozenset[str]
+) -> bool:
     """Whether the directory ``parts``, named like a vendor directory, is one (see the
     module's description)."""
     path = "/".join(parts)
@@ -238,11 +246,7 @@ def _is_vendor_directory(parts: list[str], files: tuple[str, ...], present: froz
     if f"{path}/mod.rs" in present or beside in present:
         return False
     if name.lower() in _AMBIGUOUS_VENDOR_DIRECTORIES:
-        prefix = path + "/"
-        return f"{prefix}__init__.py" not in present and not any(
-            rel.startswith(prefix) and rel.endswith(".go") and "/" not in rel[len(prefix) :]
-            for rel in files
-        )
+        return f"{path}/__init__.py" not in present and path not in go_packages
     return True
 
 
