@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -345,7 +346,7 @@ def test_go_modules_replaced_by_a_directory_are_first_party(tmp_path: Path) -> N
 @pytest.fixture(scope="module")
 def misfire_tree(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> dict:
     """A product whose own code has directories and files named like vendored code, beside
-    real vendored code of four kinds, scanned once: its inventory."""
+    real vendored code of five kinds, scanned once: its inventory."""
     root = tmp_path_factory.mktemp("misfires") / "product"
     own = {
         "src/main.py": "def main() -> None:\n    print('hello')\n",
@@ -367,6 +368,10 @@ def misfire_tree(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) 
     shutil.copyfile(static / "js.cookie.min.js", root / "static/vendor/js.cookie.min.js")
     shutil.copytree(DATA / "six", root / "third_party" / "six")
     shutil.copytree(DATA / "go-relay", root, dirs_exist_ok=True)
+    shutil.copytree(DATA / "is-number", root / "node_modules" / "is-number")
+    # node_modules is walked only for what is committed there
+    for args in (("init", "-q"), ("add", "-A")):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
     out = root.parent / "inv.json"
     ran = run_ospo("scan", root, "-q", "-o", out, env={"OSPO_CACHE_DIR": str(session_cache)})
     assert ran.returncode == 0, ran.stderr
@@ -376,6 +381,7 @@ def misfire_tree(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) 
 def test_misfires_stay_first_party(misfire_tree: dict) -> None:
     vendored = {c["vendored_path"] for c in misfire_tree["components"] if c["vendored_path"]}
     assert vendored == {
+        "node_modules/is-number",
         "static/vendor/clipboard.min.js",
         "static/vendor/js.cookie.min.js",
         "static/vendor/tslib-1.9.3.js",
@@ -421,6 +427,8 @@ def test_vendored_files_are_components_with_their_own_licenses(misfire_tree: dic
 
     six = comps["third_party/six"]
     assert (six["name"], six["license_expression"]) == ("six", "MIT")
+    copied = comps["node_modules/is-number"]
+    assert (copied["purl"], copied["license_expression"]) == ("pkg:npm/is-number@7.0.0", "MIT")
 
     owners = {f["path"]: f["package"] for f in misfire_tree["files"]}
     assert owners["static/vendor/tslib-1.9.3.js"] == tslib["purl"]
