@@ -28,6 +28,7 @@ from ospo.model import (
     Scope,
 )
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.licensefiles import is_license_file
 from ospo.scanners.purls import pypi_name
 from ospo.scanners.source.detection import detect_contents, hash_path
 
@@ -135,7 +136,7 @@ def _detected_evidence(
         if not record or not record.get("license_expression"):
             continue
         location = _relative(path, package.base)
-        if not is_license_file_name(path.name):
+        if not is_license_file(path.name):
             not_license_files.append((location, record["license_expression"]))
             continue
         files.append(
@@ -269,16 +270,3 @@ def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
 #: The note on a detection in a file the package lists as a license file that is not one
 #: (a README, an AUTHORS file): evidence, not a grant.
 NOT_A_LICENSE_FILE = "not a license file: kept as evidence, not counted"
-
-
-def is_license_file_name(name: str) -> bool:
-    """Whether a file listed as a license file is one by its name (LICENSE, COPYING,
-    apache-2.0.LICENSE, MIT-LICENSE.txt, NOTICE …), so that what it holds is a grant; a
-    README's or an AUTHORS file's text is not."""
-    lowered = name.lower()
-    return any(word in lowered for word in _LICENSE_WORDS) and not lowered.endswith(
-        (".py", ".js", ".c", ".h", ".rs", ".go")
-    )
-
-
-_LICENSE_WORDS = ("licen", "copying", "copyright", "notice", "patent", "legal")

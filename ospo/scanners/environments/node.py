@@ -19,7 +19,7 @@ from ospo.scanners.environments.base import (
     InstalledPackage,
     declared_in_metadata,
 )
-from ospo.scanners.source.vendored import is_license_file
+from ospo.scanners.licensefiles import is_license_file
 
 
 class NodeModulesScanner(EnvironmentScanner):

@@ -29,6 +29,7 @@ from ospo.model import (
     Tool,
 )
 from ospo.scanners.base import ScanContribution, Scanner, ScanRequest
+from ospo.scanners.licensefiles import is_license_file
 from ospo.scanners.source import vendored
 from ospo.scanners.source.walk import Listing, list_files
 
@@ -270,7 +271,7 @@ def _selection(tree: Path, files: tuple[str, ...], only: tuple[str, ...]) -> tup
             if (
                 rel.startswith(root + "/")
                 and "/" not in rest
-                and (vendored.is_license_file(rest) or rest in vendored.MANIFEST_NAMES)
+                and (is_license_file(rest) or rest in vendored.MANIFEST_NAMES)
             ):
                 wanted.add(rel)
     return tuple(sorted(wanted))
