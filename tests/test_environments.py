@@ -61,11 +61,45 @@ def test_vague_classifier_gives_way_to_license_files(venv_components: dict) -> N
     assert [c.name for c in cases if c.license_expression is None] == []
 
 
-def test_unknown_is_kept_with_its_reason(venv_components: dict) -> None:
+def test_a_vague_declaration_alone_gives_its_usual_license_marked_assumed(
+    venv_components: dict,
+) -> None:
     ply = venv_components["ply"]  # declares "BSD" and ships no license file
-    assert ply.license_expression is None
-    assert "BSD" in (ply.unknown_reason or "")
-    assert "installed in" in (ply.unknown_reason or "")
+    assert ply.license_expression == "BSD-3-Clause"
+    assumed = [e for e in ply.licenses if (e.note or "").startswith("assumed: ")]
+    assert [e.expression for e in assumed] == ["BSD-3-Clause"]
+    assert "'BSD' usually means BSD-3-Clause" in assumed[0].note
+    assert any(not e.valid and e.expression == "BSD" for e in ply.licenses)
+
+
+def test_an_assumed_license_asks_the_osrb(tmp_path: Path) -> None:
+    out = tmp_path / "inventory.json"
+    (tmp_path / "tree").mkdir()
+    scanned = run_ospo("scan", tmp_path / "tree", "--env", VENV, "-o", out, "-q")
+    assert scanned.returncode == 0, scanned.stderr
+    checked = run_ospo("check", "--inventory", out, "--format", "json")
+    findings = json.loads(checked.stdout)["findings"]
+    assumed = [f for f in findings if f["rule"] == "license/assumed"]
+    assert [f["component"].split("@")[0] for f in assumed] == ["pkg:pypi/ply"]
+    assert assumed[0]["severity"] == "warning"
+    assert "ospo decide" in assumed[0]["how_to_fix"]
+
+
+def test_unknown_is_kept_with_its_reason(tmp_path: Path) -> None:
+    """A declaration that is neither SPDX nor a usual vague name, with no license file:
+    unknown, with the reason and where the package is installed."""
+    site = tmp_path / "site-packages"
+    dist = site / "oddity-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: oddity\nVersion: 1.0\nLicense: Oddity Public Terms\n",
+        encoding="utf-8",
+    )
+    contribution = PythonEnvironmentScanner().scan(ScanRequest(root=tmp_path, envs=(site,)))
+    (oddity,) = contribution.components
+    assert oddity.license_expression is None
+    assert "Oddity Public Terms" in (oddity.unknown_reason or "")
+    assert "installed in" in (oddity.unknown_reason or "")
 
 
 def test_dependency_edges_point_at_installed_packages(venv_components: dict) -> None:
@@ -89,6 +123,8 @@ def test_agrees_with_pip_licenses(venv_components: dict) -> None:
     valid = 0
     differences = {}
     for name, reported in theirs.items():
+        if name == "ospo":  # the checkout itself, installed editable: not its own package
+            continue
         comp = venv_components.get(name)
         assert comp is not None, f"{name} is installed but ospo did not see it"
         checked = licensing.check(reported)
@@ -101,8 +137,9 @@ def test_agrees_with_pip_licenses(venv_components: dict) -> None:
                 differences[name] = (reported, ours)
         elif ours is None:
             differences[name] = (reported, ours)
-    # ply says only "BSD" and ships no license file: unknown, with the reason, by design.
-    assert set(differences) <= {"ply"}, differences
+    # ply says only "BSD" and ships no license file: BSD-3-Clause, assumed (pip-licenses
+    # reports the raw "BSD"), so no difference remains
+    assert differences == {}, differences
     known = sum(1 for c in venv_components.values() if c.license_expression)
     assert known > valid, "ospo establishes licenses where pip-licenses has only raw strings"
 
@@ -255,3 +292,16 @@ def test_a_readme_listed_as_a_license_file_is_evidence_not_a_grant(venv_componen
     licenses = [e for e in package.licenses if (e.location or "").endswith(".LICENSE")]
     assert licenses and all(e.note is None for e in licenses)
     assert package.license_expression == "Apache-2.0"
+
+
+def test_the_project_installed_in_editable_mode_is_not_its_own_dependency() -> None:
+    """ospo's own environment holds ospo, installed from this checkout with ``pip install
+    -e``: scanning the checkout with that environment does not list ospo as a package of
+    ospo; scanning another tree with it does (it is then a dependency like any other)."""
+    checkout = Path(__file__).parents[1]
+    scanner = PythonEnvironmentScanner()
+    own = scanner.scan(ScanRequest(root=checkout, envs=(VENV,)))
+    other = scanner.scan(ScanRequest(root=DATA, envs=(VENV,)))
+    assert "ospo" not in {c.name for c in own.components}
+    assert "ospo" in {c.name for c in other.components}
+    assert len(other.components) == len(own.components) + 1

@@ -162,7 +162,13 @@ CASES = [
         "MIT OR CC0-1.0",
         "license-mit and license-cc0 are the texts of the declared choice",
     ),
-    ("npm", "typescript", "5.9.3", "Apache-2.0", AGREE),
+    (
+        "npm",
+        "typescript",
+        "5.9.3",
+        "Apache-2.0 AND MIT AND LicenseRef-scancode-unicode AND W3C-20150513 AND CC-BY-4.0 AND LicenseRef-scancode-khronos",
+        "Apache-2.0, and ThirdPartyNoticeText.txt: the lib.*.d.ts files incorporate DefinitelyTyped (MIT), Unicode data, W3C and WHATWG specifications (W3C, CC-BY-4.0) and Khronos IDL",
+    ),
     (
         "npm",
         "uri-js",

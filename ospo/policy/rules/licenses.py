@@ -119,6 +119,10 @@ class LicenseEvidenceRule(Rule):
             rule="license/invalid", summary="a license statement is not a valid SPDX expression"
         ),
         RuleDoc(
+            rule="license/assumed",
+            summary="the license is what a vague declaration usually means, not stated",
+        ),
+        RuleDoc(
             rule="license/mismatch",
             summary="the detected license is not covered by the declared one",
         ),
@@ -128,6 +132,18 @@ class LicenseEvidenceRule(Rule):
         """Yield findings about the evidence itself."""
         for comp in ctx.inventory.components:
             for evidence in comp.licenses:
+                if evidence.valid and (evidence.note or "").startswith("assumed: "):
+                    yield Finding(
+                        rule="license/assumed",
+                        severity=Severity.WARNING,
+                        component=comp.purl,
+                        path=evidence.location,
+                        license=evidence.expression,
+                        message=f"{comp.name}: license {evidence.expression} is {evidence.note}",
+                        how_to_fix="Read the package's source for its license text and record the "
+                        "license the OSRB concludes with `ospo decide`; ask upstream to declare an "
+                        "SPDX expression and ship the license file.",
+                    )
                 # Without a license at all, license/unknown reports it (with this reason);
                 # beside a valid statement, an invalid one is a note.
                 if not evidence.valid and comp.license_expression is not None:

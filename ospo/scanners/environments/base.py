@@ -52,6 +52,12 @@ class InstalledPackage:
     #: the paths the package installs (relative, "/"-separated), read only when a license
     #: file's section names files
     installed: Callable[[], frozenset[str]] = _no_files
+    #: the source directory of an editable install (``pip install -e``): the package is
+    #: that directory's code, not a dependency installed from elsewhere
+    editable_from: Path | None = None
+    #: what a vague declaration usually means, taken only when nothing else establishes
+    #: the license (note starting with :data:`ASSUMED`)
+    assumed: LicenseEvidence | None = None
 
 
 class EnvironmentScanner(Scanner):
@@ -70,7 +76,9 @@ class EnvironmentScanner(Scanner):
         envs = [e for e in request.envs if self.accepts(e)]
         if not envs:
             return ScanContribution()
-        packages = [p for env in envs for p in self.packages(env)]
+        packages = [
+            p for env in envs for p in self.packages(env) if not _is_the_product(p, request.root)
+        ]
         issues: list[ScanIssue] = []
         contents: dict[str, str] = {}
         sha_of: dict[Path, str] = {}
@@ -91,7 +99,11 @@ class EnvironmentScanner(Scanner):
                 declared,
                 [e.expression for e in detected if e.expression and e.counted],
             )
-            if expression is None and package.declared:
+            declared_evidence = package.declared
+            if expression is None and package.assumed is not None:
+                expression = package.assumed.expression
+                declared_evidence = (*package.declared, package.assumed)
+            elif expression is None and package.declared:
                 reason = "; ".join(e.note or "" for e in package.declared if not e.valid) or reason
             components.append(
                 Component(
@@ -102,7 +114,7 @@ class EnvironmentScanner(Scanner):
                     scope_known=False,
                     direct=False,
                     license_expression=expression,
-                    licenses=package.declared + tuple(detected),
+                    licenses=declared_evidence + tuple(detected),
                     unknown_reason=None
                     if expression is not None
                     else f"{reason} (installed in {package.location})",
@@ -221,6 +233,18 @@ def _read_lines(path: Path) -> list[str]:
     return path.read_bytes().decode("utf-8", errors="replace").splitlines()
 
 
+def _is_the_product(package: InstalledPackage, root: Path) -> bool:
+    """Whether ``package`` is the scanned tree itself, installed in editable mode into the
+    environment that is read beside it (a project's own development environment): its
+    files are the tree's, scanned as first-party code, not a dependency."""
+    if package.editable_from is None:
+        return False
+    try:
+        return package.editable_from.resolve() == root.resolve()
+    except OSError:
+        return False
+
+
 def _relative(path: Path, base: Path) -> str:
     try:
         return path.relative_to(base).as_posix()
@@ -266,6 +290,9 @@ def declared_in_metadata(expression: str, location: str) -> LicenseEvidence:
         note=None if checked.valid else "; ".join(checked.errors),
     )
 
+
+#: How the note of an assumed license starts (see :attr:`InstalledPackage.assumed`).
+ASSUMED = "assumed: "
 
 #: The note on a detection in a file the package lists as a license file that is not one
 #: (a README, an AUTHORS file): evidence, not a grant.

@@ -25,6 +25,7 @@ from ospo.errors import InputError
 from ospo.model import LicenseEvidence, LicenseSource
 from ospo.resources import data_dir
 from ospo.scanners.environments.base import (
+    ASSUMED,
     EnvironmentScanner,
     InstalledPackage,
     declared_in_metadata,
@@ -36,11 +37,32 @@ _MAX_DECLARED = 200  # a "License" field longer than this is a license text, not
 
 
 @cache
-def _trove() -> dict[str, str | None]:
+def _trove_data() -> dict[str, dict[str, str | None]]:
     data = yaml.safe_load(
         (data_dir("policies") / "trove-classifiers.yml").read_text(encoding="utf-8")
     )
-    return dict(data["classifiers"])
+    return {"classifiers": dict(data["classifiers"]), "usual": dict(data.get("usual") or {})}
+
+
+def _trove() -> dict[str, str | None]:
+    return _trove_data()["classifiers"]
+
+
+def _usual(declared: list[LicenseEvidence]) -> LicenseEvidence | None:
+    """The license a vague declaration usually means ("BSD": BSD-3-Clause), marked
+    assumed; used only when no license file says which."""
+    usual = _trove_data()["usual"]
+    for evidence in declared:
+        text = evidence.expression or ""
+        if evidence.valid or not usual.get(text):
+            continue
+        return LicenseEvidence(
+            expression=usual[text],
+            source=LicenseSource.DECLARED,
+            location=evidence.location,
+            note=f"{ASSUMED}{text!r} usually means {usual[text]}, and no license file says which",
+        )
+    return None
 
 
 def site_packages(env: Path) -> list[Path]:
@@ -157,7 +179,27 @@ def _python_package(dist_info: Path) -> InstalledPackage | None:
         location=location,
         base=dist_info.parent,
         installed=partial(_recorded_files, dist_info),
+        editable_from=_editable_source(dist_info),
+        assumed=_usual(declared),
     )
+
+
+def _editable_source(dist_info: Path) -> Path | None:
+    """The directory an editable install (PEP 660, ``direct_url.json``) points at."""
+    try:
+        data = json.loads((dist_info / "direct_url.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("dir_info"), dict):
+        return None
+    url = data.get("url")
+    if not data["dir_info"].get("editable") or not isinstance(url, str):
+        return None
+    if not url.startswith("file://"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path))
 
 
 def _recorded_files(dist_info: Path) -> frozenset[str]:
