@@ -220,6 +220,7 @@ def _component(c: Component) -> JsonDict:
         "vendored_path": c.vendored_path,
         "dependencies": sorted(c.dependencies),
         "hashes": [{"algorithm": a, "value": v} for a, v in sorted(c.hashes)],
+        "pinned": c.pinned,
     }
 
 
@@ -285,6 +286,7 @@ def _load_component(d: JsonDict) -> Component:
         vendored_path=d.get("vendored_path"),
         dependencies=tuple(d.get("dependencies", [])),
         hashes=tuple((h["algorithm"], h["value"]) for h in d.get("hashes", [])),
+        pinned=d.get("pinned"),
     )
 
 

@@ -129,7 +129,14 @@ def _merge(key: str, parts: list[Component]) -> Component:
         vendored_path=next((p.vendored_path for p in parts if p.vendored_path), None),
         dependencies=tuple(sorted({d for p in parts for d in p.dependencies})),
         hashes=tuple(sorted({h for p in parts for h in p.hashes})),
+        pinned=_pinned(parts),
     )
+
+
+def _pinned(parts: Sequence[Component]) -> bool | None:
+    """Pinned only if every source that says says so: one moving reference is enough."""
+    said = [p.pinned for p in parts if p.pinned is not None]
+    return all(said) if said else None
 
 
 def effective_of(evidence: Sequence[LicenseEvidence]) -> tuple[str | None, str | None]:

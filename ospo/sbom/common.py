@@ -42,6 +42,9 @@ SCOPE = "ospo:scope"
 #: A declared license that a conclusion stands in front of in ``licenses`` (CycloneDX
 #: writers hold one expression there); one property per declaration.
 DECLARED_LICENSE = "ospo:declared_license"
+#: Whether the product refers to the component by fixed content (``true``) or by a tag or
+#: branch that can move (``false``): GitHub Actions, container images.
+PINNED = "ospo:pinned"
 
 #: How ospo's CycloneDX says, in an evidence occurrence, which license was found there.
 DETECTED_CONTEXT = "detected license: "

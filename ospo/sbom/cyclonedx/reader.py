@@ -38,6 +38,7 @@ from ospo.sbom.common import (
     CYCLONEDX_VERSIONS,
     DECLARED_LICENSE,
     DETECTED_CONTEXT,
+    PINNED,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -176,6 +177,7 @@ def _component(
         vendored_path=properties.get(VENDORED_PATH),
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
         hashes=_hashes(comp.get("hashes", [])),
+        pinned={"true": True, "false": False}.get(properties.get(PINNED, "")),
     )
 
 

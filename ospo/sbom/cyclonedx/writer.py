@@ -31,6 +31,7 @@ from ospo.sbom.common import (
     DECLARED_LICENSE,
     DETECTED_CONTEXT,
     FILE_PACKAGE,
+    PINNED,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -231,6 +232,8 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             library.properties.add(Property(name=UNKNOWN_LICENSE_REASON, value=comp.unknown_reason))
         if comp.scope is Scope.TEST:
             library.properties.add(Property(name=SCOPE, value=comp.scope.value))
+        if comp.pinned is not None:
+            library.properties.add(Property(name=PINNED, value=str(comp.pinned).lower()))
         if _conclusion(comp):
             for expression in _declared(comp):
                 library.properties.add(Property(name=DECLARED_LICENSE, value=expression))
