@@ -11,10 +11,11 @@ configuration (``annotationProcessor``, ``kapt``, ``detekt``, ``ktlint``, ``dokk
 compiler plugin's classpath) feeds a tool of the build and is dev, as is everything in
 ``buildscript-gradle.lockfile`` and ``settings-gradle.lockfile`` (plugins and the build's
 own classpath). A module in several configurations takes the widest scope. The lock file
-has no edges: a module is direct when the build script beside it declares it, and not
-marked direct when there is no build script to say. Gradle before 6 wrote one lock file per
-configuration, ``gradle/dependency-locks/<configuration>.lockfile``; those are read the
-same way.
+has no edges: a module is direct when the build script beside it declares it (for the
+product or its tests, in the versions their classpaths resolve, not those only a tool of
+the build resolves), and not marked direct when there is no build script to say. Gradle
+before 6 wrote one lock file per configuration,
+``gradle/dependency-locks/<configuration>.lockfile``; those are read the same way.
 
 Where a project has no lock file, its ``build.gradle`` or ``build.gradle.kts`` is read as
 text — never run — for the declarations in its ``dependencies { … }`` blocks: string
