@@ -28,7 +28,12 @@ from ospo.scanners.lockfiles.github_actions import (
     GithubActionsScanner,
     action_ref,
 )
-from ospo.scanners.lockfiles.gradle import GradleScanner, configuration_scope, declaration_scope
+from ospo.scanners.lockfiles.gradle import (
+    GradleScanner,
+    configuration_scope,
+    declaration_scope,
+    runtime_twin,
+)
 
 UNRESOLVED = DATA / "gradle-unresolved" / "social-profile"
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -201,10 +206,22 @@ def test_legacy_lock_files_one_per_configuration() -> None:
         for line in lock.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
                 expected.setdefault(maven(*line.split(":")), set()).add(scope)
+    # on the compile classpath and not on the runtime one: compileOnly, never shipped
+    runtime = set((locks / "runtimeClasspath.lockfile").read_text(encoding="utf-8").splitlines())
+    compile_only = set()
+    for line in (locks / "compileClasspath.lockfile").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and line not in runtime:
+            compile_only.add(maven(*line.split(":")))
+            expected[maven(*line.split(":"))] = {Scope.DEV}
+    assert compile_only == {
+        maven("com.google.code.findbugs", "jsr305", "3.0.2"),
+        maven("org.eclipse.jdt", "org.eclipse.jdt.annotation", "2.2.600"),
+    }
     found = scan(GradleScanner(), LOCKS / "gradle-legacy")
     assert found.issues == ()  # the build script beside them is not read on its own
     comps = by_purl(found)
     assert {p: c.scope for p, c in comps.items()} == {p: _widest(s) for p, s in expected.items()}
+    assert not any(c.scope is Scope.RUNTIME for c in comps.values())
     assert comps[maven("org.assertj", "assertj-core", "3.19.0")].scope is Scope.TEST
     # testImplementation('org.assertj:assertj-core:3.19.0') is declared; the JUnit modules
     # are declared with "$jupiterVersion", which only Gradle knows
@@ -235,6 +252,20 @@ def test_legacy_lock_files_one_per_configuration() -> None:
 )
 def test_configuration_scopes(name: str, scope: Scope) -> None:
     assert configuration_scope(name) is scope
+
+
+@pytest.mark.parametrize(
+    ("name", "twin"),
+    [
+        ("compileClasspath", "runtimeClasspath"),
+        ("debugCompileClasspath", "debugRuntimeClasspath"),
+        ("testCompileClasspath", "testRuntimeClasspath"),
+        ("runtimeClasspath", None),
+        ("annotationProcessor", None),
+    ],
+)
+def test_runtime_twin_of_a_compile_classpath(name: str, twin: str | None) -> None:
+    assert runtime_twin(name) == twin
 
 
 def test_lock_file_bad_lines_are_issues_and_the_rest_counts(tmp_path: Path) -> None:
@@ -481,6 +512,10 @@ def test_build_script_beside_a_lock_file_is_not_read_alone() -> None:
     assert not scanner.wants("build.gradle.kts", frozenset({"build.gradle.kts", "gradle.lockfile"}))
     assert scanner.wants("app/build.gradle", frozenset({"build.gradle"}))
     assert scanner.wants("gradle/dependency-locks/compileClasspath.lockfile", frozenset())
+    assert scanner.wants("lib/gradle/dependency-locks/compileClasspath.lockfile", frozenset())
+    assert not scanner.wants(
+        "lib/notgradle/dependency-locks/compileClasspath.lockfile", frozenset()
+    )
     assert not scanner.wants("other/compileClasspath.lockfile", frozenset())
 
 

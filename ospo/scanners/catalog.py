@@ -51,7 +51,14 @@ CATALOG: dict[str, Entry] = {
     "gradle": Entry(
         "lockfiles.gradle",
         "GradleScanner",
-        file_names=("*.lockfile", "build.gradle", "build.gradle.kts"),
+        file_names=(
+            "gradle.lockfile",
+            "buildscript-gradle.lockfile",
+            "settings-gradle.lockfile",
+            "gradle/dependency-locks/*.lockfile",
+            "build.gradle",
+            "build.gradle.kts",
+        ),
     ),
     "github-actions": Entry(
         "lockfiles.github_actions",

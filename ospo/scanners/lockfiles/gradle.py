@@ -6,9 +6,11 @@ file is.
 module of a project, one ``group:name:version=configuration,…`` line each (``empty=``
 names the configurations that resolved to nothing). The configurations say the scope: a
 ``…RuntimeClasspath`` or ``…CompileClasspath`` is runtime, or test when its source set is a
-test one (``testRuntimeClasspath``, ``debugUnitTestCompileClasspath``); every other
-configuration (``annotationProcessor``, ``kapt``, ``detekt``, ``ktlint``, ``dokka…``, a
-compiler plugin's classpath) feeds a tool of the build and is dev, as is everything in
+test one (``testRuntimeClasspath``, ``debugUnitTestCompileClasspath``); a module on a
+compile classpath but not on the runtime classpath beside it, when that is locked too, is
+``compileOnly``: never shipped, dev. Every other configuration (``annotationProcessor``,
+``kapt``, ``detekt``, ``ktlint``, ``dokka…``, a compiler plugin's classpath) feeds a tool
+of the build and is dev, as is everything in
 ``buildscript-gradle.lockfile`` and ``settings-gradle.lockfile`` (plugins and the build's
 own classpath). A module in several configurations takes the widest scope. The lock file
 has no edges: a module is direct when the build script beside it declares it (for the
@@ -130,13 +132,15 @@ class LockEntry:
 
 def parse_lock(
     source: str, rel: str, configuration: str | None = None
-) -> tuple[list[LockEntry], list[ScanIssue]]:
-    """Return the entries of a lock file and an issue for each line that is not one.
+) -> tuple[list[LockEntry], set[str], list[ScanIssue]]:
+    """Return the entries of a lock file, the configurations it locks (``empty=`` ones
+    too) and an issue for each line that is not an entry.
 
     ``configuration`` is the one configuration of a pre-Gradle-6 lock file, whose lines
     are bare ``group:name:version``.
     """
     entries: list[LockEntry] = []
+    locked: set[str] = set() if configuration is None else {configuration}
     bad: list[int] = []
     for number, raw in enumerate(source.splitlines(), 1):
         line = raw.strip()
@@ -148,6 +152,7 @@ def parse_lock(
         else:
             names = tuple(c.strip() for c in configs.split(",") if c.strip())
         if coordinates == "empty" and equals:
+            locked.update(names)
             continue
         parts = coordinates.split(":")
         if (
@@ -158,6 +163,7 @@ def parse_lock(
         ):
             bad.append(number)
             continue
+        locked.update(names)
         entries.append(
             LockEntry(
                 group=parts[0], name=parts[1], version=parts[2], configurations=names, line=number
@@ -181,7 +187,17 @@ def parse_lock(
                 "they are skipped",
             )
         )
-    return entries, issues
+    return entries, locked, issues
+
+
+def runtime_twin(configuration: str) -> str | None:
+    """Return the runtime classpath beside a compile classpath (``debugCompileClasspath``:
+    ``debugRuntimeClasspath``), None for any other configuration."""
+    suffix = "CompileClasspath"
+    if not configuration.lower().endswith(suffix.lower()):
+        return None
+    prefix = configuration[: -len(suffix)]
+    return f"{prefix}RuntimeClasspath" if prefix else "runtimeClasspath"
 
 
 # --- version catalogs --------------------------------------------------------------------
@@ -597,7 +613,9 @@ class GradleScanner(ManifestScanner):
         if path.name in (LOCK_FILE, *BUILD_LOCK_FILES):
             return True
         if path.suffix == ".lockfile":
-            return str(path.parent).endswith(_LEGACY_LOCKS)
+            return str(path.parent) == _LEGACY_LOCKS or str(path.parent).endswith(
+                f"/{_LEGACY_LOCKS}"
+            )
         if path.name in BUILD_SCRIPTS:
             return LOCK_FILE not in siblings and (
                 path.name == "build.gradle.kts" or "build.gradle.kts" not in siblings
@@ -614,21 +632,35 @@ class GradleScanner(ManifestScanner):
             if (root / project / _LEGACY_LOCKS).is_dir():
                 return []  # its per-configuration lock files are read instead
             return self._script_only(root, rel)
-        if path.suffix == ".lockfile" and path.name not in (LOCK_FILE, *BUILD_LOCK_FILES):
+        legacy = path.suffix == ".lockfile" and path.name not in (LOCK_FILE, *BUILD_LOCK_FILES)
+        configuration = path.stem if legacy else None
+        entries, locked, issues = parse_lock(read_text(root, rel), rel, configuration)
+        members: dict[str, set[tuple[str, str, str]]] = {}
+        for entry in entries:
+            for name in entry.configurations:
+                members.setdefault(name, set()).add((entry.group, entry.name, entry.version))
+        if legacy:
             project = path.parent.parent.parent
-            entries, issues = parse_lock(read_text(root, rel), rel, configuration=path.stem)
+            twin = runtime_twin(path.stem)
+            if twin is not None and (root / path.parent / f"{twin}.lockfile").is_file():
+                twin_entries, _, _ = parse_lock(
+                    read_text(root, str(path.parent / f"{twin}.lockfile")), rel, twin
+                )
+                locked.add(twin)
+                members[twin] = {(e.group, e.name, e.version) for e in twin_entries}
         else:
             project = path.parent
-            entries, issues = parse_lock(read_text(root, rel), rel)
         build_classpath = path.name in BUILD_LOCK_FILES
         declared = self._declared_modules(root, project)
         found: dict[tuple[str, str, str], set[Scope]] = {}
         for entry in entries:
             key = (entry.group, entry.name, entry.version)
-            found.setdefault(key, set()).update(
-                Scope.DEV if build_classpath else configuration_scope(c)
-                for c in entry.configurations
-            )
+            for name in entry.configurations:
+                scope = Scope.DEV if build_classpath else configuration_scope(name)
+                twin = runtime_twin(name)
+                if scope is Scope.RUNTIME and twin in locked and key not in members.get(twin, ()):
+                    scope = Scope.DEV  # compileOnly: on the compile classpath, never shipped
+                found.setdefault(key, set()).add(scope)
         reason = NO_LICENSE_IN_LOCK.format(file=path.name)
         out: list[Component | ScanIssue] = list(issues)
         for (group, name, version), scopes in found.items():
