@@ -525,9 +525,13 @@ _USES = re.compile(r"^\s*(?:- )?uses:\s*(\S+)")
 
 
 def _uses_lines(root: Path) -> dict[str, str]:
-    """purl → ref of every remote ``uses:`` line of the workflows below ``root``."""
+    """purl → ref of every remote ``uses:`` line of the workflows and actions below
+    ``root``."""
     out = {}
-    for workflow in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+    github = root / ".github"
+    for workflow in sorted(
+        [*github.glob("workflows/*.y*ml"), *github.glob("actions/*/action.y*ml")]
+    ):
         for line in workflow.read_text(encoding="utf-8").splitlines():
             found = _USES.match(line)
             if found is None or found.group(1).startswith("./"):
@@ -575,6 +579,43 @@ def test_actions_by_tag_and_a_local_reusable_workflow() -> None:
     assert not any(c.pinned for c in comps.values())
     text = (root / ".github" / "workflows" / "dispatcher.yml").read_text(encoding="utf-8")
     assert "uses: ./.github/workflows/build-and-deploy.yml" in text  # not a component
+
+
+def test_composite_action_of_the_repository_counts_what_it_runs() -> None:
+    root = LOCKS / "github-composite"
+    expected = _uses_lines(root)
+    found = scan(GithubActionsScanner(), root)
+    assert found.issues == ()
+    comps = by_purl(found)
+    assert set(comps) == set(expected)
+    for purl, comp in comps.items():
+        assert comp.pinned is bool(SHA.match(expected[purl])), purl
+        assert comp.scope is Scope.DEV and comp.direct
+    # the workflows run it as ./.github/actions/setup; what it runs is found in it
+    setup_uv = comps["pkg:github/astral-sh/setup-uv@v7"]
+    assert setup_uv.pinned is False
+    assert "used in .github/actions/setup/action.yml" in (setup_uv.unknown_reason or "")
+    # cog.yml uses tags where ci.yml pins the same actions
+    assert comps["pkg:github/actions/checkout@v4"].pinned is False
+    pinned = "pkg:github/actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+    assert comps[pinned].pinned is True
+
+
+def test_action_definitions_that_run_no_other_action(tmp_path: Path) -> None:
+    (tmp_path / "action.yml").write_text(
+        "name: x\nruns:\n  using: node20\n  main: dist/index.js\n", encoding="utf-8"
+    )
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "action.yaml").write_text(
+        "name: y\nruns:\n  using: docker\n  image: docker://alpine:3.20\n", encoding="utf-8"
+    )
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "action.yml").write_text(
+        "name: z\nruns:\n  using: docker\n  image: Dockerfile\n", encoding="utf-8"
+    )
+    found = scan(GithubActionsScanner(), tmp_path)
+    assert found.issues == ()
+    assert [c.purl for c in found.components] == ["pkg:docker/alpine@3.20"]
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,12 @@ CATALOG: dict[str, Entry] = {
     "github-actions": Entry(
         "lockfiles.github_actions",
         "GithubActionsScanner",
-        file_names=(".github/workflows/*.yml", ".github/workflows/*.yaml"),
+        file_names=(
+            ".github/workflows/*.yml",
+            ".github/workflows/*.yaml",
+            "action.yml",
+            "action.yaml",
+        ),
     ),
     "gemfile-lock": Entry(
         "lockfiles.gemfile", "GemfileLockScanner", file_names=("Gemfile.lock", "gems.locked")

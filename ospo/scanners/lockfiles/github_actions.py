@@ -12,6 +12,12 @@ their scope is dev, and they are direct. A ``ref`` that is a full 40-digit commi
 image digest) is pinned; a tag or branch can move and is not: the component's ``pinned``
 says which. A ``uses:`` made of an expression (``${{ … }}``) is an issue, not a guess.
 
+The repository's own actions (``action.yml`` or ``action.yaml``, such as
+``.github/actions/setup/action.yml``, which a workflow runs as ``./.github/actions/setup``)
+are read the same way: the ``uses:`` of a composite action's steps, and the ``docker://``
+image of a container action, are components too, dev like the rest — the actions an
+action runs are fetched by the runner that runs it, never shipped with the product.
+
 A workflow is YAML read with the safe loader; one larger than :data:`MAX_WORKFLOW_BYTES`
 is not read. Workflows record no license of what they use.
 """
@@ -31,6 +37,9 @@ from ospo.scanners.lockfiles.components import make_component
 from ospo.scanners.lockfiles.reading import load_yaml, read_text
 
 WORKFLOWS = ".github/workflows"
+#: The names of an action's definition (a composite action of the repository, or the
+#: repository itself when it is an action).
+ACTION_FILES = ("action.yml", "action.yaml")
 #: A workflow file above this size is not read (GitHub's own limit is far below it).
 MAX_WORKFLOW_BYTES = 1 << 20
 #: What a workflow records about the license of an action it uses: nothing.
@@ -128,22 +137,44 @@ def workflow_uses(data: Any, rel: str) -> Iterator[tuple[str, Any]]:
                 yield f"jobs.{job_id}.steps[{index}].uses", step["uses"]
 
 
+def action_uses(data: Any) -> Iterator[tuple[str, Any]]:
+    """Yield ``(key path, value)`` of what an action definition runs: the ``uses:`` of a
+    composite action's steps, the ``docker://`` image of a container action. Nothing for
+    a document that is not an action definition (no ``runs`` mapping)."""
+    runs = data.get("runs") if isinstance(data, dict) else None
+    if not isinstance(runs, dict):
+        return
+    if runs.get("using") == "composite":
+        steps = runs.get("steps")
+        for index, step in enumerate(steps if isinstance(steps, list) else ()):
+            if isinstance(step, dict) and "uses" in step:
+                yield f"runs.steps[{index}].uses", step["uses"]
+    elif runs.get("using") == "docker":
+        image = runs.get("image")
+        if isinstance(image, str) and image.startswith("docker://"):
+            yield "runs.image", image
+
+
 class GithubActionsScanner(ManifestScanner):
-    """Actions, reusable workflows and container images used by GitHub workflows."""
+    """Actions, reusable workflows and container images used by GitHub workflows and by
+    the repository's own actions."""
 
     name = "github-actions"
     file_names = file_names_of("github-actions")
 
     def wants(self, rel: str, siblings: frozenset[str]) -> bool:
-        """Read the YAML files directly in a ``.github/workflows`` directory."""
+        """Read the YAML files directly in a ``.github/workflows`` directory, and action
+        definitions (``action.yml``, ``action.yaml``)."""
         parent, _, name = rel.rpartition("/")
+        if name in ACTION_FILES:
+            return True
         in_workflows = parent == WORKFLOWS or parent.endswith(f"/{WORKFLOWS}")
         return in_workflows and name.lower().endswith((".yml", ".yaml"))
 
     def parse(
         self, root: Path, rel: str, siblings: frozenset[str]
     ) -> Sequence[Component | ScanIssue]:
-        """Return what the workflow's jobs and steps use."""
+        """Return what the workflow's jobs and steps, or the action's steps, use."""
         try:
             size = (root / rel).stat().st_size
         except OSError as exc:
@@ -157,7 +188,8 @@ class GithubActionsScanner(ManifestScanner):
         reason = NO_LICENSE_IN_WORKFLOW.format(file=rel)
         out: list[Component | ScanIssue] = []
         lines: list[str] | None = None
-        for where, uses in workflow_uses(data, rel):
+        is_action = rel.rpartition("/")[2] in ACTION_FILES
+        for where, uses in action_uses(data) if is_action else workflow_uses(data, rel):
             try:
                 if not isinstance(uses, str):
                     raise InputError("not a string")
