@@ -381,6 +381,30 @@ def test_interpolated_declarations_are_issues_with_their_lines() -> None:
     assert not any("api" in c.name for c in found.components)
 
 
+def test_multiplatform_source_sets_test_blocks_and_an_accessor_only_gradle_knows() -> None:
+    root = DATA / "gradle-unresolved" / "kmp-clock"
+    catalog = tomllib.loads((root / "gradle" / "libs.versions.toml").read_text())
+    libraries = {alias.replace("-", "."): spec for alias, spec in catalog["libraries"].items()}
+    expected: dict[str, Scope] = {}
+    block = ""
+    for line in (root / "composeApp" / "build.gradle.kts").read_text().splitlines():
+        if found := re.match(r"^\s*(\w+)\.dependencies \{$", line):
+            block = found.group(1)
+        elif found := re.match(r"^\s*implementation\(libs\.([\w.]+)\)$", line):
+            spec = libraries[found.group(1)]
+            version = catalog["versions"][spec["version"]["ref"]]
+            scope = Scope.TEST if block.endswith("Test") else Scope.RUNTIME
+            expected[maven(*spec["module"].split(":"), version)] = scope
+    assert len(expected) == 14
+    found = scan(GradleScanner(), root)
+    assert {p: c.scope for p, c in by_purl(found).items()} == expected
+    assert expected[maven("org.jetbrains.kotlin", "kotlin-test", "2.3.20")] is Scope.TEST
+    (issue,) = found.issues
+    assert issue.path == "composeApp/build.gradle.kts"
+    assert issue.message.startswith("line 28: implementation(compose.desktop.currentOs) ")
+    assert "(a variable or expression)" in issue.message
+
+
 @pytest.mark.parametrize(
     ("declaration", "why"),
     [
@@ -462,6 +486,43 @@ def test_script_neighbours_that_are_resolved(tmp_path: Path) -> None:
     fixtures = comps["org.example:fixtures"]
     assert fixtures.scope is Scope.TEST
     assert fixtures.purl == "pkg:maven/org.example/fixtures@1.0?classifier=tests&type=zip"
+
+
+def test_dependencies_blocks_inside_test_suites_and_source_sets(tmp_path: Path) -> None:
+    (tmp_path / "build.gradle.kts").write_text(
+        'val banner = "dependencies { implementation(\\"org.example:in-a-string:1\\") }"\n'
+        "kotlin {\n"
+        "    sourceSets {\n"
+        "        val jvmMain by getting {\n"
+        '            dependencies { implementation("org.example:main:1") }\n'
+        "        }\n"
+        "        val jvmTest by getting {\n"
+        "            dependencies {\n"
+        '                implementation("org.example:unit:1")\n'
+        "            }\n"
+        "        }\n"
+        "    }\n"
+        "}\n"
+        "testing {\n"
+        "    suites {\n"
+        "        val integration by registering(JvmTestSuite::class) {\n"
+        '            dependencies { implementation("org.example:it:1") }\n'
+        "        }\n"
+        "    }\n"
+        "}\n"
+        "dependencies {\n"
+        '    implementation("org.example:app:1") // {\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    found = scan(GradleScanner(), tmp_path)
+    assert found.issues == ()
+    assert {c.name: c.scope for c in found.components} == {
+        "org.example:main": Scope.RUNTIME,
+        "org.example:unit": Scope.TEST,
+        "org.example:it": Scope.TEST,
+        "org.example:app": Scope.RUNTIME,
+    }
 
 
 @pytest.mark.parametrize(

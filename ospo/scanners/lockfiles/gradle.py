@@ -30,9 +30,11 @@ accessors (``libs.foo.bar``, ``libs.bundles.foo``) resolved through the nearest
 wrap; ``project(…)``, ``files(…)`` and Gradle's own API are the build itself. A declaration
 whose value only Gradle can work out (a variable, string interpolation, a method call) is
 an issue naming the file and line, never a guess. Configurations with ``test`` in their
-name are test; ``implementation``, ``api``, ``runtimeOnly`` and their per-variant forms
-runtime; ``compileOnly`` dev (the platform provides it at run time); any other
-(``annotationProcessor``, ``kapt``, ``ksp``, ``classpath``, a plugin's own) dev. Build
+name, and blocks of a test source set or suite (``commonTest.dependencies { }``,
+``testing { suites { … } }``), are test; ``implementation``, ``api``, ``runtimeOnly`` and
+their per-variant forms runtime; ``compileOnly`` dev (the platform provides it at run
+time); any other (``annotationProcessor``, ``kapt``, ``ksp``, ``classpath``, a plugin's
+own) dev. Build
 scripts under ``buildSrc/`` or ``build-logic/`` build the build: all dev. Gradle records no
 licenses.
 """
@@ -78,7 +80,7 @@ _MAX_LINE_ISSUES = 5
 
 _COORDINATE_PART = re.compile(r"^[A-Za-z0-9_.\-+]+$")
 _RANGE = re.compile(r"[\[\]\(\),+]|latest\.")
-_DEPENDENCIES = re.compile(r"(?:\b(\w+)\s*\.\s*)?\bdependencies\s*\{")
+_DEPENDENCIES_HEAD = re.compile(r"(?:^|[.\s])dependencies$")
 _CALL = re.compile(r"^([A-Za-z_]\w*)\s*\((.*)\)$", re.S)
 _BARE = re.compile(r"^([A-Za-z_]\w*)\s+([^\s=(].*)$", re.S)
 _ACCESSOR = re.compile(r"^libs((?:\s*\.\s*\w+)+)(?:\s*\.\s*get\s*\(\s*\))?$")
@@ -325,11 +327,7 @@ def _blank_comments(source: str) -> str:
     while i < n:
         c = source[i]
         if c in "\"'":
-            quote = source[i : i + 3] if source[i : i + 3] in ('"""', "'''") else c
-            end = source.find(quote, i + len(quote))
-            while end != -1 and len(quote) == 1 and _escaped(source, end):
-                end = source.find(quote, end + 1)
-            i = n if end == -1 else end + len(quote)
+            i = _string_end(source, i)
         elif source.startswith("//", i):
             end = source.find("\n", i)
             end = n if end == -1 else end
@@ -345,11 +343,51 @@ def _blank_comments(source: str) -> str:
     return "".join(out)
 
 
+def _string_end(source: str, start: int) -> int:
+    """Return the offset just past the string literal that starts at ``start``. A quote
+    that does not close on its own line (triple quotes aside) is a lone character."""
+    triple = source[start : start + 3]
+    if triple in ('"""', "'''"):
+        end = source.find(triple, start + 3)
+        return len(source) if end == -1 else end + 3
+    line_end = source.find("\n", start)
+    line_end = len(source) if line_end == -1 else line_end
+    end = source.find(source[start], start + 1, line_end)
+    while end != -1 and _escaped(source, end):
+        end = source.find(source[start], end + 1, line_end)
+    return start + 1 if end == -1 else end + 1
+
+
 def _escaped(source: str, at: int) -> bool:
     slashes = 0
     while at - slashes - 1 >= 0 and source[at - slashes - 1] == "\\":
         slashes += 1
     return slashes % 2 == 1
+
+
+def _dependency_blocks(source: str) -> Iterator[tuple[int, bool]]:
+    """Yield where the body of each ``dependencies { }`` block starts, and whether it lies
+    in a block of tests (``commonTest { dependencies {``, ``testing { suites {``)."""
+    heads: list[str] = []  # of the blocks open at this point, outermost first
+    boundary = i = 0
+    while i < len(source):
+        c = source[i]
+        if c in "\"'":
+            i = _string_end(source, i)
+            continue
+        if c == "{":
+            head = source[boundary:i].strip()
+            if _DEPENDENCIES_HEAD.search(head):
+                yield i + 1, any("test" in h.lower() for h in (*heads, head))
+            heads.append(head)
+            boundary = i + 1
+        elif c == "}":
+            if heads:
+                heads.pop()
+            boundary = i + 1
+        elif c in "\n;":
+            boundary = i + 1
+        i += 1
 
 
 def _top_level_statements(source: str, start: int) -> Iterator[tuple[int, str]]:
@@ -361,11 +399,7 @@ def _top_level_statements(source: str, start: int) -> Iterator[tuple[int, str]]:
     while i < n:
         c = source[i]
         if c in "\"'":
-            quote = source[i : i + 3] if source[i : i + 3] in ('"""', "'''") else c
-            end = source.find(quote, i + len(quote))
-            while end != -1 and len(quote) == 1 and _escaped(source, end):
-                end = source.find(quote, end + 1)
-            i = n if end == -1 else end + len(quote)
+            i = _string_end(source, i)
             continue
         if c == "(":
             parens += 1
@@ -435,11 +469,10 @@ class ScriptDeclarations:
         """Read every ``dependencies { }`` block of the script."""
         source = read_text(self.root, self.rel)
         stripped = _blank_comments(source)
-        for block in _DEPENDENCIES.finditer(stripped):
-            owner = (block.group(1) or "").lower()  # kotlin { sourceSets { jvmTest.dependencies
-            for offset, statement in _top_level_statements(stripped, block.end()):
+        for start, in_test in _dependency_blocks(stripped):
+            for offset, statement in _top_level_statements(stripped, start):
                 line = stripped.count("\n", 0, offset + len(statement) - len(statement.lstrip()))
-                self._statement(" ".join(statement.split()), line + 1, "test" in owner)
+                self._statement(" ".join(statement.split()), line + 1, in_test)
         return self
 
     def _statement(self, statement: str, line: int, in_test: bool) -> None:
