@@ -44,8 +44,8 @@ ACTION_FILES = ("action.yml", "action.yaml")
 MAX_WORKFLOW_BYTES = 1 << 20
 #: What a workflow records about the license of an action it uses: nothing.
 NO_LICENSE_IN_WORKFLOW = (
-    "used in {file}, which records no license of it; review the action's repository, "
-    "or conclude its license with ospo decide"
+    "used in {file}, which records no license of it; review the license in the action's "
+    "repository and record the decision (ospo decide)"
 )
 _SHA = re.compile(r"^[0-9a-fA-F]{40}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-fA-F]{64}$")

@@ -34,9 +34,8 @@ name, and blocks of a test source set or suite (``commonTest.dependencies { }``,
 ``testing { suites { … } }``), are test; ``implementation``, ``api``, ``runtimeOnly`` and
 their per-variant forms runtime; ``compileOnly`` dev (the platform provides it at run
 time); any other (``annotationProcessor``, ``kapt``, ``ksp``, ``classpath``, a plugin's
-own) dev. Build
-scripts under ``buildSrc/`` or ``build-logic/`` build the build: all dev. Gradle records no
-licenses.
+own) dev. Build scripts under ``buildSrc/`` or ``build-logic/`` build the build: all dev.
+Gradle records no licenses.
 """
 
 from __future__ import annotations
