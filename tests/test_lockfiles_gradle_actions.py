@@ -223,11 +223,14 @@ def test_legacy_lock_files_one_per_configuration() -> None:
     assert {p: c.scope for p, c in comps.items()} == {p: _widest(s) for p, s in expected.items()}
     assert not any(c.scope is Scope.RUNTIME for c in comps.values())
     assert comps[maven("org.assertj", "assertj-core", "3.19.0")].scope is Scope.TEST
-    # testImplementation('org.assertj:assertj-core:3.19.0') is declared; the JUnit modules
-    # are declared with "$jupiterVersion", which only Gradle knows
-    assert [p for p, c in comps.items() if c.direct] == [
-        maven("org.assertj", "assertj-core", "3.19.0")
-    ]
+    # declared: testImplementation('org.assertj:assertj-core:3.19.0'), and two JUnit
+    # modules as "org.junit.jupiter:…:$jupiterVersion": the module is written out
+    script = (LOCKS / "gradle-legacy" / "build.gradle").read_text(encoding="utf-8")
+    declared = re.findall(r"""test\w+\(['"]([\w.\-]+):([\w.\-]+):""", script)
+    assert len(declared) == 3
+    assert {p for p, c in comps.items() if c.direct} == {
+        p for p in comps if tuple(p.removeprefix("pkg:maven/").split("@")[0].split("/")) in declared
+    }
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,11 @@ compile classpath but not on the runtime classpath beside it, when that is locke
 of the build and is dev, as is everything in
 ``buildscript-gradle.lockfile`` and ``settings-gradle.lockfile`` (plugins and the build's
 own classpath). A module in several configurations takes the widest scope. The lock file
-has no edges: a module is direct when the build script beside it declares it (for the
-product or its tests, in the versions their classpaths resolve, not those only a tool of
-the build resolves), and not marked direct when there is no build script to say. Gradle
-before 6 wrote one lock file per configuration,
+has no edges: a module is direct when the build script beside it declares it for the
+product or its tests (by coordinates, catalog entry, or ``"group:name:$version"``, whose
+module is written out even where its version is not), in the versions their classpaths
+resolve — not those only a tool of the build resolves; nothing is marked direct when there
+is no build script to say. Gradle before 6 wrote one lock file per configuration,
 ``gradle/dependency-locks/<configuration>.lockfile``; those are read the same way.
 
 Where a project has no lock file, its ``build.gradle`` or ``build.gradle.kts`` is read as
@@ -89,6 +90,7 @@ _BUILD_ITSELF = re.compile(
     r"^(?:project\s*\(|projects\s*\.|files\s*\(|fileTree\s*\(|"
     r"(?:gradleApi|localGroovy|gradleTestKit|gradleKotlinDsl)\s*\(\s*\)$)"
 )
+_MODULE_THEN_VERSION = re.compile(r"""^(["'])([\w.\-]+):([\w.\-]+):[^"':]*\$[^"']*\1$""")
 _MAP_ENTRY = re.compile(r"""^(\w+)\s*[:=]\s*(["'])([^"'$]*)\2$""")
 _KEYWORDS = frozenset({"val", "var", "def", "if", "else", "for", "while", "return", "import"})
 
@@ -463,6 +465,9 @@ class ScriptDeclarations:
         self.root, self.rel, self.catalog, self.build_logic = root, rel, catalog, build_logic
         self.declared: list[Declared] = []
         self.issues: list[ScanIssue] = []
+        #: (group, name, scope) of the declarations whose module is written out but whose
+        #: version only Gradle knows: enough to tell a locked module is direct.
+        self.named: list[tuple[str, str, Scope]] = []
 
     def read(self) -> ScriptDeclarations:
         """Read every ``dependencies { }`` block of the script."""
@@ -516,6 +521,9 @@ class ScriptDeclarations:
             path = re.sub(r"\s+", "", found_accessor.group(1))[1:]
             self._catalog(path, scope, line, where)
             return
+        written = _MODULE_THEN_VERSION.match(first)
+        if written is not None:  # "g:a:$version": which module is plain, its version is not
+            self.named.append((written.group(2), written.group(3), scope))
         self._unresolved(where, line, why)
 
     def _coordinates(self, literal: str, scope: Scope, line: int, where: str) -> None:
@@ -725,6 +733,8 @@ class GradleScanner(ManifestScanner):
                     return {}
                 for d in script.declared:
                     declared.setdefault((d.group, d.name), set()).add(d.scope)
+                for group, module, scope in script.named:
+                    declared.setdefault((group, module), set()).add(scope)
                 return declared
         return declared
 
