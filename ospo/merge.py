@@ -134,7 +134,7 @@ def _merge(key: str, parts: list[Component]) -> Component:
 
 
 def _pinned(parts: Sequence[Component]) -> bool | None:
-    """Pinned only if every source that says says so: one moving reference is enough."""
+    """Pinned if every source that tells says so; one moving reference unpins it."""
     said = [p.pinned for p in parts if p.pinned is not None]
     return all(said) if said else None
 

@@ -152,8 +152,8 @@ def named_files(request: ScanRequest, files: list[str], patterns: tuple[str, ...
 
 
 def matches(rel: str, pattern: str) -> bool:
-    """Whether the file at ``rel`` matches one of the scanners' file-name ``pattern`` as
-    :func:`named_files` matches them (ignoring case)."""
+    """Whether the file at ``rel`` matches a scanner's file-name ``pattern``, as
+    :func:`named_files` matches (ignoring case)."""
     *parents, last = pattern.lower().split("/")
     lowered = rel.lower()
     return fnmatchcase(lowered.rpartition("/")[2], last) and _under(lowered, parents)
