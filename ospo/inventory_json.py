@@ -222,6 +222,7 @@ def _component(c: Component) -> JsonDict:
         "dependencies": sorted(c.dependencies),
         "hashes": [{"algorithm": a, "value": v} for a, v in sorted(c.hashes)],
         "go_module_hash": c.go_module_hash,
+        "pinned": c.pinned,
     }
 
 
@@ -289,6 +290,7 @@ def _load_component(d: JsonDict) -> Component:
         dependencies=tuple(d.get("dependencies", [])),
         hashes=tuple((h["algorithm"], h["value"]) for h in d.get("hashes", [])),
         go_module_hash=d.get("go_module_hash"),
+        pinned=d.get("pinned"),
     )
 
 

@@ -145,7 +145,14 @@ def _merge(key: str, parts: list[Component]) -> Component:
         dependencies=tuple(sorted({d for p in parts for d in p.dependencies})),
         hashes=tuple(sorted({h for p in parts for h in p.hashes})),
         go_module_hash=next((p.go_module_hash for p in parts if p.go_module_hash), None),
+        pinned=_pinned(parts),
     )
+
+
+def _pinned(parts: Sequence[Component]) -> bool | None:
+    """Pinned if every source that tells says so; one moving reference unpins it."""
+    said = [p.pinned for p in parts if p.pinned is not None]
+    return all(said) if said else None
 
 
 def effective_of(evidence: Sequence[LicenseEvidence]) -> tuple[str | None, str | None]:

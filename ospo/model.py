@@ -122,6 +122,10 @@ class Component:
     #: False when the source cannot tell the scope (an installed environment): when merged,
     #: the scope from a manifest or lock file wins. Not part of the JSON form.
     scope_known: bool = True
+    #: Whether the reference the product uses names fixed content (a GitHub Action at a
+    #: full commit SHA, a container image by digest) rather than a tag or branch that can
+    #: move; None where the source has no such reference.
+    pinned: bool | None = None
 
 
 def go_module_hash(value: object) -> str | None:

@@ -11,7 +11,6 @@ import shutil
 import sys
 from dataclasses import fields
 from datetime import date
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -33,6 +32,7 @@ from ospo.scanners.lockfiles.base import ManifestScanner
 from ospo.scanners.lockfiles.discovery import (
     any_named,
     candidate_files,
+    matches,
     named_files,
     siblings_by_directory,
 )
@@ -106,7 +106,7 @@ def test_every_file_pattern_leads_to_its_scanner_alone(
     no other manifest scanner; in upper case too (names are matched without case)."""
     for example in (_example(pattern), _example(pattern).upper()):
         root = tmp_path / example
-        root.mkdir()
+        (root / example).parent.mkdir(parents=True)
         (root / example).write_text("", encoding="utf-8")
         request = ScanRequest(root=root)
         picked = {
@@ -183,6 +183,8 @@ def test_every_scanner_contributes(vendored_app: Path, tmp_path: Path) -> None:
         "go-old",
         "cargo",
         "maven",
+        "gradle",
+        "github-actions",
         "bundler",
         "composer",
         "nuget-multi",
@@ -274,8 +276,7 @@ def test_every_manifest_scanner_names_the_files_it_reads() -> None:
         ]
         assert wanted, scanner_type.name  # the fixtures hold a file of every kind
         for rel in wanted:
-            name = rel.rpartition("/")[2].lower()
-            assert any(fnmatchcase(name, p.lower()) for p in scanner.file_names), (
+            assert any(matches(rel, p) for p in scanner.file_names), (
                 scanner_type.name,
                 rel,
             )

@@ -45,6 +45,9 @@ DECLARED_LICENSE = "ospo:declared_license"
 #: A Go module's hash as go.sum records it (``h1:`` and base64): a SHA-256 over Go's listing
 #: of the module's files and their SHA-256s, not of any file, so not among ``hashes``.
 GO_MODULE_HASH = "ospo:go_module_hash"
+#: Whether the product refers to the component by fixed content (``true``) or by a tag or
+#: branch that can move (``false``): GitHub Actions, container images.
+PINNED = "ospo:pinned"
 
 #: How ospo's CycloneDX says, in an evidence occurrence, which license was found there.
 DETECTED_CONTEXT = "detected license: "

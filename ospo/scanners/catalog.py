@@ -19,8 +19,8 @@ class Entry(NamedTuple):
     cls: str
     #: the request field that must be non-empty for it to run, if any
     needs: str | None = None
-    #: glob patterns of the file names it reads (case-insensitive); empty: it reads no
-    #: manifest file and always runs
+    #: glob patterns of the file names it reads (case-insensitive; with a ``/``, of the
+    #: name and the directories above it); empty: it reads no manifest file and always runs
     file_names: tuple[str, ...] = ()
 
 
@@ -48,6 +48,28 @@ CATALOG: dict[str, Entry] = {
     "go-mod": Entry("lockfiles.gomod", "GoModScanner", file_names=("go.mod",)),
     "cargo": Entry("lockfiles.cargo", "CargoLockScanner", file_names=("Cargo.lock", "Cargo.toml")),
     "maven-pom": Entry("lockfiles.maven", "MavenPomScanner", file_names=("pom.xml",)),
+    "gradle": Entry(
+        "lockfiles.gradle",
+        "GradleScanner",
+        file_names=(
+            "gradle.lockfile",
+            "buildscript-gradle.lockfile",
+            "settings-gradle.lockfile",
+            "gradle/dependency-locks/*.lockfile",
+            "build.gradle",
+            "build.gradle.kts",
+        ),
+    ),
+    "github-actions": Entry(
+        "lockfiles.github_actions",
+        "GithubActionsScanner",
+        file_names=(
+            ".github/workflows/*.yml",
+            ".github/workflows/*.yaml",
+            "action.yml",
+            "action.yaml",
+        ),
+    ),
     "gemfile-lock": Entry(
         "lockfiles.gemfile", "GemfileLockScanner", file_names=("Gemfile.lock", "gems.locked")
     ),

@@ -40,6 +40,7 @@ from ospo.sbom.common import (
     DECLARED_LICENSE,
     DETECTED_CONTEXT,
     GO_MODULE_HASH,
+    PINNED,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -179,6 +180,7 @@ def _component(
         dependencies=tuple(sorted({purl_of[r] for r in edges.get(ref, ()) if r in purl_of})),
         hashes=_hashes(comp.get("hashes", [])),
         go_module_hash=go_module_hash(properties.get(GO_MODULE_HASH)),
+        pinned={"true": True, "false": False}.get(properties.get(PINNED, "")),
     )
 
 

@@ -32,6 +32,7 @@ from ospo.sbom.common import (
     DETECTED_CONTEXT,
     FILE_PACKAGE,
     GO_MODULE_HASH,
+    PINNED,
     SBOM_EVIDENCE,
     SCOPE,
     UNKNOWN_LICENSE_REASON,
@@ -234,6 +235,8 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
             library.properties.add(Property(name=GO_MODULE_HASH, value=comp.go_module_hash))
         if comp.scope is Scope.TEST:
             library.properties.add(Property(name=SCOPE, value=comp.scope.value))
+        if comp.pinned is not None:
+            library.properties.add(Property(name=PINNED, value=str(comp.pinned).lower()))
         if _conclusion(comp):
             for expression in _declared(comp):
                 library.properties.add(Property(name=DECLARED_LICENSE, value=expression))

@@ -76,6 +76,7 @@ def make_component(
     location: str,
     unknown_reason: str,
     hashes: tuple[tuple[str, str], ...] = (),
+    pinned: bool | None = None,
 ) -> Component:
     """Return a component with its declared license (if recorded) and effective license."""
     evidence = declared_evidence(license, location)
@@ -94,6 +95,7 @@ def make_component(
         unknown_reason=None if expression else reason,
         dependencies=tuple(sorted(set(dependencies) - {purl})),
         hashes=hashes,
+        pinned=pinned,
     )
 
 

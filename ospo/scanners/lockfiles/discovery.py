@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from fnmatch import filter as filter_names
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,9 @@ def any_named(request: ScanRequest, patterns: tuple[str, ...]) -> bool:
 
 def named_files(request: ScanRequest, files: list[str], patterns: tuple[str, ...]) -> list[str]:
     """Return the files (in their order) whose names match one of ``patterns``, ignoring
-    case. ``files`` are the request's :func:`candidate_files`: within one scan, their index
-    by name is made once and kept for the request."""
+    case. A pattern with a ``/`` (``.github/workflows/*.yml``) matches as many trailing
+    segments of the path as it has. ``files`` are the request's :func:`candidate_files`:
+    within one scan, their index by name is made once and kept for the request."""
     memo = _CANDIDATES.get()
     key = (request.root, ("names", *request.excludes))
     by_name: dict[str, list[int]] | None = None
@@ -138,10 +140,31 @@ def named_files(request: ScanRequest, files: list[str], patterns: tuple[str, ...
             memo[key] = by_name  # type: ignore[assignment]
     picked: set[int] = set()
     for pattern in patterns:
-        lowered = pattern.lower()
+        *parents, lowered = pattern.lower().split("/")
         if any(c in lowered for c in "*?["):
-            for name in filter_names(by_name, lowered):  # the pattern compiled once
-                picked.update(by_name[name])
+            found = {i for name in filter_names(by_name, lowered) for i in by_name[name]}
         else:
-            picked.update(by_name.get(lowered, ()))
+            found = set(by_name.get(lowered, ()))
+        if parents:
+            found = {i for i in found if _under(files[i].lower(), parents)}
+        picked |= found
     return [files[i] for i in sorted(picked)]
+
+
+def matches(rel: str, pattern: str) -> bool:
+    """Whether the file at ``rel`` matches a scanner's file-name ``pattern``, as
+    :func:`named_files` matches (ignoring case)."""
+    *parents, last = pattern.lower().split("/")
+    lowered = rel.lower()
+    return fnmatchcase(lowered.rpartition("/")[2], last) and _under(lowered, parents)
+
+
+def _under(rel: str, parents: list[str]) -> bool:
+    """Whether the directories just above the file at ``rel`` match ``parents`` (globs)."""
+    above = rel.split("/")[:-1]
+    if len(above) < len(parents):
+        return False
+    return all(
+        fnmatchcase(segment, pattern)
+        for segment, pattern in zip(above[len(above) - len(parents) :], parents, strict=True)
+    )
