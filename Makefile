@@ -59,11 +59,12 @@ selfcheck: install
 
 test: lint pytest selfcheck
 
-# The main job on a real example: ospo scans its own source tree, judges it against its
-# policy and writes the reports.
+# The main job on a real example: ospo scans its own source tree and the environment it
+# runs in (every dependency, with its license), judges them against its policy and writes
+# the reports.
 demo: install
 	mkdir -p $(DEMO)
-	$(VENV)/bin/ospo scan . -o $(DEMO)/inventory.json --cyclonedx $(DEMO)/bom.cdx.json
+	$(VENV)/bin/ospo scan . --env $(VENV) -o $(DEMO)/inventory.json --cyclonedx $(DEMO)/bom.cdx.json
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error -o $(DEMO)/check.txt
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format sarif -o $(DEMO)/check.sarif
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format markdown -o $(DEMO)/check.md

@@ -833,3 +833,25 @@ def test_scan_cli_gradle_and_actions_to_inventory_and_cyclonedx(tmp_path: Path) 
         p: c["pinned"] for p, c in actions.items()
     }
     assert imported[stdlib["purl"]]["pinned"] is None
+
+
+def test_an_action_without_a_license_is_a_note_not_a_decision(tmp_path: Path) -> None:
+    """Actions run in CI and are never shipped; nothing offline says their license. Their
+    unknown license is reported as information, so a repository's workflows alone do not
+    fail the gate."""
+    tree = tmp_path / "tree"
+    shutil.copytree(LOCKS / "github-actions", tree)
+    out = tmp_path / "inventory.json"
+    scanned = run_ospo("scan", tree, "-o", out, "-q")
+    assert scanned.returncode == 0, scanned.stderr
+    checked = run_ospo("check", "--inventory", out, "--format", "json")
+    findings = json.loads(checked.stdout)["findings"]
+    unknown = [f for f in findings if f["rule"] == "license/unknown"]
+    actions = [f for f in unknown if f["component"].startswith("pkg:github/")]
+    assert actions, unknown
+    assert {f["severity"] for f in actions} == {"info"}
+    assert not [
+        f
+        for f in findings
+        if f["component"] and f["component"].startswith("pkg:github/") and f["severity"] != "info"
+    ]

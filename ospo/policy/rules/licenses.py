@@ -12,6 +12,10 @@ from ospo.policy.judge import Context
 from ospo.policy.model import LicenseClass, Linkage, Outcome, RuleDoc
 from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext
 
+#: Components that only run in the build (a workflow's actions): an unknown license of one
+#: that is not shipped is reported as information.
+BUILD_ONLY_PURLS = ("pkg:github/",)
+
 _UNKNOWN_FIX = (
     "Establish the license: scan the installed package (ospo scan --env), or record the "
     "OSRB's concluded license with `ospo decide`."
@@ -52,9 +56,14 @@ class ComponentLicenseRule(Rule):
                 outcome = ctx.judge.judge("LicenseRef-ospo-unknown", context).outcome
                 if outcome is Outcome.ALLOW:
                     continue
+                severity = SEVERITY_OF[outcome]
+                if not shipped and comp.purl.startswith(BUILD_ONLY_PURLS):
+                    # a CI action runs in the build, is never shipped or installed with
+                    # the product, and no file says its license: a note, not a decision
+                    severity = Severity.INFO
                 yield Finding(
                     rule="license/unknown",
-                    severity=SEVERITY_OF[outcome],
+                    severity=severity,
                     component=comp.purl,
                     message=f"{where}: no license could be established"
                     f"{': ' + comp.unknown_reason if comp.unknown_reason else ''}",
