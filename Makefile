@@ -53,9 +53,12 @@ lint: install
 pytest: install
 	$(VENV)/bin/pytest
 
-# ospo's own gate on its own tree (profile source, decisions in .ospo/waivers.yml).
+# ospo's own gate on its own tree and the environment it runs in, every dependency with
+# its license (profile source, decisions in .ospo/waivers.yml).
 selfcheck: install
-	$(VENV)/bin/ospo check . --fail-on error
+	mkdir -p build/self
+	$(VENV)/bin/ospo scan . --env $(VENV) -q -o build/self/inventory.json
+	$(VENV)/bin/ospo check --inventory build/self/inventory.json --fail-on error
 
 test: lint pytest selfcheck
 
