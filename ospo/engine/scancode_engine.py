@@ -16,7 +16,7 @@ from typing import Any
 from ospo import licensing
 
 #: Bump when the shape or the meaning of a record changes: old cache entries then miss.
-ENGINE_REVISION = "1"
+ENGINE_REVISION = "2"
 
 _UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
 _loaded = False
@@ -116,7 +116,7 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
     detections: list[dict[str, Any]] = []
     licenseref_fixed = False
     lines: list[str] | None = None
-    for detection in lic.get("license_detections", []):
+    for index, detection in enumerate(lic.get("license_detections", [])):
         for match in detection.get("matches", []):
             spdx = match.get("license_expression_spdx") or ""
             if _UNKNOWN_SPDX in spdx and match.get("matcher") == "1-spdx-id":
@@ -135,6 +135,9 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
                     "score": float(match.get("score") or 0.0),
                     "matcher": match.get("matcher") or "",
                     "rule": match.get("rule_identifier") or "",
+                    "coverage": float(match.get("match_coverage") or 0.0),
+                    "detection": index,
+                    "detection_expression": detection.get("license_expression_spdx") or "",
                 }
             )
     engine_expression = lic.get("detected_license_expression_spdx")

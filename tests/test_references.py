@@ -1,0 +1,275 @@
+# SPDX-License-Identifier: Apache-2.0
+"""References to another file ("see LICENSE") followed as the ``scancode`` command does.
+
+One small Python project is built from real license texts (ScanCode's own license data)
+and real ways of pointing to them (a README, ``pyproject.toml``'s ``license = {file =
+...}``, ``setup.cfg``, ``PKG-INFO``, a source header), plus a reference to a missing file,
+a chain that ends in a license and a loop. ``scancode -l --json`` runs on it once per
+module (about 10 s) and ospo must give every file the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_ospo
+from ospo import inventory_json
+from ospo.model import FileEntry
+from ospo.scanners.source.references import follow_references, rule_data
+
+UNKNOWN_REFERENCE = "LicenseRef-scancode-unknown-license-reference"
+
+
+def license_text(key: str) -> str:
+    """The text of license ``key`` from ScanCode's data, without its YAML front matter."""
+    import licensedcode
+
+    path = Path(licensedcode.__file__).parent / "data" / "licenses" / f"{key}.LICENSE"
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1].lstrip("\n")
+
+
+def build_project(root: Path) -> None:
+    """Write the project: each file is one way of pointing to a license file."""
+    files = {
+        "LICENSE": license_text("bsd-new"),
+        "README.md": "# demo\n\nThis project is licensed under the terms of the license in "
+        "LICENSE.\nSee LICENSE for details.\n",
+        "pyproject.toml": '[project]\nname = "demo"\nversion = "1.0"\n'
+        'license = {file = "LICENSE"}\n',
+        "setup.cfg": "[metadata]\nname = demo\nlicense_files = LICENSE\n",
+        "PKG-INFO": "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nLicense: BSD\n"
+        "License-File: LICENSE\n",
+        # a header naming one license and pointing to a file holding another
+        "src/demo/__init__.py": "# Licensed under the Apache License, Version 2.0. See "
+        "LICENSE file in the project root for full license information.\n\n"
+        "def main():\n    return 0\n",
+        # the file beside the reference wins over the root's
+        "plugins/LICENSE": license_text("apache-2.0"),
+        "plugins/README.md": "# plugin\n\nSee LICENSE for details.\n",
+        "docs/NOTES.txt": "Terms of use: SEE LICENSE IN LICENSE.md\n",  # no such file
+        # README -> LICENSE.txt -> COPYING, which holds the license
+        "chain/COPYING": license_text("bsd-new"),
+        "chain/LICENSE.txt": "See the file COPYING for copying permission.\n",
+        "chain/README.txt": "For licensing, see LICENSE.txt\n",
+        # COPYING <-> LICENSE.txt, and docs/README.txt pointing into the loop (at the root:
+        # a directory with a license file of its own is vendored code, judged apart)
+        "COPYING": "For licensing, see LICENSE.txt\n",
+        "LICENSE.txt": "See the file COPYING for copying permission.\n",
+        "docs/README.txt": "For licensing, see LICENSE.txt\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("references") / "demo"
+    build_project(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def scancode_answer(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """``scancode -l --json OUT demo``: ScanCode's files by path relative to the project."""
+    out = tmp_path_factory.mktemp("scancode") / "scancode.json"
+    scancode = Path(sys.executable).with_name("scancode")
+    proc = subprocess.run(
+        [str(scancode), "-l", "--quiet", "--json", str(out), project.name],
+        cwd=project.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def scanned(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ospo's inventory JSON and CycloneDX SBOM of the project."""
+    out = tmp_path_factory.mktemp("ospo")
+    proc = run_ospo(
+        "scan", project, "-q", "-o", out / "inv.json", "--cyclonedx", out / "bom.cdx.json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    return (
+        json.loads((out / "inv.json").read_text(encoding="utf-8")),
+        json.loads((out / "bom.cdx.json").read_text(encoding="utf-8")),
+    )
+
+
+def _scancode_files(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["path"].partition("/")[2]: f for f in answer["files"] if f["type"] == "file"}
+
+
+def _effective(entry: dict[str, Any]) -> str | None:
+    ref = entry.get("reference")
+    return entry["license_expression"] if ref is None else ref["license_expression"]
+
+
+def test_every_file_gets_scancodes_answer(
+    scancode_answer: dict[str, Any], scanned: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    inventory, _ = scanned
+    inventory_json.from_json_dict(inventory)  # valid against the shipped schema
+    theirs = _scancode_files(scancode_answer)
+    ours = {f["path"]: f for f in inventory["files"]}
+    assert set(ours) == set(theirs)
+    for path, entry in ours.items():
+        assert _effective(entry) == theirs[path]["detected_license_expression_spdx"], path
+    # the files ScanCode changed by following a reference are the files ospo followed
+    followed_by_scancode = {
+        path
+        for path, f in theirs.items()
+        if any(
+            "unknown-reference-to-local-file" in (d.get("detection_log") or [])
+            for d in f["license_detections"]
+        )
+    }
+    followed_by_ospo = {p for p, f in ours.items() if f["reference"] and f["reference"]["followed"]}
+    assert followed_by_ospo == followed_by_scancode
+    # the project exercises each case: followed to a license, not found, loops
+    assert {"README.md", "pyproject.toml", "setup.cfg", "PKG-INFO", "chain/README.txt"} <= {
+        p for p in followed_by_ospo if UNKNOWN_REFERENCE not in (_effective(ours[p]) or "")
+    }
+    assert ours["docs/NOTES.txt"]["reference"]["followed"] == []
+    assert UNKNOWN_REFERENCE in (_effective(ours["docs/README.txt"]) or "")
+
+
+def test_each_file_keeps_what_it_says_and_where_it_was_sent(
+    scanned: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    inventory, bom = scanned
+    ours = {f["path"]: f for f in inventory["files"]}
+    readme = ours["README.md"]
+    assert readme["license_expression"] == UNKNOWN_REFERENCE
+    assert readme["reference"] == {
+        "names": ["LICENSE"],
+        "followed": ["LICENSE"],
+        "license_expression": ours["LICENSE"]["license_expression"],
+    }
+    plugin = ours["plugins/README.md"]["reference"]
+    assert plugin["followed"] == ["plugins/LICENSE"]
+    assert plugin["license_expression"] == ours["plugins/LICENSE"]["license_expression"]
+    assert ours["chain/README.txt"]["reference"]["followed"] == ["chain/LICENSE.txt"]
+    assert _effective(ours["chain/README.txt"]) == ours["chain/COPYING"]["license_expression"]
+    # the SBOM carries the license the reference leads to
+    evidence = {
+        c["name"]: c["evidence"]["licenses"][0]["expression"]
+        for c in bom["components"]
+        if c.get("type") == "file" and c.get("evidence", {}).get("licenses")
+    }
+    assert evidence["README.md"] == ours["LICENSE"]["license_expression"]
+
+
+def test_only_references_that_lead_nowhere_are_findings(
+    project: Path, scanned: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path
+) -> None:
+    inventory, _ = scanned
+    inv = tmp_path / "inv.json"
+    inv.write_text(json.dumps(inventory), encoding="utf-8")
+    out = tmp_path / "check.json"
+    proc = run_ospo("check", "--inventory", inv, "--format", "json", "-o", out)
+    assert proc.returncode in (0, 1), proc.stderr
+    findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    unknown = {f["path"]: f for f in findings if f["rule"] == "license/unknown-reference"}
+    assert set(unknown) == {"docs/NOTES.txt", "COPYING", "LICENSE.txt", "docs/README.txt"}
+    notes = unknown["docs/NOTES.txt"]
+    assert "LICENSE.md" in notes["message"] and "docs/" in notes["message"]
+    assert "LICENSE.md" in notes["how_to_fix"]
+    assert "LICENSE.txt" in unknown["docs/README.txt"]["message"]
+    assert "in turn" in unknown["docs/README.txt"]["message"]
+
+
+def _entries(scanned: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, FileEntry]:
+    inventory = inventory_json.from_json_dict(scanned[0])
+    return {f.path: replace(f, reference=None) for f in inventory.files}
+
+
+def _moved(entry: FileEntry, path: str) -> FileEntry:
+    return replace(entry, path=path)
+
+
+def test_the_file_beside_wins_then_the_root_and_nothing_else(
+    scanned: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    found = _entries(scanned)
+    readme, bsd, apache = found["README.md"], found["LICENSE"], found["plugins/LICENSE"]
+    tree = [
+        _moved(bsd, "LICENSE"),
+        _moved(apache, "a/LICENSE"),
+        _moved(readme, "a/README.md"),
+        _moved(readme, "b/README.md"),
+        _moved(readme, "b/c/README.md"),
+    ]
+    result = {f.path: f.reference for f in follow_references(tree)}
+    assert result["a/README.md"] is not None and result["a/README.md"].followed == ("a/LICENSE",)
+    assert result["a/README.md"].license_expression == apache.license_expression
+    for path in ("b/README.md", "b/c/README.md"):  # not b/: the root
+        ref = result[path]
+        assert ref is not None and ref.followed == ("LICENSE",)
+        assert ref.license_expression == bsd.license_expression
+    assert result["LICENSE"] is None  # a license text refers to nothing
+    # without a root LICENSE, a parent directory's is not looked at (nor is ScanCode's)
+    nested = follow_references([_moved(bsd, "b/LICENSE"), _moved(readme, "b/c/README.md")])
+    ref = nested[1].reference
+    assert ref is not None and ref.followed == ()
+    assert ref.license_expression == readme.license_expression
+
+
+def test_loops_end_and_self_references_change_nothing(
+    scanned: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    found = _entries(scanned)
+    to_txt, to_copying = found["docs/README.txt"], found["LICENSE.txt"]
+    loop = [_moved(to_txt, "x/COPYING"), _moved(to_copying, "x/LICENSE.txt")]
+    for entry in follow_references(loop):
+        assert entry.reference is not None
+        assert entry.reference.license_expression == entry.license_expression
+        assert entry.reference.followed  # followed once, into the loop, and stopped
+    alone = follow_references([_moved(to_txt, "LICENSE.txt")])[0]  # "see LICENSE.txt"
+    assert alone.reference is not None
+    assert alone.reference.license_expression == alone.license_expression
+
+
+def test_without_references_the_entries_are_returned_as_they_are(
+    scanned: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    found = _entries(scanned)
+    plain = [found["LICENSE"], found["plugins/LICENSE"]]
+    assert follow_references(plain) == tuple(plain)
+
+
+def test_rule_data_is_scancodes_own(scanned: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """What is read from a rule file is what ScanCode's own rule model reads from it."""
+    import licensedcode
+    from licensedcode.models import Rule
+
+    rules = Path(licensedcode.__file__).parent / "data" / "rules"
+    identifiers = {d["rule"] for f in scanned[0]["files"] for d in f["license_detections"]}
+    read = [i for i in identifiers if i.endswith(".RULE")]
+    assert len(read) >= 5
+    for identifier in read:
+        rule = Rule.from_file(str(rules / identifier))
+        ours = rule_data(identifier)
+        assert ours.referenced_filenames == tuple(rule.referenced_filenames), identifier
+        assert ours.intro == bool(
+            rule.is_license_intro
+            or rule.is_license_clue
+            or rule.license_expression == "free-unknown"
+        ), identifier
+    assert rule_data("bsd-new.LICENSE").referenced_filenames == ()
+    assert rule_data("no-such-rule_0.RULE").referenced_filenames == ()
