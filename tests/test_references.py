@@ -4,13 +4,14 @@
 One small Python project is built from real license texts (ScanCode's own license data)
 and real ways of pointing to them (a README, ``pyproject.toml``'s ``license = {file =
 ...}``, ``setup.cfg``, ``PKG-INFO``, a source header), plus a reference to a missing file,
-a chain that ends in a license and a loop. ``scancode -l --json`` runs on it once per
+a chain that ends in a license and a loop. ``scancode -l -c --json`` runs on it once per
 module (about 10 s) and ospo must give every file the same answer.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_ospo
+from conftest import DATA, run_ospo
 from ospo import inventory_json
 from ospo.model import FileEntry
 from ospo.scanners.source.references import follow_references, rule_data
@@ -77,14 +78,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def scancode_answer(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """``scancode -l --json OUT demo``: ScanCode's files by path relative to the project."""
-    out = tmp_path_factory.mktemp("scancode") / "scancode.json"
+def run_scancode(root: Path, out: Path) -> dict[str, Any]:
+    """``scancode -l -c --quiet --json OUT NAME`` (licenses and copyrights, as the
+    benchmark runs it), in the tree's parent directory."""
     scancode = Path(sys.executable).with_name("scancode")
     proc = subprocess.run(
-        [str(scancode), "-l", "--quiet", "--json", str(out), project.name],
-        cwd=project.parent,
+        [str(scancode), "-l", "-c", "--quiet", "--json", str(out), root.name],
+        cwd=root.parent,
         capture_output=True,
         text=True,
         check=False,
@@ -95,20 +95,36 @@ def scancode_answer(project: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return data
 
 
-@pytest.fixture(scope="module")
-def scanned(
-    project: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """ospo's inventory JSON and CycloneDX SBOM of the project."""
-    out = tmp_path_factory.mktemp("ospo")
-    proc = run_ospo(
-        "scan", project, "-q", "-o", out / "inv.json", "--cyclonedx", out / "bom.cdx.json"
-    )
+def run_scan(root: Path, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ospo's inventory JSON and CycloneDX SBOM of the tree."""
+    proc = run_ospo("scan", root, "-q", "-o", out / "inv.json", "--cyclonedx", out / "bom.cdx.json")
     assert proc.returncode == 0, proc.stderr
     return (
         json.loads((out / "inv.json").read_text(encoding="utf-8")),
         json.loads((out / "bom.cdx.json").read_text(encoding="utf-8")),
     )
+
+
+@pytest.fixture(scope="module")
+def scancode_answer(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_scancode(project, tmp_path_factory.mktemp("scancode") / "scancode.json")
+
+
+@pytest.fixture(scope="module")
+def scanned(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    return run_scan(project, tmp_path_factory.mktemp("ospo"))
+
+
+@pytest.fixture(scope="module")
+def django(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """ScanCode's answer and ospo's inventory for Django's files that refer to its LICENSE
+    (real files of the Django 5.2.8 sdist: tests/data/references/SOURCES.md)."""
+    root = tmp_path_factory.mktemp("django") / "django-5.2.8"
+    shutil.copytree(DATA / "references" / "django-5.2.8", root)
+    out = tmp_path_factory.mktemp("django-out")
+    return run_scancode(root, out / "scancode.json"), run_scan(root, out)[0]
 
 
 def _scancode_files(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -273,3 +289,54 @@ def test_rule_data_is_scancodes_own(scanned: tuple[dict[str, Any], dict[str, Any
         ), identifier
     assert rule_data("bsd-new.LICENSE").referenced_filenames == ()
     assert rule_data("no-such-rule_0.RULE").referenced_filenames == ()
+
+
+def test_djangos_references_get_scancodes_answer(
+    django: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """Files with several detections, one of them a reference: only that one is replaced,
+    each keeps its place in the file's expression, as ScanCode writes it."""
+    answer, inventory = django
+    theirs = _scancode_files(answer)
+    ours = {f["path"]: f for f in inventory["files"]}
+    assert set(ours) == set(theirs)
+    for path, entry in ours.items():
+        assert _effective(entry) == theirs[path]["detected_license_expression_spdx"], path
+    for path in ("PKG-INFO", "Django.egg-info/PKG-INFO", "pyproject.toml", "LICENSE.python"):
+        assert UNKNOWN_REFERENCE in ours[path]["license_expression"], path
+        assert ours[path]["reference"]["followed"] == ["LICENSE"], path
+
+
+@pytest.fixture
+def benchlib(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "bench"))
+    from benchlib import compare
+
+    return compare
+
+
+def test_the_benchmark_counts_followed_references(
+    benchlib: Any,
+    scancode_answer: dict[str, Any],
+    scanned: tuple[dict[str, Any], dict[str, Any]],
+    django: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    inventory = scanned[0]
+    for ours, theirs in ((inventory, scancode_answer), (django[1], django[0])):
+        result = benchlib.compare(ours, theirs)
+        assert result.differences == [] and result.explained == []
+        assert result.compared == result.identical == len(ours["files"])
+    # an answer that did not follow the reference is a difference, and says where
+    # ScanCode took its matches from
+    before = json.loads(json.dumps(inventory))
+    readme = next(f for f in before["files"] if f["path"] == "README.md")
+    readme["reference"] = None
+    result = benchlib.compare(before, scancode_answer)
+    assert [(d.path, d.what) for d in result.differences] == [("README.md", "license")]
+    assert result.differences[0].ospo == UNKNOWN_REFERENCE
+    assert "`LICENSE`" in result.differences[0].note
+    # and so is a reference followed to another answer than ScanCode's
+    wrong = json.loads(json.dumps(inventory))
+    setup = next(f for f in wrong["files"] if f["path"] == "setup.cfg")
+    setup["reference"]["license_expression"] = setup["license_expression"]
+    assert [d.path for d in benchlib.compare(wrong, scancode_answer).differences] == ["setup.cfg"]
