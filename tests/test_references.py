@@ -26,6 +26,7 @@ from ospo.model import FileEntry
 from ospo.scanners.source.references import follow_references, rule_data
 
 UNKNOWN_REFERENCE = "LicenseRef-scancode-unknown-license-reference"
+UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
 
 
 def license_text(key: str) -> str:
@@ -52,6 +53,9 @@ def build_project(root: Path) -> None:
         "src/demo/__init__.py": "# Licensed under the Apache License, Version 2.0. See "
         "LICENSE file in the project root for full license information.\n\n"
         "def main():\n    return 0\n",
+        # the user's own LicenseRef (which ScanCode calls unknown-spdx) is kept
+        "src/main.c": "/* SPDX-License-Identifier: LicenseRef-Acme-Proprietary */\n"
+        "/* See LICENSE for details. */\nint main(void) { return 0; }\n",
         # the file beside the reference wins over the root's
         "plugins/LICENSE": license_text("apache-2.0"),
         "plugins/README.md": "# plugin\n\nSee LICENSE for details.\n",
@@ -140,12 +144,16 @@ def test_every_file_gets_scancodes_answer(
     scancode_answer: dict[str, Any], scanned: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     inventory, _ = scanned
-    inventory_json.from_json_dict(inventory)  # valid against the shipped schema
+    loaded = inventory_json.from_json_dict(inventory)  # valid against the shipped schema
+    assert inventory_json.to_json_dict(loaded)["files"] == inventory["files"]
     theirs = _scancode_files(scancode_answer)
     ours = {f["path"]: f for f in inventory["files"]}
     assert set(ours) == set(theirs)
     for path, entry in ours.items():
-        assert _effective(entry) == theirs[path]["detected_license_expression_spdx"], path
+        expected = theirs[path]["detected_license_expression_spdx"]
+        if path == "src/main.c":
+            expected = expected.replace(UNKNOWN_SPDX, "LicenseRef-Acme-Proprietary")
+        assert _effective(entry) == expected, path
     # the files ScanCode changed by following a reference are the files ospo followed
     followed_by_scancode = {
         path
@@ -325,6 +333,7 @@ def test_the_benchmark_counts_followed_references(
     for ours, theirs in ((inventory, scancode_answer), (django[1], django[0])):
         result = benchlib.compare(ours, theirs)
         assert result.differences == [] and result.explained == []
+        assert [d.path for d in result.restored] == (["src/main.c"] if ours is inventory else [])
         assert result.compared == result.identical == len(ours["files"])
     # an answer that did not follow the reference is a difference, and says where
     # ScanCode took its matches from

@@ -117,6 +117,9 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
     licenseref_fixed = False
     lines: list[str] | None = None
     for index, detection in enumerate(lic.get("license_detections", [])):
+        # the user's LicenseRef, restored in a match, is restored in its detection too
+        detection_expression = detection.get("license_expression_spdx") or ""
+        first = len(detections)
         for match in detection.get("matches", []):
             spdx = match.get("license_expression_spdx") or ""
             if _UNKNOWN_SPDX in spdx and match.get("matcher") == "1-spdx-id":
@@ -126,6 +129,7 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
                 if restored is not None:
                     spdx = restored
                     licenseref_fixed = True
+                    detection_expression = detection_expression.replace(_UNKNOWN_SPDX, spdx, 1)
             detections.append(
                 {
                     "license_expression": spdx,
@@ -137,9 +141,10 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
                     "rule": match.get("rule_identifier") or "",
                     "coverage": float(match.get("match_coverage") or 0.0),
                     "detection": index,
-                    "detection_expression": detection.get("license_expression_spdx") or "",
                 }
             )
+        for record in detections[first:]:
+            record["detection_expression"] = detection_expression
     engine_expression = lic.get("detected_license_expression_spdx")
     expression = engine_expression
     if licenseref_fixed:

@@ -204,7 +204,7 @@ def rule_data(identifier: str) -> RuleData:
         return _PLAIN
     try:
         text = (rules / identifier).read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return _PLAIN
     head, _, _ = text.removeprefix("---\n").partition("\n---")
     if not any(
