@@ -249,8 +249,9 @@ def _unknown_reference(entry: FileEntry, line: int | None) -> Finding:
         where = f"in {folder}/ or at the root of the tree" if folder else "at the root of the tree"
         if ref.followed:
             message = (
-                f"{entry.path} refers to {named} for its license, and "
-                f"{', '.join(ref.followed)} in turn names no license but another reference"
+                f"{entry.path} refers to {named} for its license; with what "
+                f"{', '.join(ref.followed)} says, it still names no license ScanCode can "
+                "identify (a reference that only refers on, or a loop)"
             )
         else:
             message = (
