@@ -206,29 +206,48 @@ def rule_data(identifier: str) -> RuleData:
         text = (rules / identifier).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return _PLAIN
-    head, _, _ = text.removeprefix("---\n").partition("\n---")
-    if not any(
-        k in head
-        for k in ("referenced_filenames:", "is_license_intro:", "is_license_clue:", "free-unknown")
-    ):
-        return _PLAIN
-    import yaml
+    head = text.removeprefix("---\n").partition("\n---")[0]
+    return _front_matter(head) if any(k in head for k in _KEYS) else _PLAIN
 
-    try:
-        data = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return _PLAIN
-    if not isinstance(data, dict):
-        return _PLAIN
-    names = data.get("referenced_filenames") or ()
-    return RuleData(
-        referenced_filenames=tuple(str(n) for n in names if n),
-        intro=bool(
-            data.get("is_license_intro")
-            or data.get("is_license_clue")
-            or data.get("license_expression") == "free-unknown"
-        ),
-    )
+
+#: The keys of a rule's front matter the step reads; a rule without any is plain.
+_KEYS = ("referenced_filenames:", "is_license_intro:", "is_license_clue:", "free-unknown")
+_TRUE = ("yes", "true")
+
+
+def _front_matter(head: str) -> RuleData:
+    """Read a rule's YAML front matter as ScanCode writes it (flat keys, block lists).
+
+    Read by hand: loading a YAML parser costs more than the rest of a rescan of a small
+    tree, and the tests compare the result with ScanCode's own reading of every rule.
+    """
+    names: list[str] = []
+    intro = False
+    in_names = False
+    for line in head.splitlines():
+        item = line.lstrip()
+        if in_names and item.startswith("- "):
+            names.append(_scalar(item[2:]))
+            continue
+        key, _, value = line.partition(":")
+        value = value.strip()
+        in_names = key == "referenced_filenames" and not value
+        intro = (
+            intro
+            or (key, value) == ("license_expression", "free-unknown")
+            or (key in ("is_license_intro", "is_license_clue") and value in _TRUE)
+        )
+    return RuleData(referenced_filenames=tuple(n for n in names if n), intro=intro)
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar as written on one line: quoted ('' escapes a quote) or plain."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value
 
 
 @cache
