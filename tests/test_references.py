@@ -354,3 +354,17 @@ def test_the_benchmark_counts_followed_references(
     setup = next(f for f in wrong["files"] if f["path"] == "setup.cfg")
     setup["reference"]["license_expression"] = setup["license_expression"]
     assert [d.path for d in benchlib.compare(wrong, scancode_answer).differences] == ["setup.cfg"]
+
+
+def test_a_selection_of_files_keeps_what_each_says(
+    project: Path, scanned: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """A commit's files (``check --staged``) lack the files referred to: nothing is
+    followed, rather than a reference reported as leading nowhere."""
+    from ospo.api import ScanSettings, scan_tree
+
+    whole = {f["path"]: f for f in scanned[0]["files"]}
+    inventory = scan_tree(project, ScanSettings(only=("README.md",))).inventory
+    [readme] = inventory.files
+    assert readme.reference is None
+    assert readme.effective_license == whole["README.md"]["license_expression"]

@@ -82,7 +82,8 @@ def scan(
         for p in parts
         for f in p.files
     )
-    files = follow_references(files)
+    if request.only is None:  # a selection (a commit's files) lacks the files referred to
+        files = follow_references(files)
     tools = {("ospo", __version__)} | {(t.name, t.version) for p in parts for t in p.tools}
     stats = ScanStats(
         files=sum(p.stats.files for p in parts),
