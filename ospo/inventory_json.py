@@ -21,6 +21,7 @@ from ospo.model import (
     IssueKind,
     LicenseEvidence,
     LicenseMatch,
+    LicenseReference,
     LicenseSource,
     ScanInfo,
     ScanIssue,
@@ -97,6 +98,7 @@ def _file_lines(files: list[FileEntry]) -> list[str]:
             f.license_expression,
             f.package,
             f.scanned,
+            f.reference,
         )
         tail = tails.get(key)
         if tail is None:
@@ -188,9 +190,19 @@ def _file(f: FileEntry) -> JsonDict:
                 "matcher": d.matcher,
                 "rule": d.rule,
                 "scancode_expression": d.scancode_expression,
+                "coverage": d.coverage,
+                "detection": d.detection,
+                "detection_expression": d.detection_expression,
             }
             for d in f.detections
         ],
+        "reference": None
+        if f.reference is None
+        else {
+            "names": list(f.reference.names),
+            "followed": list(f.reference.followed),
+            "license_expression": f.reference.license_expression,
+        },
         "copyright_details": [
             {"statement": c.statement, "start_line": c.start_line, "end_line": c.end_line}
             for c in f.copyrights
@@ -263,6 +275,13 @@ def _load_file(d: JsonDict) -> FileEntry:
         holders=tuple(d.get("holders", [])),
         package=d.get("package"),
         scanned=d.get("scanned", True),
+        reference=None
+        if d.get("reference") is None
+        else LicenseReference(
+            names=tuple(d["reference"]["names"]),
+            followed=tuple(d["reference"].get("followed", [])),
+            license_expression=d["reference"].get("license_expression"),
+        ),
     )
 
 

@@ -179,6 +179,30 @@ def combine_and(expressions: Iterable[str | None]) -> str | None:
     return " AND ".join(_wrap(p) for p in parts)
 
 
+def combine_as_scancode(expressions: Sequence[str]) -> str | None:
+    """Join expressions with AND as ScanCode does: each distinct one once, nesting kept.
+
+    ``MIT`` and ``MIT AND CC0-1.0`` make ``MIT AND (MIT AND CC0-1.0)``: ScanCode's reports
+    keep each detection's expression whole, and comparing with them needs the same form.
+    """
+    from license_expression import combine_expressions
+
+    licensing = spdx_licensing()
+    parsed = [licensing.parse(e, validate=False, strict=False) for e in expressions if e]
+    if not parsed:
+        return None
+    return str(combine_expressions(parsed, licensing=licensing))
+
+
+def license_keys(expression: str) -> frozenset[str]:
+    """The license and exception ids of ``expression`` as written, valid or not."""
+    licensing = spdx_licensing()
+    try:
+        return frozenset(licensing.license_keys(licensing.parse(expression, validate=False)))
+    except Exception:  # license-expression raises several unrelated types
+        return frozenset()
+
+
 def _and_terms(expression: str) -> list[str]:
     """The top-level AND terms of ``expression`` (itself when it is not an AND)."""
     if " AND " not in expression.upper():

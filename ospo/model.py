@@ -58,6 +58,11 @@ class LicenseMatch:
     matcher: str
     rule: str
     scancode_expression: str
+    coverage: float = 100.0  # how much of the rule's text matched, in percent
+    #: ScanCode groups nearby matches into one detection: which of the file's detections
+    #: (counted from 0) this match is part of, and that detection's expression.
+    detection: int = 0
+    detection_expression: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +72,22 @@ class CopyrightStatement:
     statement: str
     start_line: int
     end_line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicenseReference:
+    """A file's detections that point to another file ("see LICENSE"), followed there.
+
+    ``names`` are the files the references name, as ScanCode's rules spell them;
+    ``followed`` the files of the tree whose license matches were taken (none when no named
+    file was found, none had a license, or ScanCode's rules kept the file's own answer);
+    ``license_expression`` is the file's expression after the step, as ScanCode reports
+    it (the file's own expression when nothing was taken).
+    """
+
+    names: tuple[str, ...]
+    followed: tuple[str, ...] = ()
+    license_expression: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +103,14 @@ class FileEntry:
     holders: tuple[str, ...] = ()
     package: str | None = None  # purl of the vendored component the file belongs to
     scanned: bool = True  # False when the file was skipped (too large, unreadable)
+    reference: LicenseReference | None = None  # set when the file points to another file
+
+    @property
+    def effective_license(self) -> str | None:
+        """The file's license with its references to other files followed: what is judged."""
+        return (
+            self.license_expression if self.reference is None else self.reference.license_expression
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

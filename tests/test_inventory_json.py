@@ -20,6 +20,7 @@ from ospo.model import (
     IssueKind,
     LicenseEvidence,
     LicenseMatch,
+    LicenseReference,
     LicenseSource,
     ScanInfo,
     ScanIssue,
@@ -85,6 +86,34 @@ def test_round_trip_is_lossless() -> None:
     assert inventory_json.from_json_dict(json.loads(inventory_json.dumps(inv))) == inv
 
 
+def test_references_and_detection_groups_round_trip_and_old_entries_still_load() -> None:
+    base = _inventory()
+    match = replace(
+        base.files[0].detections[0],
+        coverage=62.5,
+        detection=1,
+        detection_expression="MIT AND LicenseRef-scancode-unknown-license-reference",
+    )
+    entry = replace(
+        base.files[0],
+        detections=(match,),
+        reference=LicenseReference(
+            names=("LICENSE", "COPYING"), followed=("LICENSE",), license_expression="MIT"
+        ),
+    )
+    inv = replace(base, files=(entry,))
+    data = json.loads(inventory_json.dumps(inv))
+    assert inventory_json.from_json_dict(data) == inv
+    assert data["files"][0]["reference"]["followed"] == ["LICENSE"]
+    # an entry written before references were followed: no reference, one detection each
+    for key in ("coverage", "detection", "detection_expression"):
+        del data["files"][0]["license_detections"][0][key]
+    del data["files"][0]["reference"]
+    old = inventory_json.from_json_dict(data).files[0]
+    assert old.reference is None and old.effective_license == old.license_expression
+    assert old.detections[0] == replace(match, coverage=100.0, detection=0, detection_expression="")
+
+
 def test_the_text_is_the_encoding_of_the_json_data_line_by_line() -> None:
     """dumps encodes what files share once; each line is still exactly the encoder's
     answer for that entry, whatever the path holds and whichever parts are shared."""
@@ -106,6 +135,10 @@ def test_the_text_is_the_encoding_of_the_json_data_line_by_line() -> None:
                 holders=("B",),
             )
         )
+    # the same record's tuples with references followed to different answers
+    followed = LicenseReference(names=("LICENSE",), followed=("LICENSE",), license_expression="MIT")
+    files.append(replace(shared, path="ref/a", reference=followed))
+    files.append(replace(shared, path="ref/b", reference=replace(followed, followed=())))
     files.append(
         FileEntry(path="u.bin", sha256="b" * 64, size=0, license_expression=None, scanned=False)
     )

@@ -229,3 +229,42 @@ def test_the_reason_names_what_was_found(detected: list[str], reason: str) -> No
     assert expression is None
     assert reason in (why or "")
     assert "no license text found" not in (why or "")
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["bsd-new", "unknown-license-reference AND python", "bsd-new"],
+        ["mit", "mit AND cc0-1.0"],
+        ["mit OR apache-2.0", "gpl-2.0-plus"],
+        ["apache-2.0 WITH llvm-exception", "mit"],
+        ["gpl-2.0", "mit", "gpl-2.0"],
+        ["mit"],
+    ],
+)
+def test_combine_as_scancode_writes_what_scancode_writes(keys: list[str]) -> None:
+    """ScanCode joins detections' expressions in its own keys, then writes them in SPDX;
+    joining the SPDX forms gives the same text."""
+    from licensedcode.cache import build_spdx_license_expression, get_licensing
+    from licensedcode.detection import combine_expressions
+
+    scancode = get_licensing()
+    theirs = build_spdx_license_expression(
+        str(combine_expressions(keys, licensing=scancode)), licensing=scancode
+    )
+    spdx = [str(build_spdx_license_expression(k, licensing=scancode)) for k in keys]
+    assert licensing.combine_as_scancode(spdx) == str(theirs)
+
+
+def test_license_keys_of_expressions_valid_or_not() -> None:
+    assert licensing.license_keys("MIT OR (Apache-2.0 WITH LLVM-exception)") == {
+        "MIT",
+        "Apache-2.0",
+        "LLVM-exception",
+    }
+    assert licensing.license_keys("LicenseRef-scancode-unknown-license-reference AND MIT") == {
+        "LicenseRef-scancode-unknown-license-reference",
+        "MIT",
+    }
+    assert licensing.license_keys("MIT OR") == frozenset()
+    assert licensing.combine_as_scancode([]) is None

@@ -19,6 +19,7 @@ from ospo.model import (
     Inventory,
     LicenseEvidence,
     LicenseMatch,
+    LicenseReference,
     LicenseSource,
     Scope,
     Subject,
@@ -570,3 +571,44 @@ def test_ten_thousand_components_are_judged(tmp_path: Path) -> None:
     # every component gets its finding, except public domain ones (simply allowed)
     expected = sum(1 for i in range(10_000) if expressions[i % len(expressions)] != "CC0-1.0")
     assert len([f for f in ev.findings if f.component]) == expected
+
+
+def test_files_are_judged_with_their_references_followed() -> None:
+    """A file that says "see LICENSE" is judged by what the reference led to; only a
+    reference that led to no license is a finding, naming the file looked for."""
+    unknown = "LicenseRef-scancode-unknown-license-reference"
+    found = LicenseReference(names=("LICENSE",), followed=("LICENSE",), license_expression="MIT")
+    gpl = LicenseReference(
+        names=("COPYING",), followed=("COPYING",), license_expression="GPL-2.0-only"
+    )
+    missing = LicenseReference(names=("COPYING",), license_expression=unknown)
+    loop = LicenseReference(
+        names=("LICENSE.txt",), followed=("LICENSE.txt",), license_expression=unknown
+    )
+    inv = _inventory(
+        files=(
+            replace(_file("README.md", unknown), reference=found),
+            replace(_file("src/gpl/README", unknown), reference=gpl),
+            replace(_file("docs/NOTES.txt", unknown), reference=missing),
+            replace(_file("COPYING", unknown), reference=loop),
+            _file("src/notes.txt", unknown),
+        )
+    )
+    inv = replace(inv, subject=replace(inv.subject, declared_license="MIT"))
+    ev = evaluate(inv, load_policy(), today=TODAY).evaluation
+    assert ev is not None
+    by_path = {f.path: f for f in ev.findings if f.path}
+    assert "README.md" not in by_path, "the reference led to the product's license"
+    assert by_path["src/gpl/README"].rule == "file/license"
+    assert by_path["src/gpl/README"].license == "GPL-2.0-only"
+    notes = by_path["docs/NOTES.txt"]
+    assert notes.rule == "license/unknown-reference"
+    assert "COPYING" in notes.message and "docs/" in notes.message
+    assert "COPYING" in notes.how_to_fix
+    assert "LICENSE.txt" in by_path["COPYING"].message
+    assert "still names no license" in by_path["COPYING"].message
+    # a file without the step's record (an inventory of an earlier version) is as before
+    assert (
+        by_path["src/notes.txt"].message
+        == "src/notes.txt mentions a license ScanCode cannot identify"
+    )

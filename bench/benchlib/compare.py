@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 """Compare ospo's inventory with ScanCode's JSON output, file by file.
 
-For every file, ospo's ``license_expression`` must equal ScanCode's
+For every file, ospo's effective license (``reference.license_expression`` when the file
+refers to another file, else ``license_expression``) must equal ScanCode's
 ``detected_license_expression_spdx`` (no expression on either side counts as equal), and
 ospo's ``copyrights`` must equal ScanCode's ``copyrights[].copyright``, in order. ospo's
 paths are relative to the tree; ScanCode's start with the tree's directory name, which is
 removed. Holders are compared too, as an extra check (ospo keeps each holder once, in
-order of appearance, so ScanCode's list is de-duplicated the same way).
+order of appearance, so ScanCode's list is de-duplicated the same way). A file where
+ScanCode followed a reference ("see LICENSE") into another file counts like any other:
+ospo follows it too, and a different answer is a difference (its note names the files
+ScanCode took matches from).
 
 Not counted as differences, but listed:
 
@@ -15,13 +19,10 @@ Not counted as differences, but listed:
   ``LicenseRef-scancode-unknown-spdx``;
 * files ospo did not scan (its ``scan.issues``: too large, unreadable, timed out, ...);
 * files on which ScanCode itself reported a scan error;
-* two behaviours of the ``scancode`` command that ospo does not copy, on purpose (see
-  docs/scan.md), each checked against ScanCode's own output before it is set aside:
-  a file where ScanCode replaced a reference ("see LICENSE",
-  ``unknown-license-reference``) by matches it took from *another* file (``from_file``
-  differs from the file) while every other license of ospo's expression is in ScanCode's;
-  and a file ScanCode never lists because its name is
-  a version-control name (``commoncode.ignore.ignores_VCS``, e.g. ``CVS``).
+* files ScanCode never lists because their name is a version-control name
+  (``commoncode.ignore.ignores_VCS``, e.g. ``CVS``): a behaviour of the ``scancode``
+  command that ospo does not copy, on purpose (see docs/scan.md), checked against
+  ScanCode's own output before it is set aside.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from typing import Any
 from benchlib import BenchError
 
 UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
-UNKNOWN_REFERENCE = "LicenseRef-scancode-unknown-license-reference"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,7 +139,7 @@ def compare(inventory: Any, scancode: Any) -> Comparison:
             continue
         result.compared += 1
         equal = True
-        lic_ours = mine.get("license_expression") or None
+        lic_ours = effective_license(mine)
         lic_theirs = other.get("detected_license_expression_spdx") or None
         if lic_ours != lic_theirs:
             diff = Difference(
@@ -151,10 +151,6 @@ def compare(inventory: Any, scancode: Any) -> Comparison:
             )
             if _is_restored_licenseref(mine, lic_theirs):
                 result.restored.append(diff)
-            elif diff.note and _ids(lic_ours) - {UNKNOWN_REFERENCE} <= _ids(lic_theirs):
-                # ScanCode replaced the file's reference ("see LICENSE") by what it found
-                # in that other file; every other license of the file is in both
-                result.explained.append(diff)
             else:
                 result.differences.append(diff)
                 equal = False
@@ -186,10 +182,12 @@ def compare(inventory: Any, scancode: Any) -> Comparison:
     return result
 
 
-def _ids(expression: str | None) -> set[str]:
-    """The license and exception ids of an expression (its words but the operators)."""
-    words = (expression or "").replace("(", " ").replace(")", " ").split()
-    return {w for w in words if w not in ("AND", "OR", "WITH")}
+def effective_license(entry: dict[str, Any]) -> str | None:
+    """ospo's answer for a file: with its reference to another file followed, if any."""
+    reference = entry.get("reference")
+    if reference is not None:
+        return reference.get("license_expression") or None
+    return entry.get("license_expression") or None
 
 
 def _is_restored_licenseref(entry: dict[str, Any], theirs: str | None) -> bool:

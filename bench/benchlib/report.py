@@ -317,7 +317,7 @@ def _correctness(out: list[str], r: TreeResult) -> None:
             f"| Copyright statements differ | {cmp.copyright_differences} |",
             f"| Listed by only one tool | {cmp.missing} |",
             f"| Deliberate `LicenseRef-*` restorations (not differences) | {len(cmp.restored)} |",
-            "| ScanCode's whole-tree steps ospo does not copy (not differences; "
+            "| Files ScanCode never lists by their name (not differences; "
             f"each explained below) | {len(cmp.explained)} |",
             f"| Skipped by ospo (`scan.issues`) | {len(cmp.skipped)} |",
             f"| ScanCode scan errors | {len(cmp.scancode_errors)} |",
@@ -326,9 +326,7 @@ def _correctness(out: list[str], r: TreeResult) -> None:
         ]
         _differences(out, "Differences", cmp.differences)
         _differences(out, "Deliberate LicenseRef restorations", cmp.restored)
-        _differences(
-            out, "Explained: ScanCode's whole-tree steps ospo does not copy", cmp.explained
-        )
+        _differences(out, "Explained: files ScanCode never lists by their name", cmp.explained)
         _differences(out, "Holder differences", cmp.holder_differences)
         if cmp.skipped:
             out += ["Files ospo skipped:", ""]

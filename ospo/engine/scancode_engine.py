@@ -16,7 +16,7 @@ from typing import Any
 from ospo import licensing
 
 #: Bump when the shape or the meaning of a record changes: old cache entries then miss.
-ENGINE_REVISION = "1"
+ENGINE_REVISION = "2"
 
 _UNKNOWN_SPDX = "LicenseRef-scancode-unknown-spdx"
 _loaded = False
@@ -116,7 +116,10 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
     detections: list[dict[str, Any]] = []
     licenseref_fixed = False
     lines: list[str] | None = None
-    for detection in lic.get("license_detections", []):
+    for index, detection in enumerate(lic.get("license_detections", [])):
+        # the user's LicenseRef, restored in a match, is restored in its detection too
+        detection_expression = detection.get("license_expression_spdx") or ""
+        first = len(detections)
         for match in detection.get("matches", []):
             spdx = match.get("license_expression_spdx") or ""
             if _UNKNOWN_SPDX in spdx and match.get("matcher") == "1-spdx-id":
@@ -126,6 +129,7 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
                 if restored is not None:
                     spdx = restored
                     licenseref_fixed = True
+                    detection_expression = detection_expression.replace(_UNKNOWN_SPDX, spdx, 1)
             detections.append(
                 {
                     "license_expression": spdx,
@@ -135,8 +139,12 @@ def detect_file(location: str, timeout: float | None = None) -> dict[str, Any]:
                     "score": float(match.get("score") or 0.0),
                     "matcher": match.get("matcher") or "",
                     "rule": match.get("rule_identifier") or "",
+                    "coverage": float(match.get("match_coverage") or 0.0),
+                    "detection": index,
                 }
             )
+        for record in detections[first:]:
+            record["detection_expression"] = detection_expression
     engine_expression = lic.get("detected_license_expression_spdx")
     expression = engine_expression
     if licenseref_fixed:

@@ -41,8 +41,8 @@ class ScanSummaryReporter(Reporter):
         table = license_table()
         by_category: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in inventory.files:
-            if entry.license_expression:
-                for lid in license_ids(entry.license_expression):
+            if entry.effective_license:
+                for lid in license_ids(entry.effective_license):
                     by_category[table.category(lid)][lid] += 1
         order = {c: i for i, c in enumerate(_CATEGORY_ORDER)}
         categories = [
@@ -55,7 +55,7 @@ class ScanSummaryReporter(Reporter):
             "scan-summary.txt.j2",
             subject=inventory.subject.name,
             stats=inventory.scan.stats,
-            licensed_files=sum(1 for f in inventory.files if f.license_expression),
+            licensed_files=sum(1 for f in inventory.files if f.effective_license),
             categories=categories,
             holder_count=len(holders),
             holders=sorted(holders.items(), key=lambda x: (-x[1], x[0]))[:_TOP_HOLDERS],

@@ -22,6 +22,7 @@ from ospo.registry import LazyRegistry
 from ospo.scanners.base import Scanner, ScanRequest
 from ospo.scanners.catalog import CATALOG
 from ospo.scanners.lockfiles.discovery import any_named, shared_listing
+from ospo.scanners.source.references import follow_references
 from ospo.scanners.source.walk import list_files
 
 #: Every scanner, by name.
@@ -81,6 +82,8 @@ def scan(
         for p in parts
         for f in p.files
     )
+    if request.only is None:  # a selection (a commit's files) lacks the files referred to
+        files = follow_references(files)
     tools = {("ospo", __version__)} | {(t.name, t.version) for p in parts for t in p.tools}
     stats = ScanStats(
         files=sum(p.stats.files for p in parts),

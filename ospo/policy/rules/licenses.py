@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ospo import licensing
 from ospo.evaluation import Finding, Severity
-from ospo.model import Component, LicenseSource
+from ospo.model import Component, FileEntry, LicenseSource
 from ospo.policy.judge import Context
 from ospo.policy.model import LicenseClass, Linkage, Outcome, RuleDoc
 from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext
@@ -213,7 +213,8 @@ class FileLicenseRule(Rule):
         ),
         RuleDoc(
             rule="license/unknown-reference",
-            summary="a first-party file mentions a license ScanCode cannot identify",
+            summary="a first-party file mentions a license ScanCode cannot identify, or "
+            "refers to a file that was not found or names no license",
         ),
     )
 
@@ -226,23 +227,15 @@ class FileLicenseRule(Rule):
             profile=ctx.profile, shipped=True, linkage=Linkage.STATIC, outbound=product
         )
         for entry in ctx.inventory.files:
-            if entry.package is not None or not entry.license_expression:
+            effective = entry.effective_license
+            if entry.package is not None or not effective:
                 continue
             line = entry.detections[0].start_line if entry.detections else None
-            expression, mentioned = _without_mentions(entry.license_expression, mentions)
+            expression, mentioned = _without_mentions(effective, mentions)
             ids = set(licensing.license_ids(expression)) if expression else set()
             if ids <= product_ids:
                 if mentioned:
-                    yield Finding(
-                        rule="license/unknown-reference",
-                        severity=Severity.INFO,
-                        path=entry.path,
-                        line=line,
-                        license=entry.license_expression,
-                        message=f"{entry.path} mentions a license ScanCode cannot identify",
-                        how_to_fix="Make the reference precise with an SPDX-License-Identifier "
-                        "line.",
-                    )
+                    yield _unknown_reference(entry, line)
                 continue
             assert expression is not None
             verdict = ctx.judge.judge(expression, context)
@@ -258,10 +251,9 @@ class FileLicenseRule(Rule):
                 severity=SEVERITY_OF[verdict.outcome],
                 path=entry.path,
                 line=line,
-                license=entry.license_expression,
+                license=effective,
                 elected_license=verdict.elected,
-                message=f"{entry.path} is under {entry.license_expression}{theirs}: "
-                f"{'; '.join(verdict.reasons)}",
+                message=f"{entry.path} is under {effective}{theirs}: {'; '.join(verdict.reasons)}",
                 how_to_fix="If the file was copied from elsewhere, treat it as vendored code "
                 "(move it under vendor/ with its license) or replace it; if it is yours, "
                 "correct its license header. Set product.license in .ospo.yml.",
@@ -269,6 +261,41 @@ class FileLicenseRule(Rule):
                 if verdict.outcome is Outcome.OBLIGATIONS
                 else (),
             )
+
+
+def _unknown_reference(entry: FileEntry, line: int | None) -> Finding:
+    """The finding for a file that only mentions a license, naming what was looked for."""
+    message = f"{entry.path} mentions a license ScanCode cannot identify"
+    how_to_fix = "Make the reference precise with an SPDX-License-Identifier line."
+    ref = entry.reference
+    if ref is not None:
+        named = ", ".join(ref.names)
+        folder = entry.path.rpartition("/")[0]
+        where = f"in {folder}/ or at the root of the tree" if folder else "at the root of the tree"
+        if ref.followed:
+            message = (
+                f"{entry.path} refers to {named} for its license; with what "
+                f"{', '.join(ref.followed)} says, it still names no license ScanCode can "
+                "identify (a reference that only refers on, or a loop)"
+            )
+        else:
+            message = (
+                f"{entry.path} refers to {named} for its license, but no file of that name "
+                f"with a license was found {where}"
+            )
+        how_to_fix = (
+            f"Add {named} with the license's text beside the file or at the root of the "
+            "tree, or make the reference precise with an SPDX-License-Identifier line."
+        )
+    return Finding(
+        rule="license/unknown-reference",
+        severity=Severity.INFO,
+        path=entry.path,
+        line=line,
+        license=entry.effective_license,
+        message=message,
+        how_to_fix=how_to_fix,
+    )
 
 
 def _without_mentions(expression: str, mentions: set[str]) -> tuple[str | None, bool]:

@@ -250,7 +250,7 @@ def build_bom(inventory: Inventory, options: RenderOptions) -> Any:
         bom.register_dependency(libraries[comp.purl], needs)
 
     for entry in inventory.files:
-        if not (entry.license_expression or entry.copyrights):
+        if not (entry.effective_license or entry.copyrights):
             continue
         file_component = Component(
             name=entry.path,
@@ -357,9 +357,7 @@ def _file_evidence(entry: FileEntry) -> Any:
         for number, d in enumerate(entry.detections, 1)
     ]
     return ComponentEvidence(
-        licenses=[LicenseExpression(entry.license_expression)]
-        if entry.license_expression
-        else None,
+        licenses=[LicenseExpression(entry.effective_license)] if entry.effective_license else None,
         occurrences=occurrences or None,
         copyright=[Copyright(text=c.statement) for c in entry.copyrights] or None,
     )

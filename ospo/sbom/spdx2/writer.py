@@ -235,7 +235,7 @@ def _analysed(package: Any, files: list[tuple[FileEntry, str]]) -> None:
     package.verification_code = PackageVerificationCode(
         hashlib.sha1(sha1s, usedforsecurity=False).hexdigest()
     )
-    found = sorted({e.license_expression for e, _ in files if e.license_expression})
+    found = sorted({e.effective_license for e, _ in files if e.effective_license})
     package.license_info_from_files = [_parse(e) for e in found] or [_none()]
 
 
@@ -286,8 +286,8 @@ def _file(entry: FileEntry, sha1: str, expression: Any) -> Any:
     from spdx_tools.spdx.model.spdx_no_assertion import SpdxNoAssertion
 
     digest = hashlib.sha256(entry.path.encode("utf-8")).hexdigest()[:16]
-    if entry.license_expression:
-        found = [expression(entry.license_expression)]
+    if entry.effective_license:
+        found = [expression(entry.effective_license)]
     else:
         found = [_none() if entry.scanned else SpdxNoAssertion()]
     copyrights = "\n".join(c.statement for c in entry.copyrights)
