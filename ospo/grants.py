@@ -72,6 +72,9 @@ class Match:
     score: float
     matcher: str
     rule: str
+    #: how much of the rule matched, in percent, when ScanCode said (records before it
+    #: was kept have None: the score and the rule's relevance tell it then)
+    coverage: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +167,8 @@ def _weak(match: Match) -> bool:
 
 
 def _coverage(match: Match) -> float:
+    if match.coverage:
+        return match.coverage
     relevance = rule_facts(match.rule).relevance or 100.0
     return min(100.0, match.score * 100.0 / relevance)
 

@@ -162,6 +162,7 @@ def _detected_evidence(
                         score=d["score"],
                         matcher=d["matcher"],
                         rule=d["rule"],
+                        coverage=d.get("coverage"),
                     )
                     for d in record.get("detections", ())
                     if d.get("license_expression")
