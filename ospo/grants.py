@@ -587,6 +587,7 @@ def grants_of(
 ) -> list[FileGrant]:
     """Judge every license file of one package (see :func:`judge_file`)."""
     files = list(files)
+    installed = cache(installed)  # listed once per package, and only if a section names files
     siblings = {
         Path(f.location).name: licensing.combine_and(
             m.expression for m in f.matches if _granting(m)
