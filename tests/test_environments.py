@@ -298,7 +298,9 @@ def test_the_project_installed_in_editable_mode_is_not_its_own_dependency() -> N
     """ospo's own environment holds ospo, installed from this checkout with ``pip install
     -e``: scanning the checkout with that environment does not list ospo as a package of
     ospo; scanning another tree with it does (it is then a dependency like any other)."""
-    checkout = Path(__file__).parents[1]
+    (dist_info,) = site_packages(VENV)[0].glob("ospo-*.dist-info")
+    url = json.loads((dist_info / "direct_url.json").read_text(encoding="utf-8"))["url"]
+    checkout = Path(url.removeprefix("file://"))  # the checkout the venv was installed from
     scanner = PythonEnvironmentScanner()
     own = scanner.scan(ScanRequest(root=checkout, envs=(VENV,)))
     other = scanner.scan(ScanRequest(root=DATA, envs=(VENV,)))
