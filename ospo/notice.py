@@ -595,7 +595,8 @@ def _listed(text: str, fmt: str) -> tuple[set[str], set[str]]:
         return value
 
     purls = {
-        plain(m) for m in re.findall(r"^\s*(?:- )?Package URL: (?:<code>)?([^\s<]+)", text, re.M)
+        plain(m)
+        for m in re.findall(r"^\s*(?:- |<li>)?Package URL: (?:<code>)?([^\s<]+)", text, re.M)
     }
     ids = {plain(m) for m in re.findall(r"License text: (?:<code>)?([^\s<]+)", text)}
     return purls, ids
