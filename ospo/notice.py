@@ -30,6 +30,7 @@ from ospo import licensing
 from ospo.model import Component, FileEntry, Inventory, LicenseSource
 
 if TYPE_CHECKING:
+    from ospo.cache import ResultCache
     from ospo.policy import Policy
 
 #: Output format -> template in ``templates/``.
@@ -164,27 +165,31 @@ def build_notice(
     left_out: dict[str, int] = {}
     attributions = []
     needs: dict[str, set[str]] = {}
-    for comp in inventory.components:
-        if not ctx.shipped(comp):
-            left_out[comp.scope.value] = left_out.get(comp.scope.value, 0) + 1
-            continue
-        elected = None
-        if comp.license_expression is not None:
-            elected = ctx.judge.judge(
-                comp.license_expression,
-                Context(
-                    profile=chosen,
-                    shipped=True,
-                    linkage=ctx.linkage(comp),
-                    outbound=inventory.subject.declared_license,
-                ),
-            ).elected
-        own = _own_files(comp, files_of.get(comp.purl, ()), bases, root)
-        attribution = _attribute(comp, elected, own)
-        label = _label(comp)
-        for license_id in attribution.texts:
-            needs.setdefault(license_id, set()).add(label)
-        attributions.append(attribution)
+    copyrights = _CopyrightReader()
+    try:
+        for comp in inventory.components:
+            if not ctx.shipped(comp):
+                left_out[comp.scope.value] = left_out.get(comp.scope.value, 0) + 1
+                continue
+            elected = None
+            if comp.license_expression is not None:
+                elected = ctx.judge.judge(
+                    comp.license_expression,
+                    Context(
+                        profile=chosen,
+                        shipped=True,
+                        linkage=ctx.linkage(comp),
+                        outbound=inventory.subject.declared_license,
+                    ),
+                ).elected
+            own = _own_files(comp, files_of.get(comp.purl, ()), bases, root, copyrights)
+            attribution = _attribute(comp, elected, own)
+            label = _label(comp)
+            for license_id in attribution.texts:
+                needs.setdefault(license_id, set()).add(label)
+            attributions.append(attribution)
+    finally:
+        copyrights.close()
     texts, unresolved = [], []
     for license_id in sorted(needs, key=str.lower):
         info = table.lookup(license_id)
@@ -245,8 +250,49 @@ class _Own:
     copyrights: tuple[tuple[str, tuple[str, ...]], ...]  # (statement, holders of its file)
 
 
+class _CopyrightReader:
+    """The copyright statements and holders of a file as ScanCode finds them: from the
+    result cache the scan filled (by content), else detected now."""
+
+    def __init__(self) -> None:
+        self._cache: ResultCache | None = None
+        self._opened = False
+
+    def __call__(self, path: Path, data: bytes) -> tuple[list[tuple[str, int]], tuple[str, ...]]:
+        """``([(statement, end line)], holders)`` of the file at ``path`` holding ``data``."""
+        if not self._opened:
+            self._opened = True
+            from ospo.cache import ResultCache
+            from ospo.engine.scancode_engine import engine_key
+
+            self._cache = ResultCache.open(engine_key())
+        sha = hashlib.sha256(data).hexdigest()
+        record = self._cache.get_many([sha]).get(sha) if self._cache is not None else None
+        if record is not None:
+            return (
+                [(c["statement"], c["end_line"]) for c in record["copyrights"]],
+                tuple(record["holders"]),
+            )
+        from ospo.engine.copyrights import detect_copyrights
+
+        statements, holders = detect_copyrights(str(path))
+        return (
+            [(c["copyright"], c["end_line"]) for c in statements],
+            tuple(h["holder"] for h in holders),
+        )
+
+    def close(self) -> None:
+        """Close the cache, if it was opened."""
+        if self._cache is not None:
+            self._cache.close()
+
+
 def _own_files(
-    comp: Component, entries: Iterable[FileEntry], bases: tuple[Path, ...], root: Path | None
+    comp: Component,
+    entries: Iterable[FileEntry],
+    bases: tuple[Path, ...],
+    root: Path | None,
+    copyrights: _CopyrightReader,
 ) -> _Own:
     """The component's own license and NOTICE files, with the copyrights it states."""
     from ospo.scanners.licensefiles import is_license_file
@@ -286,15 +332,14 @@ def _own_files(
     if home is None:
         return _Own(files=(), copyrights=())
     directory, base = home
-    from ospo.engine.copyrights import detect_copyrights
-
     found = []
     for path in _installed_license_files(comp, directory):
         try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
+            data = path.read_bytes()
         except OSError:
             continue
-        statements, holders = detect_copyrights(str(path))
+        text = data.decode("utf-8", errors="replace")
+        statements, holders = copyrights(path, data)
         location = _relative(path, base)
         lines = text.splitlines()
         found.append(
@@ -304,11 +349,11 @@ def _own_files(
                 text=text,
                 notice=_is_notice(path.name),
                 copyrights=tuple(
-                    c["copyright"]
-                    for c in statements
-                    if not _of_the_license_document(lines, c["end_line"])
+                    statement
+                    for statement, end_line in statements
+                    if not _of_the_license_document(lines, end_line)
                 ),
-                holders=tuple(h["holder"] for h in holders),
+                holders=holders,
                 license_expression=None,
             )
         )

@@ -33,6 +33,7 @@ def work(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> Path:
     inventory = work / "inventory.json"
     proc = run_ospo(
         *("scan", work / "tree", "--env", SITE, "--env", NODE_MODULES, "-o", inventory, "-q"),
+        *("--cyclonedx", work / "bom.cdx.json"),
         env=env,
     )
     assert proc.returncode == 0, proc.stderr
@@ -179,6 +180,36 @@ def test_the_same_inventory_gives_the_same_bytes(work: Path, session_cache: Path
         proc = run_ospo("notice", work / "tree", "--inventory", shuffled, "-o", again, env=env)
         assert proc.returncode == 0, proc.stderr
         assert again.read_bytes() == (work / name).read_bytes(), name
+
+
+def test_copyrights_detected_now_are_those_the_scan_cached(
+    work: Path, tmp_path: Path, text: str
+) -> None:
+    out = tmp_path / "NOTICE.txt"
+    empty = tmp_path / "empty-cache"
+    proc = run_ospo(
+        "notice", "--inventory", work / "inventory.json", "-o", out,
+        env={"OSPO_CACHE_DIR": str(empty)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == text.encode("utf-8")
+
+
+def test_from_an_sbom_every_component_is_listed_with_scancode_texts(
+    work: Path, session_cache: Path, text: str
+) -> None:
+    out = work / "from-sbom.txt"
+    proc = run_ospo(
+        "notice", "--sbom", work / "bom.cdx.json", "-o", out,
+        env={"OSPO_CACHE_DIR": str(session_cache)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    notice = out.read_text(encoding="utf-8")
+    listed = re.findall(r"^Package URL: (\S+)$", notice, re.M)
+    assert listed == re.findall(r"^Package URL: (\S+)$", text, re.M)
+    assert "----- License file:" not in notice  # an SBOM carries no file
+    botocore = _section(notice, "botocore", "1.42.4")
+    assert 'Texts of its licenses: Apache-2.0, MIT, MPL-2.0 (under "License texts")' in botocore
 
 
 @pytest.mark.parametrize("name", ["NOTICE.txt", "NOTICE.html", "NOTICE.md"])
