@@ -499,6 +499,10 @@ _BOILERPLATE = re.compile(
 )
 
 
+#: A year a license template leaves to fill in (W3C's "Copyright (c) YEAR W3C").
+_PLACEHOLDER = re.compile(r"\b(?:YEAR|YYYY|yyyy)\b|[<\[{]year[>\]}]")
+
+
 def merge_copyrights(items: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
     """Copyright lines, cleaned and merged: one line per holder, its year ranges joined
     where they overlap or adjoin; statements whose holder is boilerplate are dropped.
@@ -509,7 +513,7 @@ def merge_copyrights(items: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[str,
     for statement, holders in items:
         statement = " ".join(statement.split())
         holder = _holder_of(statement, holders)
-        if not holder or _BOILERPLATE.search(holder):
+        if not holder or _BOILERPLATE.search(holder) or _PLACEHOLDER.search(statement):
             continue
         key = re.sub(r"[\s.,;]+", " ", holder.lower()).strip()
         shown, years, statements = by_holder.setdefault(key, (holder, [], []))

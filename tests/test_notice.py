@@ -445,6 +445,10 @@ def test_a_committed_notice_that_is_not_there_is_an_input_error(tmp_path: Path) 
         (["Copyright [yyyy] [name of copyright owner]"], []),
         (["Copyright (c) <year> <copyright holders>"], []),
         (["Copyright (c) the copyright holders"], []),
+        # W3C's license template (typescript's ThirdPartyNoticeText.txt quotes it)
+        (["Copyright (c) YEAR W3C(r) (MIT, ERCIM, Keio, Beihang) Disclaimers"], []),
+        # a year is a year, whatever the case of the word around it
+        (["Copyright (c) 2019 Year Zero Ltd"], ["Copyright (c) 2019 Year Zero Ltd"]),
         (["copyright holders and contributors"], []),
     ],
 )
