@@ -239,8 +239,6 @@ class _OwnFile:
     location: str  # as the component's evidence names it
     text: str
     notice: bool
-    copyrights: tuple[str, ...]
-    holders: tuple[str, ...]
     license_expression: str | None  # vendored files: what was detected in the file
 
 
@@ -313,8 +311,6 @@ def _own_files(
                     location=entry.path,
                     text=text,
                     notice=_is_notice(name),
-                    copyrights=(),
-                    holders=(),
                     license_expression=entry.effective_license,
                 )
             )
@@ -333,34 +329,31 @@ def _own_files(
         return _Own(files=(), copyrights=())
     directory, base = home
     found = []
+    stated: list[tuple[str, tuple[str, ...]]] = []
     for path in _installed_license_files(comp, directory):
         try:
             data = path.read_bytes()
         except OSError:
             continue
         text = data.decode("utf-8", errors="replace")
-        statements, holders = copyrights(path, data)
         location = _relative(path, base)
-        lines = text.splitlines()
         found.append(
             _OwnFile(
                 path=location,
                 location=location,
                 text=text,
                 notice=_is_notice(path.name),
-                copyrights=tuple(
-                    statement
-                    for statement, end_line in statements
-                    if not _of_the_license_document(lines, end_line)
-                ),
-                holders=holders,
                 license_expression=None,
             )
         )
-    return _Own(
-        files=tuple(found),
-        copyrights=tuple((c, f.holders) for f in found for c in f.copyrights),
-    )
+        statements, holders = copyrights(path, data)
+        lines = text.splitlines()
+        stated.extend(
+            (statement, holders)
+            for statement, end_line in statements
+            if not _of_the_license_document(lines, end_line)
+        )
+    return _Own(files=tuple(found), copyrights=tuple(stated))
 
 
 def _of_the_license_document(lines: list[str], end_line: int) -> bool:
