@@ -256,6 +256,7 @@ def _scan(s: ScanInfo) -> JsonDict:
             "full_matcher": s.stats.full_matcher,
             "seconds": s.stats.seconds,
         },
+        **({"environments": list(s.environments)} if s.environments else {}),
     }
 
 
@@ -324,4 +325,5 @@ def _load_scan(d: JsonDict) -> ScanInfo:
         ),
         excluded=tuple(Exclusion(**e) for e in d.get("excluded", [])),
         stats=ScanStats(**stats),
+        environments=tuple(d.get("environments", [])),
     )

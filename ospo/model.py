@@ -229,6 +229,10 @@ class ScanInfo:
     issues: tuple[ScanIssue, ...] = ()
     excluded: tuple[Exclusion, ...] = ()
     stats: ScanStats = field(default_factory=ScanStats)
+    #: The directories of the installed environments read (site-packages, the parent of a
+    #: node_modules), absolute: the evidence of installed packages is located relative to
+    #: one of them, which is how their license and NOTICE files are found again.
+    environments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

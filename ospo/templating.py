@@ -11,16 +11,24 @@ from ospo.resources import data_dir
 
 @cache
 def _environment() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
+        autoescape=_autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _autoescape(template_name: str | None) -> bool:
+    """Whether to escape: for HTML, XML and SVG templates (``notice.html.j2`` is HTML: the
+    ``.j2`` does not count) and for templates made from strings."""
+    if template_name is None:
+        return True
+    return template_name.lower().removesuffix(".j2").endswith((".html", ".htm", ".xml", ".svg"))
 
 
 def render(template_name: str, **context: Any) -> str:

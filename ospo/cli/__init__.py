@@ -38,6 +38,10 @@ COMMANDS = {
         "ospo.cli.decide:decide",
         "Record an OSRB decision; `ospo check` applies it from then on.",
     ),
+    "notice": LazyCommand(
+        "ospo.cli.notice:notice",
+        "Write the NOTICE (attribution file) of PATH (default: .), or --check a committed one.",
+    ),
 }
 
 

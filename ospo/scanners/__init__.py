@@ -110,6 +110,7 @@ def scan(
             issues=tuple(i for p in parts for i in p.issues),
             excluded=tuple(e for p in parts for e in p.excluded),
             stats=stats,
+            environments=tuple(sorted({e for p in parts for e in p.environments})),
         ),
     )
     return ScanOutcome(inventory=inventory, warnings=tuple(w for p in parts for w in p.warnings))

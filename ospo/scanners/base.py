@@ -47,6 +47,7 @@ class ScanContribution:
     tools: tuple[Tool, ...] = ()
     stats: ScanStats = field(default_factory=ScanStats)
     warnings: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()  # see ScanInfo.environments
 
 
 class Scanner(ABC):

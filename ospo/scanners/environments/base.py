@@ -133,6 +133,7 @@ class EnvironmentScanner(Scanner):
                 from_cache=run.from_cache, matched=run.matched, full_matcher=run.full_matcher
             ),
             warnings=run.warnings,
+            environments=tuple(sorted({p.base.resolve().as_posix() for p in packages})),
         )
 
 
