@@ -7,11 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ospo.config import ExcludeRule, load_config
 from ospo.model import Inventory
 from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
+
+if TYPE_CHECKING:
+    from ospo.policy.loader import Policy
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +141,18 @@ class CheckSettings:
     commits: str | None = None
 
 
+def check_policy(settings: CheckSettings, root: Path | None = None) -> Policy:
+    """The policy :func:`check_inventory` judges with: ``settings.policy_path``, else
+    ``policy:`` in the ``.ospo.yml`` of ``root``, else the shipped default."""
+    from ospo.policy import load_policy
+
+    config = load_config(root) if root is not None and root.is_dir() else None
+    policy_path = settings.policy_path
+    if policy_path is None and config is not None and config.policy is not None:
+        policy_path = config.policy
+    return load_policy(policy_path)
+
+
 def check_inventory(
     inventory: Inventory,
     settings: CheckSettings,
@@ -152,14 +168,10 @@ def check_inventory(
     """
     from ospo import inventory_json
     from ospo.evaluation import Severity
-    from ospo.policy import evaluate, load_policy, load_waivers, resolve_profile
+    from ospo.policy import evaluate, load_waivers, resolve_profile
     from ospo.policy.waivers import DEFAULT_WAIVERS
 
-    config = load_config(root) if root is not None and root.is_dir() else None
-    policy_path = settings.policy_path
-    if policy_path is None and config is not None and config.policy is not None:
-        policy_path = config.policy
-    policy = load_policy(policy_path)
+    policy = check_policy(settings, root)
     waivers_path = settings.waivers_path
     if waivers_path is None and root is not None and (root / DEFAULT_WAIVERS).is_file():
         waivers_path = root / DEFAULT_WAIVERS

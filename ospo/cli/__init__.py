@@ -38,6 +38,10 @@ COMMANDS = {
         "ospo.cli.decide:decide",
         "Record an OSRB decision; `ospo check` applies it from then on.",
     ),
+    "signoff": LazyCommand(
+        "ospo.cli.signoff:signoff",
+        "Sign a release for one role of the review board; approval archives it.",
+    ),
 }
 
 

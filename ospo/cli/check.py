@@ -17,6 +17,7 @@ from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from ospo.evaluation import Severity
+    from ospo.model import Inventory
     from ospo.policy.model import Profile
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown")
@@ -67,7 +68,13 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown")
     "baseline_path",
     type=FILE,
     metavar="FILE",
-    help="Inventory of the last approved release: findings become new or unchanged.",
+    help="Inventory of the last approved release: findings become new or unchanged "
+    "[default: the latest release in the archive of approved releases, if there is one].",
+)
+@click.option(
+    "--no-baseline",
+    is_flag=True,
+    help="Compare with no release, not even the latest approved one.",
 )
 @click.option("--only-new", is_flag=True, help="Count only new findings (needs --baseline).")
 @click.option(
@@ -102,6 +109,7 @@ def check(
     profile: Profile | None,
     waivers_path: Path | None,
     baseline_path: Path | None,
+    no_baseline: bool,
     only_new: bool,
     fail_on: Severity,
     fmt: str,
@@ -112,31 +120,21 @@ def check(
     today: date | None,
 ) -> int:
     """Scan (or read) the product, judge it and emit the result in the asked format."""
-    from ospo.api import CheckSettings, ScanSettings, check_inventory, scan_tree
+    from ospo.api import CheckSettings, check_inventory
 
     if inventory_path and sbom_path:
         raise click.UsageError("give either --inventory or --sbom, not both")
-    if only_new and baseline_path is None:
-        raise click.UsageError("--only-new needs --baseline")
+    if no_baseline and baseline_path is not None:
+        raise click.UsageError("give either --baseline or --no-baseline, not both")
     root, files = _root_and_files(paths, staged)
-    if inventory_path is not None:
-        from ospo import inventory_json
-
-        inventory = inventory_json.load(inventory_path)
-    elif sbom_path is not None:
-        from ospo.sbom import load_sbom
-
-        inventory = load_sbom(sbom_path)
-    else:
-        if files is not None and not files:
-            say("ospo: no files to check", err=True)
-            return int(ExitCode.PASS)
-        outcome = scan_tree(
-            root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not no_cache, only=files)
-        )
-        for warning in outcome.warnings:
-            say(f"ospo: warning: {warning}", err=True)
-        inventory = outcome.inventory
+    if files is not None and not files and inventory_path is None and sbom_path is None:
+        say("ospo: no files to check", err=True)
+        return int(ExitCode.PASS)
+    if baseline_path is None and not no_baseline and files is None:
+        baseline_path = _approved_baseline(root)
+    if only_new and baseline_path is None:
+        raise click.UsageError("--only-new needs --baseline (or an approved release)")
+    inventory = read_or_scan(root, files, inventory_path, sbom_path, no_cache=no_cache)
     settings = CheckSettings(
         policy_path=policy_path,
         profile=profile,
@@ -153,6 +151,52 @@ def check(
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
+
+
+def read_or_scan(
+    root: Path,
+    files: tuple[str, ...] | None,
+    inventory_path: Path | None,
+    sbom_path: Path | None,
+    *,
+    no_cache: bool = False,
+) -> Inventory:
+    """The inventory to judge: read from ``inventory_path`` or ``sbom_path``, else made by
+    scanning ``root`` (only ``files``, when given); scan warnings go to stderr."""
+    if inventory_path is not None:
+        from ospo import inventory_json
+
+        return inventory_json.load(inventory_path)
+    if sbom_path is not None:
+        from ospo.sbom import load_sbom
+
+        return load_sbom(sbom_path)
+    from ospo.api import ScanSettings, scan_tree
+
+    outcome = scan_tree(
+        root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not no_cache, only=files)
+    )
+    for warning in outcome.warnings:
+        say(f"ospo: warning: {warning}", err=True)
+    return outcome.inventory
+
+
+def _approved_baseline(root: Path) -> Path | None:
+    """The inventory of the latest approved release in the project's archive, said on
+    stderr; None when nothing was approved yet."""
+    if not root.is_dir():
+        return None
+    from ospo.signoff import archive_dir, latest_approved
+
+    latest = latest_approved(archive_dir(root))
+    if latest is None:
+        return None
+    inventory = latest.directory / "inventory.json"
+    say(
+        f"ospo: comparing with approved release {latest.release} ({latest.date}): {inventory}",
+        err=True,
+    )
+    return inventory
 
 
 def _root_and_files(paths: tuple[Path, ...], staged: bool) -> tuple[Path, tuple[str, ...] | None]:
