@@ -193,7 +193,9 @@ def release_digest(inventory: Inventory, evaluation: Evaluation, policy: Policy)
     """Return ``sha256:HEX``, the digest of what the board judges for this release.
 
     It covers the inventory's JSON form without what differs between two scans of the
-    same tree (``scan.timestamp``, ``scan.stats``, the versions in ``scan.tools``); the
+    same files (``scan.timestamp``, ``scan.stats``, the versions in ``scan.tools``, and
+    ``subject.vcs_revision``: committing the board's records makes a new revision of the
+    same files, which the files' hashes already bind); the
     profile and each finding's rule, severity, component, path, line, license, elected
     license and waiver (decision, approver, role, reason, ticket, expiry); and the policy's
     name and digest. Left out: a finding's wording and how-to-fix text, its status against
@@ -204,8 +206,9 @@ def release_digest(inventory: Inventory, evaluation: Evaluation, policy: Policy)
 
     document = inventory_json.to_json_dict(inventory)
     scan = {k: v for k, v in document["scan"].items() if k not in {"timestamp", "stats", "tools"}}
+    subject = {k: v for k, v in document["subject"].items() if k != "vcs_revision"}
     judged = {
-        "inventory": {**document, "scan": scan},
+        "inventory": {**document, "subject": subject, "scan": scan},
         "evaluation": {
             "profile": evaluation.profile,
             "findings": sorted(

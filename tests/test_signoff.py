@@ -230,6 +230,35 @@ def test_a_changed_release_invalidates_earlier_signatures(project: Path) -> None
     assert by_role[Role.LEGAL].digest == release_digest(before, before.evaluation, policy)
 
 
+def test_committing_the_records_keeps_the_signatures_valid(project: Path) -> None:
+    """In a git work tree, each member signs the tree itself and commits the record: the
+    new revision holds the same files, so the signatures before it still count."""
+
+    def git(*args: str) -> None:
+        identity = ("-c", "user.name=r", "-c", "user.email=r@x.invalid")
+        subprocess.run(
+            ["git", "-C", str(project), *identity, *args],
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "release 2.0")
+    for role in ("engineering", "product", "legal", "compliance"):
+        sign = ("signoff", ".", "--role", role, "--name", f"{role} lead")
+        ran = run_ospo_process(*sign, "--decision", "approve", cwd=project)
+        assert ran.returncode == 0, ran.stderr
+        assert "another digest" not in ran.stdout
+        git("add", ".ospo")
+        git("commit", "-q", "-m", f"{role} signs 2.0")
+    assert "release approved" in ran.stdout
+    (entry,) = read_index(project / ".ospo" / "releases")
+    inventory = inventory_json.load(entry.directory / "inventory.json")
+    assert inventory.subject.vcs_revision is not None
+    assert all(not f.path.startswith(".ospo/") for f in inventory.files)
+
+
 def test_a_rejection_is_recorded_and_shown_and_never_archived(project: Path) -> None:
     for role in ("engineering", "product", "compliance"):
         assert _sign(project, role, f"{role} lead").returncode == 0
@@ -295,6 +324,10 @@ def test_the_digest_binds_what_the_board_judged(project: Path) -> None:
         tools=(),
     )
     assert release_digest(replace(judged, scan=scan), evaluation, policy) == digest
+    subject = replace(judged.subject, vcs_revision="0" * 40)
+    assert release_digest(replace(judged, subject=subject), evaluation, policy) == digest
+    renamed = replace(judged.subject, version="2.1")
+    assert release_digest(replace(judged, subject=renamed), evaluation, policy) != digest
     # nor a finding's wording or its status against a baseline
     reworded = tuple(replace(f, message="x", how_to_fix="y") for f in evaluation.findings)
     assert release_digest(judged, replace(evaluation, findings=reworded), policy) == digest
