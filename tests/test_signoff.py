@@ -101,6 +101,13 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
         in ran.stdout
     )
     assert not (project / ".ospo" / "releases").exists()
+    inventory = project.parent / "inventory.json"
+    pending = run_ospo_process("signoff", "--inventory", inventory, "--status", cwd=project)
+    assert pending.returncode == 1, "not approved yet"
+    assert pending.stdout.startswith("app 2.0 (.ospo/signoffs.yml)\nrelease pending")
+    assert "  compliance   not signed" in pending.stdout
+    empty = run_ospo_process("releases", cwd=project)
+    assert (empty.returncode, empty.stdout) == (0, "no approved release in .ospo/releases\n")
 
     last = _sign(project, "compliance", "Chris Compliance", "approve", "--date", "2026-12-02")
     assert last.returncode == 0, last.stderr
@@ -153,6 +160,19 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
     assert [f["rule"] for f in evaluation["findings"]] == [
         f.rule for f in judged.evaluation.findings
     ]
+
+    approved = run_ospo_process("signoff", "--inventory", inventory, "--status", cwd=project)
+    assert approved.returncode == 0
+    assert "release approved" in approved.stdout
+    assert len(read_signoffs(project / ".ospo" / "signoffs.yml")) == 4, "--status signs nothing"
+    listed = run_ospo_process("releases", cwd=project)
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[0] == f"2.0  2026-12-02  app  {digest}  .ospo/releases/2.0"
+    assert "    engineering  approve-with-conditions — Eve Engineer; conditions: pin six" in (
+        listed.stdout
+    )
+    as_json = run_ospo_process("releases", project, "--format", "json")
+    assert json.loads(as_json.stdout) == [entry.index_entry()]
 
     again = _sign(project, "legal", "Jane Counsel", "approve")
     assert again.returncode == 0
@@ -389,6 +409,10 @@ def test_bad_input_exits_2_and_writes_nothing(project: Path) -> None:
     assert "Invalid value for '--role': 'lawyer' is not one of 'engineering', 'product'" in (
         unknown.stderr
     )
+    missing = run_ospo_process("signoff", "--role", "legal", "--name", "x", cwd=project)
+    assert missing.returncode == 2 and "Missing option '--decision'." in missing.stderr
+    mixed = run_ospo_process("signoff", "--status", "--role", "legal", cwd=project)
+    assert mixed.returncode == 2 and "--status signs nothing" in mixed.stderr
     decision = _sign(project, "legal", "x", "maybe")
     assert decision.returncode == 2 and "Invalid value for '--decision'" in decision.stderr
     bare = _sign(project, "legal", "x", "approve-with-conditions")

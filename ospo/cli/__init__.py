@@ -42,6 +42,9 @@ COMMANDS = {
         "ospo.cli.signoff:signoff",
         "Sign a release for one role of the review board; approval archives it.",
     ),
+    "releases": LazyCommand(
+        "ospo.cli.signoff:releases", "List the approved releases in the archive, oldest first."
+    ),
 }
 
 
