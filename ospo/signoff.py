@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ospo.errors import ConfigError, InputError, OperationalError
+from ospo.errors import ConfigError, ExitCode, InputError, OperationalError, OspoError
 from ospo.evaluation import Role
 
 if TYPE_CHECKING:
@@ -49,6 +49,12 @@ _HEADER = (
     "# Sign-offs of the Open Source Review Board, one entry per signature, oldest first.\n"
     "# Written by `ospo signoff`, which only ever appends; see docs/approval.md.\n"
 )
+
+
+class ReleaseBlocked(OspoError):
+    """An approval of a release that the gate stops: findings still count against it."""
+
+    exit_code = ExitCode.GATE_FAILED
 
 
 class SignoffDecision(StrEnum):
@@ -594,7 +600,10 @@ def sign_release(
     ``judged`` is the inventory with its evaluation (:func:`ospo.api.check_inventory`),
     ``policy`` the policy it was judged with. Raise :class:`~ospo.errors.InputError` for a
     signature that cannot be recorded (conditions missing or given where they mean
-    nothing, a release name already archived for other contents); nothing is written then.
+    nothing, a release name already archived for other contents), and
+    :class:`ReleaseBlocked` for an approval while the gate fails: the findings that count
+    against it are decided one by one (``ospo decide``) before the release is approved;
+    a rejection is always recorded. Nothing is written when it raises.
     """
     if decision is SignoffDecision.APPROVE_WITH_CONDITIONS and not (conditions or "").strip():
         raise InputError("approve-with-conditions needs the conditions (--conditions)")
@@ -603,6 +612,15 @@ def sign_release(
     if not name.strip():
         raise InputError("the name of who signs is empty")
     evaluation = _evaluation(judged)
+    failing = evaluation.failing
+    if decision.approves and failing:
+        first = failing[0]
+        about = first.component or first.path or first.license or ""
+        raise ReleaseBlocked(
+            f"the gate fails ({len(failing)} finding(s) count against it, first "
+            f"{first.rule} {about}): decide them with `ospo decide` before approving the "
+            "release; a rejection can be recorded now"
+        )
     digest = release_digest(judged, evaluation, policy)
     roles = required_roles(policy)
     chosen = release_name(judged, digest, date, release)

@@ -218,7 +218,7 @@ def test_the_next_check_compares_with_the_approved_release(project: Path) -> Non
 def test_a_changed_release_invalidates_earlier_signatures(project: Path) -> None:
     assert _sign(project, "legal", "Jane Counsel").returncode == 0
     assert _sign(project, "product", "Pat Product").returncode == 0
-    (project / "src" / "copied.c").write_text(GPL_FILE, encoding="utf-8")
+    (project / "src" / "extra.py").write_text("def thrice(x):\n    return 3 * x\n")
     changed = project.parent / "changed.json"
     assert run_ospo("scan", project, "-o", changed).returncode == 0
     ran = run_ospo_process(
@@ -277,6 +277,32 @@ def test_committing_the_records_keeps_the_signatures_valid(project: Path) -> Non
     inventory = inventory_json.load(entry.directory / "inventory.json")
     assert inventory.subject.vcs_revision is not None
     assert all(not f.path.startswith(".ospo/") for f in inventory.files)
+
+
+def test_no_approval_while_the_gate_fails(project: Path) -> None:
+    """A finding that counts against the gate is decided first (``ospo decide``); until
+    then an approval is refused with the gate's exit code, and a rejection is recorded."""
+    (project / "src" / "copied.c").write_text(GPL_FILE, encoding="utf-8")
+    args = ("signoff", ".", "--role", "legal", "--name", "Jane Counsel", "--decision")
+    for decision in (("approve",), ("approve-with-conditions", "--conditions", "c")):
+        blocked = run_ospo_process(*args, *decision, cwd=project)
+        assert blocked.returncode == 1, blocked.stderr
+        assert "the gate fails (1 finding(s) count against it, first file/license" in (
+            blocked.stderr
+        )
+        assert "src/copied.c" in blocked.stderr
+        assert not (project / ".ospo" / "signoffs.yml").exists()
+    rejected = run_ospo_process(*args, "reject", "--ticket", "OSRB-3", cwd=project)
+    assert rejected.returncode == 0, rejected.stderr
+    assert "release rejected" in rejected.stdout
+    about = ("--rule", "file/license", "--path", "src/copied.c", "--decision", "approve")
+    who = ("--approver", "Jane Counsel", "--role", "legal", "--reason", "relicensed to us")
+    decided = run_ospo_process("decide", *about, *who, cwd=project)
+    assert decided.returncode == 0, decided.stderr
+    after = run_ospo_process(*args, "approve", cwd=project)
+    assert after.returncode == 0, after.stderr
+    assert "  legal        approve — Jane Counsel" in after.stdout
+    assert "release pending" in after.stdout
 
 
 def test_a_rejection_is_recorded_and_shown_and_never_archived(project: Path) -> None:
