@@ -214,6 +214,15 @@ def test_the_next_check_compares_with_the_approved_release(project: Path) -> Non
     )
     assert "comparing" not in given.stderr, "a baseline given wins over the archive"
 
+    index = project / ".ospo" / "releases" / "index.json"
+    index.write_text(index.read_text(encoding="utf-8")[:-20], encoding="utf-8")
+    for broken in (run_ospo_process("check", cwd=project), run_ospo_process("releases", project)):
+        assert broken.returncode == 2
+        assert "releases/index.json: not a valid archive index" in broken.stderr
+        assert "Traceback" not in broken.stderr
+    unread = run_ospo_process("check", "--no-baseline", cwd=project)
+    assert unread.returncode == 1, "--no-baseline does not read the archive: the GPL file fails"
+
 
 def test_a_changed_release_invalidates_earlier_signatures(project: Path) -> None:
     assert _sign(project, "legal", "Jane Counsel").returncode == 0
