@@ -45,6 +45,7 @@ INDEX_NAME = "index.json"
 BOARD_ROLES = (Role.ENGINEERING, Role.PRODUCT, Role.LEGAL, Role.COMPLIANCE)
 
 _SCHEMA = "signoffs.schema.json"
+_INDEX_SCHEMA = "releases.schema.json"
 _HEADER = (
     "# Sign-offs of the Open Source Review Board, one entry per signature, oldest first.\n"
     "# Written by `ospo signoff`, which only ever appends; see docs/approval.md.\n"
@@ -425,23 +426,29 @@ def read_index(archive: Path) -> tuple[ArchivedRelease, ...]:
     index = archive / INDEX_NAME
     if not index.is_file():
         return ()
+    from ospo.documents import schema_validator
+
     try:
         data = json.loads(index.read_text(encoding="utf-8"))
-        return tuple(
-            ArchivedRelease(
-                release=str(e["release"]),
-                product=str(e["product"]),
-                version=e.get("version"),
-                date=str(e["date"]),
-                digest=str(e["digest"]),
-                directory=archive / str(e["directory"]),
-                files=tuple(e["files"]),
-                signoffs=tuple(e.get("signoffs", ())),
-            )
-            for e in data["releases"]
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise InputError(f"not a valid archive index: {exc}", path=str(index)) from None
+    error = next(iter(schema_validator(_INDEX_SCHEMA).iter_errors(data)), None)
+    if error is not None:
+        where = ".".join(str(k) for k in error.absolute_path) or "(top level)"
+        raise InputError(f"not a valid archive index: {where}: {error.message}", path=str(index))
+    return tuple(
+        ArchivedRelease(
+            release=str(e["release"]),
+            product=str(e["product"]),
+            version=e.get("version"),
+            date=str(e["date"]),
+            digest=str(e["digest"]),
+            directory=archive / str(e["directory"]),
+            files=tuple(e["files"]),
+            signoffs=tuple(e.get("signoffs", ())),
+        )
+        for e in data["releases"]
+    )
 
 
 def latest_approved(archive: Path) -> ArchivedRelease | None:

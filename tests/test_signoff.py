@@ -215,11 +215,17 @@ def test_the_next_check_compares_with_the_approved_release(project: Path) -> Non
     assert "comparing" not in given.stderr, "a baseline given wins over the archive"
 
     index = project / ".ospo" / "releases" / "index.json"
+    (approved_entry,) = json.loads(index.read_text(encoding="utf-8"))["releases"]
     index.write_text(index.read_text(encoding="utf-8")[:-20], encoding="utf-8")
     for broken in (run_ospo_process("check", cwd=project), run_ospo_process("releases", project)):
         assert broken.returncode == 2
         assert "releases/index.json: not a valid archive index" in broken.stderr
         assert "Traceback" not in broken.stderr
+    outside = {"version": 1, "releases": [{**approved_entry, "directory": ".."}]}
+    index.write_text(json.dumps(outside), encoding="utf-8")
+    escape = run_ospo_process("check", cwd=project)
+    assert escape.returncode == 2
+    assert "not a valid archive index: releases.0.directory: '..' does not match" in escape.stderr
     unread = run_ospo_process("check", "--no-baseline", cwd=project)
     assert unread.returncode == 1, "--no-baseline does not read the archive: the GPL file fails"
 
