@@ -161,28 +161,36 @@ class ArchivedRelease:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ArtifactWriter:
-    """One document of an approved release's archive: its file name and how it is made.
+class ApprovedRelease:
+    """What the documents of an approved release are made from."""
 
-    ``render`` takes the judged inventory (with its evaluation) and returns the text.
-    """
+    judged: Inventory  # with its evaluation
+    policy: Policy
+    status: SignoffStatus  # approved: every required role's signature
+    release: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArtifactWriter:
+    """One document of an approved release's archive: its file name and how it is made."""
 
     file_name: str
-    render: Callable[[Inventory], str]
+    render: Callable[[ApprovedRelease], str]
 
 
-def _inventory_json(inventory: Inventory) -> str:
+def _inventory_json(approved: ApprovedRelease) -> str:
     from ospo.reporters.base import RenderOptions
     from ospo.reporters.inventory import InventoryJsonReporter
 
-    return InventoryJsonReporter().render(inventory, RenderOptions())
+    return InventoryJsonReporter().render(approved.judged, RenderOptions())
 
 
-def _evaluation_json(inventory: Inventory) -> str:
+def _evaluation_json(approved: ApprovedRelease) -> str:
     from ospo.reporters.base import RenderOptions
     from ospo.reporters.check import CheckJsonReporter
 
-    return CheckJsonReporter().render(inventory, RenderOptions())
+    return CheckJsonReporter().render(approved.judged, RenderOptions())
 
 
 #: What an approved release's archive holds. The NOTICE and the review packet join this
@@ -459,11 +467,7 @@ def latest_approved(archive: Path) -> ArchivedRelease | None:
 
 def archive_release(
     archive: Path,
-    judged: Inventory,
-    status: SignoffStatus,
-    *,
-    release: str,
-    date: str,
+    approved: ApprovedRelease,
     writers: Sequence[ArtifactWriter] = ARTIFACT_WRITERS,
 ) -> ArchivedRelease:
     """Archive an approved release: each writer's document, and its entry in the index.
@@ -475,6 +479,7 @@ def archive_release(
     """
     from ospo.atomic import atomic_write_text
 
+    status, release, judged = approved.status, approved.release, approved.judged
     if status.state is not ReleaseState.APPROVED:
         raise InputError(f"the release is {status.state.value}, not approved")
     releases = read_index(archive)
@@ -490,7 +495,7 @@ def archive_release(
     target = archive / _directory_name(release)
     if target.exists():
         raise InputError("an archived release's directory is in the way", path=str(target))
-    rendered = [(w.file_name, w.render(judged)) for w in writers]
+    rendered = [(w.file_name, w.render(approved)) for w in writers]
     archive.mkdir(parents=True, exist_ok=True)
     staging = archive / f".{target.name}.{os.urandom(6).hex()}.tmp"
     try:
@@ -501,7 +506,7 @@ def archive_release(
             release=release,
             product=judged.subject.name,
             version=judged.subject.version,
-            date=date,
+            date=approved.date,
             digest=status.digest,
             directory=target,
             files=tuple(name for name, _ in rendered),
@@ -657,9 +662,10 @@ def sign_release(
         status = signoff_status(read_signoffs(signoffs), digest, roles)
         archived_now = archived is None and status.state is ReleaseState.APPROVED
         if archived_now:
-            archived = archive_release(
-                archive, judged, status, release=chosen, date=date, writers=writers
+            approved = ApprovedRelease(
+                judged=judged, policy=policy, status=status, release=chosen, date=date
             )
+            archived = archive_release(archive, approved, writers)
     return SignResult(
         record=record,
         count=count,

@@ -544,7 +544,10 @@ def test_the_archive_takes_more_writers(project: Path) -> None:
     judged, policy = _judged(project)
     summary = ArtifactWriter(
         file_name="components.txt",
-        render=lambda inv: "".join(f"{c.purl}\n" for c in inv.components),
+        render=lambda approved: "".join(
+            f"{c.purl} {approved.release} {approved.status.state}\n"
+            for c in approved.judged.components
+        ),
     )
     result = None
     for role in BOARD_ROLES:
@@ -562,5 +565,5 @@ def test_the_archive_takes_more_writers(project: Path) -> None:
     assert result is not None and result.archived is not None
     assert result.archived.files == ("inventory.json", "evaluation.json", "components.txt")
     text = (project / "archive" / "2.0" / "components.txt").read_text(encoding="utf-8")
-    assert text.splitlines() == [c.purl for c in judged.components]
-    assert "pkg:npm/is-number@7.0.0" in text.splitlines()
+    assert text.splitlines() == [f"{c.purl} 2.0 approved" for c in judged.components]
+    assert "pkg:npm/is-number@7.0.0 2.0 approved" in text.splitlines()
