@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_vendored_app, run_ospo, run_ospo_process
+from conftest import DATA, make_vendored_app, run_ospo, run_ospo_process
 from ospo import inventory_json
 from ospo.api import CheckSettings, check_inventory, check_policy
 from ospo.evaluation import Role
@@ -334,6 +334,22 @@ def test_a_rejection_is_recorded_and_shown_and_never_archived(project: Path) -> 
     assert len(read_signoffs(project / ".ospo" / "signoffs.yml")) == 5
 
 
+def test_an_sbom_from_another_tool_is_signed_like_an_inventory(project: Path) -> None:
+    sbom = DATA / "sbom" / "cyclonedx-py-flask-requests.cdx.json"
+    args = ("signoff", "--sbom", sbom, "--role", "legal", "--name", "Jane Counsel")
+    rejected = run_ospo_process(*args, "--decision", "reject", "--release", "r1", cwd=project)
+    assert rejected.returncode == 0, rejected.stderr
+    (record,) = read_signoffs(project / ".ospo" / "signoffs.yml")
+    assert (record.product, record.release) == (
+        "cyclonedx-py-flask-requests.cdx",
+        "r1",
+    )  # named after the file
+    status = run_ospo_process("signoff", "--sbom", sbom, "--status", cwd=project)
+    assert status.returncode == 1
+    assert "release rejected" in status.stdout
+    assert "  legal        reject — Jane Counsel" in status.stdout
+
+
 def test_signoff_status_per_role_and_state(project: Path) -> None:
     """The status function alone, over records made by the real writer."""
     judged, policy = _judged(project)
@@ -452,6 +468,8 @@ def test_bad_input_exits_2_and_writes_nothing(project: Path) -> None:
     )
     missing = run_ospo_process("signoff", "--role", "legal", "--name", "x", cwd=project)
     assert missing.returncode == 2 and "Missing option '--decision'." in missing.stderr
+    both = _sign(project, "legal", "x", "approve", ".")
+    assert both.returncode == 2 and "give one of PATH, --inventory and --sbom" in both.stderr
     mixed = run_ospo_process("signoff", "--status", "--role", "legal", cwd=project)
     assert mixed.returncode == 2 and "--status signs nothing" in mixed.stderr
     decision = _sign(project, "legal", "x", "maybe")
