@@ -76,6 +76,7 @@ class ProjectConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     timeout: float = DEFAULT_TIMEOUT
     policy: Path | None = None  # the organisation's policy file, relative to the config
+    archive: Path | None = None  # approved releases, relative to the config
 
 
 def find_config(root: Path) -> Path | None:
@@ -114,6 +115,7 @@ def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
         max_file_size=int(max_size),
         timeout=float(scan.get("timeout", DEFAULT_TIMEOUT)),
         policy=(path.parent / data["policy"]) if data.get("policy") else None,
+        archive=(path.parent / data["archive"]) if data.get("archive") else None,
     )
 
 

@@ -47,6 +47,8 @@ def test_version() -> None:
         ("ospo check --fail-on ", ["error", "warning"]),
         ("ospo check --for", ["--format"]),
         ("ospo decide --role ", ["engineering", "product", "legal", "compliance", "osrb"]),
+        ("ospo signoff --role ", ["engineering", "product", "legal", "compliance"]),
+        ("ospo signoff --decision ", ["approve", "approve-with-conditions", "reject"]),
     ],
 )
 def test_shell_completion(words: str, offered: list[str]) -> None:

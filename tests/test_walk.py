@@ -59,6 +59,31 @@ def test_plain_tree_skips_dot_git_and_never_follows_links(tmp_path: Path) -> Non
     assert listing.symlinks == ("loop-a", "loop-b", "pkg/parent")
 
 
+@pytest.mark.parametrize("git", [False, True])
+def test_the_root_ospo_records_are_not_part_of_the_product(tmp_path: Path, git: bool) -> None:
+    """``.ospo/`` at the root holds the board's waivers, sign-offs and approved releases:
+    never listed, in a git work tree (tracked or not) or a plain one. A ``.ospo`` deeper
+    down, or a file whose name only starts with it, is the product's."""
+    root = tmp_path / "repo"
+    for rel in (
+        ".ospo/waivers.yml",
+        ".ospo/signoffs.yml",
+        ".ospo/releases/1.0/evaluation.json",
+        "sub/.ospo/kept.yml",
+        ".ospo.yml",
+        ".ospo-notes",
+        "src/a.py",
+    ):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x\n", encoding="utf-8")
+    if git:
+        _git(root, "init", "-q")
+        _git(root, "add", ".ospo/waivers.yml")
+    listing = list_files(root)
+    assert listing.git is git
+    assert listing.files == (".ospo-notes", ".ospo.yml", "src/a.py", "sub/.ospo/kept.yml")
+
+
 def test_exclusions_count_files_and_keep_reasons(tmp_path: Path) -> None:
     root = tmp_path / "t"
     for rel in ("src/a.py", "tests/fixtures/x/y.json", "tests/test_a.py", "docs/a.min.js"):

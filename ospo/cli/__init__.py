@@ -42,6 +42,13 @@ COMMANDS = {
         "ospo.cli.notice:notice",
         "Write the NOTICE (attribution file) of PATH (default: .), or --check a committed one.",
     ),
+    "signoff": LazyCommand(
+        "ospo.cli.signoff:signoff",
+        "Sign a release for one role of the review board; approval archives it.",
+    ),
+    "releases": LazyCommand(
+        "ospo.cli.signoff:releases", "List the approved releases in the archive, oldest first."
+    ),
 }
 
 

@@ -68,7 +68,13 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown")
     "baseline_path",
     type=FILE,
     metavar="FILE",
-    help="Inventory of the last approved release: findings become new or unchanged.",
+    help="Inventory of the last approved release: findings become new or unchanged "
+    "[default: the latest release in the archive of approved releases, if there is one].",
+)
+@click.option(
+    "--no-baseline",
+    is_flag=True,
+    help="Compare with no release, not even the latest approved one.",
 )
 @click.option("--only-new", is_flag=True, help="Count only new findings (needs --baseline).")
 @click.option(
@@ -103,6 +109,7 @@ def check(
     profile: Profile | None,
     waivers_path: Path | None,
     baseline_path: Path | None,
+    no_baseline: bool,
     only_new: bool,
     fail_on: Severity,
     fmt: str,
@@ -117,12 +124,16 @@ def check(
 
     if inventory_path and sbom_path:
         raise click.UsageError("give either --inventory or --sbom, not both")
-    if only_new and baseline_path is None:
-        raise click.UsageError("--only-new needs --baseline")
+    if no_baseline and baseline_path is not None:
+        raise click.UsageError("give either --baseline or --no-baseline, not both")
     root, files = _root_and_files(paths, staged)
     if inventory_path is None and sbom_path is None and files is not None and not files:
         say("ospo: no files to check", err=True)
         return int(ExitCode.PASS)
+    if baseline_path is None and not no_baseline and files is None:
+        baseline_path = _approved_baseline(root)
+    if only_new and baseline_path is None:
+        raise click.UsageError("--only-new needs --baseline (or an approved release)")
     inventory = read_or_scan(root, inventory_path, sbom_path, files=files, no_cache=no_cache)
     settings = CheckSettings(
         policy_path=policy_path,
@@ -168,6 +179,24 @@ def read_or_scan(
     for warning in outcome.warnings:
         say(f"ospo: warning: {warning}", err=True)
     return outcome.inventory
+
+
+def _approved_baseline(root: Path) -> Path | None:
+    """The inventory of the latest approved release in the project's archive, said on
+    stderr; None when nothing was approved yet."""
+    if not root.is_dir():
+        return None
+    from ospo.signoff import archive_dir, latest_approved
+
+    latest = latest_approved(archive_dir(root))
+    if latest is None:
+        return None
+    inventory = latest.directory / "inventory.json"
+    say(
+        f"ospo: comparing with approved release {latest.release} ({latest.date}): {inventory}",
+        err=True,
+    )
+    return inventory
 
 
 def _root_and_files(paths: tuple[Path, ...], staged: bool) -> tuple[Path, tuple[str, ...] | None]:

@@ -76,6 +76,27 @@ class RoleType(_EnumChoice):
         )
 
 
+class BoardRoleType(_EnumChoice):
+    """A role of the review board that signs a release."""
+
+    name = "role"
+
+    def __init__(self) -> None:
+        super().__init__("ospo.evaluation:Role", ("engineering", "product", "legal", "compliance"))
+
+
+class SignoffType(_EnumChoice):
+    """A board member's decision on a release: ``approve``, ``approve-with-conditions`` or
+    ``reject``."""
+
+    name = "decision"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ospo.signoff:SignoffDecision", ("approve", "approve-with-conditions", "reject")
+        )
+
+
 class SizeType(click.ParamType[int]):
     """A size in bytes, written ``5MB``, ``512k``, ``1.5GiB`` or as a plain count."""
 

@@ -3,7 +3,9 @@
 
 In a git work tree the answer is git's own (``git ls-files``: tracked files and untracked
 ones that ``.gitignore`` does not exclude), so ignore rules mean exactly what they mean to
-git. Elsewhere every file below the root is listed. ``.git`` is never entered, symbolic
+git. Elsewhere every file below the root is listed. ``.git`` is never entered, nor is
+``.ospo`` at the root (the review board's records and the archive of approved releases,
+which quote license names and change with every sign-off; not shipped), symbolic
 links are never followed (so a link loop cannot trap the walk), and configured exclusions
 are applied with their reason.
 """
@@ -97,6 +99,8 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
     for rel, st in candidates:
         if ".git" in rel and (rel == ".git" or rel.startswith(".git/") or "/.git/" in rel):
             continue
+        if rel.startswith(".ospo/"):
+            continue  # ospo's own records at the root: waivers, sign-offs, approved releases
         if excludes:
             rule_index = next((i for i, r in enumerate(excludes) if r.matches(rel)), None)
             if rule_index is not None:
@@ -233,7 +237,7 @@ def _walk(root: str, installed: list[str]) -> Iterator[tuple[str, os.stat_result
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name == "node_modules":
                         installed.append(rel)
-                    elif entry.name != ".git":
+                    elif entry.name != ".git" and rel != ".ospo":
                         stack.append(rel + "/")
                     continue
                 yield rel, entry.stat(follow_symlinks=False)
