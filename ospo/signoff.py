@@ -169,6 +169,7 @@ class ApprovedRelease:
     status: SignoffStatus  # approved: every required role's signature
     release: str
     date: str
+    root: Path | None = None  # the scanned tree, when there is one (vendored files)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -193,11 +194,18 @@ def _evaluation_json(approved: ApprovedRelease) -> str:
     return CheckJsonReporter().render(approved.judged, RenderOptions())
 
 
-#: What an approved release's archive holds. The NOTICE and the review packet join this
-#: list when their writers exist (``ospo notice``, ``ospo packet``): each is one entry.
+def _notice_text(approved: ApprovedRelease) -> str:
+    from ospo.notice import build_notice, render_notice
+
+    return render_notice(build_notice(approved.judged, approved.policy, root=approved.root), "text")
+
+
+#: What an approved release's archive holds, one entry per document: the inventory, its
+#: evaluation and the NOTICE the release ships with (``ospo notice``).
 ARTIFACT_WRITERS: tuple[ArtifactWriter, ...] = (
     ArtifactWriter(file_name="inventory.json", render=_inventory_json),
     ArtifactWriter(file_name="evaluation.json", render=_evaluation_json),
+    ArtifactWriter(file_name="NOTICE.txt", render=_notice_text),
 )
 
 
@@ -605,6 +613,7 @@ def sign_release(
     ticket: str | None = None,
     release: str | None = None,
     writers: Sequence[ArtifactWriter] = ARTIFACT_WRITERS,
+    root: Path | None = None,
 ) -> SignResult:
     """Record one role's signature for the judged inventory and, when it completes the
     approval, archive the release.
@@ -663,7 +672,7 @@ def sign_release(
         archived_now = archived is None and status.state is ReleaseState.APPROVED
         if archived_now:
             approved = ApprovedRelease(
-                judged=judged, policy=policy, status=status, release=chosen, date=date
+                judged=judged, policy=policy, status=status, release=chosen, date=date, root=root
             )
             archived = archive_release(archive, approved, writers)
     return SignResult(

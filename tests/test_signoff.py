@@ -136,7 +136,7 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
     (entry,) = read_index(archive)
     assert (entry.release, entry.product, entry.version) == ("2.0", "app", "2.0")
     assert (entry.date, entry.digest) == ("2026-12-02", digest)
-    assert entry.files == ("inventory.json", "evaluation.json")
+    assert entry.files == ("inventory.json", "evaluation.json", "NOTICE.txt")
     assert [s["name"] for s in entry.signoffs] == [
         "Eve Engineer",
         "Pat Product",
@@ -145,10 +145,16 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
     ]
     folder = archive / "2.0"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "NOTICE.txt",
         "evaluation.json",
         "inventory.json",
         "release.json",
     ]
+    from ospo.notice import build_notice, render_notice
+
+    assert (folder / "NOTICE.txt").read_text(encoding="utf-8") == render_notice(
+        build_notice(inventory_json.load(folder / "inventory.json"), policy), "text"
+    )
     assert json.loads((folder / "release.json").read_text())["digest"] == digest
     kept = inventory_json.load(folder / "inventory.json")
     assert inventory_json.to_json_dict(kept) == inventory_json.to_json_dict(
@@ -581,7 +587,12 @@ def test_the_archive_takes_more_writers(project: Path) -> None:
             writers=(*ARTIFACT_WRITERS, summary),
         )
     assert result is not None and result.archived is not None
-    assert result.archived.files == ("inventory.json", "evaluation.json", "components.txt")
+    assert result.archived.files == (
+        "inventory.json",
+        "evaluation.json",
+        "NOTICE.txt",
+        "components.txt",
+    )
     text = (project / "archive" / "2.0" / "components.txt").read_text(encoding="utf-8")
     assert text.splitlines() == [f"{c.purl} 2.0 approved" for c in judged.components]
     assert "pkg:npm/is-number@7.0.0 2.0 approved" in text.splitlines()

@@ -140,6 +140,7 @@ def signoff(
         release=release,
         signoffs=target,
         archive=archive_dir(root),
+        root=root if inventory_path is None and sbom_path is None else None,
     )
     say(
         f"Recorded sign-off {result.count} in {target}: {role.value} {decision.value} "
