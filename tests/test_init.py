@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,31 @@ def test_a_second_run_writes_nothing(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in written} == written
     for name in (".ospo.yml", ".ospo/waivers.yml", ".github/workflows/ospo.yml", ".gitlab-ci.yml"):
         assert f"left {name} alone" in out
+
+
+def test_at_a_terminal_the_profile_is_asked(tmp_path: Path) -> None:
+    """Standard input is a real terminal (a pseudo-terminal): click asks, and asks again
+    after a name that is not a profile."""
+    import os
+    import pty
+
+    repo = git_repo(tmp_path / "webapp", project="npm")
+    leader, follower = pty.openpty()
+    try:
+        os.write(leader, b"cloud\nsaas\n")
+        ran = subprocess.run(
+            [sys.executable, "-m", "ospo", "init", "--action", "acme/ospo@v1"],
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            cwd=repo,
+            check=False,
+            timeout=300,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert ran.returncode == 0, ran.stderr
+    assert "How does the product ship?" in ran.stdout
+    assert "'cloud' is not one of 'internal', 'saas', 'binary', 'source'" in ran.stdout
+    assert load_config(repo).profile == "saas"
