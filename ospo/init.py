@@ -121,6 +121,8 @@ class ProjectFacts:
     excludes: tuple[ExcludeRule, ...]
     forges: tuple[Forge, ...]
     branch: str
+    #: Metadata that could not be read, said and skipped.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,8 +163,13 @@ def detect(root: Path, *, read_license_file: bool = True) -> ProjectFacts:
         raise InputError("not a directory", path=str(root))
     name, name_source = root.resolve().name or "product", "the directory's name"
     declared: tuple[str, str] | None = None
+    problems = []
     for reader in (_pyproject, _package_json, _cargo_toml):
-        found = reader(root)
+        try:
+            found = reader(root)
+        except InputError as exc:  # one broken file does not stop init: the others may say
+            problems.append(f"{exc}; init went on without it")
+            continue
         if found is None:
             continue
         found_name, found_license, source = found
@@ -188,6 +195,7 @@ def detect(root: Path, *, read_license_file: bool = True) -> ProjectFacts:
         excludes=_test_excludes(root),
         forges=_forges(root),
         branch=_branch(root),
+        problems=tuple(problems),
     )
 
 
@@ -199,7 +207,7 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"cannot read the project's metadata: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read the project's metadata: {exc}", path=path.name) from None
 
 
 def _text(value: object) -> str | None:
@@ -254,7 +262,7 @@ def _package_json(root: Path) -> tuple[str | None, str | None, str] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"cannot read the project's metadata: {exc}", path=str(path)) from None
+        raise InputError(f"cannot read the project's metadata: {exc}", path=path.name) from None
     if not isinstance(data, dict):
         return None
     lic = data.get("license")
@@ -274,10 +282,13 @@ def _cargo_toml(root: Path) -> tuple[str | None, str | None, str] | None:
 def _spdx(declared: str, source: str) -> tuple[str | None, str | None, str | None]:
     from ospo import licensing
 
-    if declared.upper() in ("UNLICENSED", "SEE LICENSE IN LICENSE") or declared.upper().startswith(
-        "SEE LICENSE IN"
-    ):
-        return None, None, f"{source} says {declared!r}, which is not an SPDX expression"
+    if declared.upper() == "UNLICENSED":  # npm's word for "not licensed to others"
+        return (
+            None,
+            None,
+            f"{source} says {declared!r} (proprietary), which is not an SPDX expression; "
+            "a proprietary product names its license LicenseRef-ORGANISATION-Proprietary",
+        )
     checked = licensing.check(declared)
     if checked.valid and checked.normalized:
         return checked.normalized, source, None
@@ -379,7 +390,7 @@ def plan(
         _plan_new(root, DEFAULT_WAIVERS.as_posix(), waivers_text()),
         _plan_pre_commit(root, ref),
     ]
-    notes = []
+    notes = list(facts.problems)
     if facts.license is None:
         notes.append(
             f"product.license is left commented in .ospo.yml: {facts.license_note}; "

@@ -406,3 +406,24 @@ def test_at_a_terminal_the_profile_is_asked(tmp_path: Path) -> None:
     assert "How does the product ship?" in ran.stdout
     assert "'cloud' is not one of 'internal', 'saas', 'binary', 'source'" in ran.stdout
     assert load_config(repo).profile == "saas"
+
+
+def test_broken_metadata_is_said_and_init_goes_on(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "webapp", project="npm")
+    (repo / "pyproject.toml").write_text('[project]\nname = "half\n')
+    code, out, err = init(repo, "--profile", "binary")
+    assert (code, err) == (0, "")
+    assert "note: " in out and "pyproject.toml: cannot read the project's metadata" in out
+    assert "(at line 2, column 13); init went on without it" in out
+    config = load_config(repo)  # package.json still says what the product is
+    assert (config.product_name, config.product_license) == ("webapp", "Apache-2.0")
+
+
+def test_npm_unlicensed_is_proprietary_with_a_hint(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "app")
+    (repo / "package.json").write_text('{"name": "acme-ui", "license": "UNLICENSED"}')
+    code, out, _err = init(repo, "--profile", "binary")
+    assert code == 0
+    assert load_config(repo).product_license is None
+    assert "package.json says 'UNLICENSED' (proprietary)" in out
+    assert "LicenseRef-ORGANISATION-Proprietary" in (repo / ".ospo.yml").read_text()
