@@ -210,6 +210,12 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
         raise InputError(f"cannot read the project's metadata: {exc}", path=path.name) from None
 
 
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """The table ``data[key]``; empty when it is missing or not a table."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -218,8 +224,8 @@ def _pyproject(root: Path) -> tuple[str | None, str | None, str] | None:
     data = _read_toml(root / "pyproject.toml")
     if data is None:
         return None
-    project = data.get("project") or {}
-    poetry = (data.get("tool") or {}).get("poetry") or {}
+    project = _table(data, "project")
+    poetry = _table(_table(data, "tool"), "poetry")
     name = _text(project.get("name")) or _text(poetry.get("name"))
     lic: object = project.get("license")
     where = "pyproject.toml ([project] license)"
@@ -234,6 +240,7 @@ def _pyproject(root: Path) -> tuple[str | None, str | None, str] | None:
         lic, where = poetry.get("license"), "pyproject.toml ([tool.poetry] license)"
     if not _text(lic):
         classifiers = project.get("classifiers") or poetry.get("classifiers") or []
+        classifiers = classifiers if isinstance(classifiers, list) else []
         mapped = [_trove().get(c) for c in classifiers if str(c).startswith("License ::")]
         if mapped and all(mapped):
             lic = " AND ".join(dict.fromkeys(m for m in mapped if m))
@@ -275,7 +282,7 @@ def _cargo_toml(root: Path) -> tuple[str | None, str | None, str] | None:
     data = _read_toml(root / "Cargo.toml")
     if data is None:
         return None
-    package = data.get("package") or {}
+    package = _table(data, "package")
     return _text(package.get("name")), _text(package.get("license")), "Cargo.toml"
 
 
@@ -295,7 +302,7 @@ def _spdx(declared: str, source: str) -> tuple[str | None, str | None, str | Non
     return None, None, f"{source} says {declared!r}, which is not an SPDX expression"
 
 
-_LICENSE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING", "LICENSE-MIT")
+_LICENSE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING")
 
 
 def _license_file(root: Path) -> tuple[str | None, str | None, str | None] | None:
@@ -576,9 +583,9 @@ def _add_to_list(
     end = _last_mark(value.value[-1])
     cut = end.line + 1 if end.column > 0 else end.line
     prefix = "".join(lines[:cut])
-    added = render(dash, body)
+    added = _line_endings(render(dash, body), original)
     if prefix and not prefix.endswith("\n"):
-        added = "\n" + added
+        added = _line_endings("\n", original) + added
     new_text = prefix + added + "".join(lines[cut:])
     expected = _load(original)
     if not isinstance(expected, dict) or not isinstance(expected.get(key), list):
@@ -594,12 +601,19 @@ def _add_key(original: str, key: str, block: str, value: Any) -> tuple[str, str]
     expected = _load(original)
     if not isinstance(expected, dict) or original.lstrip().startswith("{"):
         return None
-    added = block if original.endswith("\n") or not original else "\n" + block
+    added = _line_endings(
+        block if original.endswith("\n") or not original else "\n" + block, original
+    )
     new_text = original + added
     expected[key] = value
     if _load(new_text) != expected:
         return None
     return added, new_text
+
+
+def _line_endings(text: str, like: str) -> str:
+    """``text`` with the line endings of ``like`` (Windows' when it has them)."""
+    return text.replace("\n", "\r\n") if "\r\n" in like else text
 
 
 def _last_mark(node: Any) -> Any:

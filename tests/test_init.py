@@ -427,3 +427,38 @@ def test_npm_unlicensed_is_proprietary_with_a_hint(tmp_path: Path) -> None:
     assert load_config(repo).product_license is None
     assert "package.json says 'UNLICENSED' (proprietary)" in out
     assert "LicenseRef-ORGANISATION-Proprietary" in (repo / ".ospo.yml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", 'project = "service"\n'),
+        ("pyproject.toml", "[tool]\npoetry = 3\n[project]\nclassifiers = 'License :: X'\n"),
+        ("Cargo.toml", "package = 1\n"),
+        ("package.json", '["not", "an", "object"]'),
+    ],
+)
+def test_metadata_of_the_wrong_shape_gives_the_directory_name(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    repo = git_repo(tmp_path / "acme-tool")
+    (repo / name).write_text(text)
+    code, out, err = init(repo, "--profile", "internal")
+    assert (code, err) == (0, "")
+    config = load_config(repo)
+    assert (config.product_name, config.product_license) == ("acme-tool", None)
+    assert "name: acme-tool  # from the directory's name" in (repo / ".ospo.yml").read_text()
+    assert "note: product.license is left commented" in out
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "app")
+    text = PIP_PRE_COMMIT.read_bytes().replace(b"\n", b"\r\n")
+    (repo / ".pre-commit-config.yaml").write_bytes(text)
+    assert init(repo, "--profile", "internal", "--action", "acme/ospo@v1")[0] == 0
+    after = (repo / ".pre-commit-config.yaml").read_bytes()
+    cut = text.index(b"\r\nci:\r\n")
+    entry = b"- repo: https://github.com/acme/ospo\r\n  rev: v1\r\n  hooks:\r\n"
+    hooks = b"    - id: ospo-check\r\n    - id: ospo-manifests\r\n"
+    assert after == text[:cut] + entry + hooks + text[cut:]
+    assert yaml.safe_load(after)["repos"][-1]["hooks"] == OSPO_HOOKS
