@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,7 @@ def _pyproject(root: Path) -> tuple[str | None, str | None, str] | None:
     return name, _text(lic), where if _text(lic) else "pyproject.toml"
 
 
+@cache
 def _trove() -> dict[str, str | None]:
     import yaml
 

@@ -462,3 +462,22 @@ def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
     hooks = b"    - id: ospo-check\r\n    - id: ospo-manifests\r\n"
     assert after == text[:cut] + entry + hooks + text[cut:]
     assert yaml.safe_load(after)["repos"][-1]["hooks"] == OSPO_HOOKS
+
+
+def test_pre_commit_reads_what_init_wrote_and_added(tmp_path: Path) -> None:
+    """The real pre-commit validates both: a new configuration and pip's, added to."""
+    pytest.importorskip("pre_commit")
+    fresh = git_repo(tmp_path / "fresh", project="npm")
+    added = git_repo(tmp_path / "added", project="uv")
+    shutil.copy(PIP_PRE_COMMIT, added / ".pre-commit-config.yaml")
+    for repo in (fresh, added):
+        assert init(repo, "--profile", "binary", "--action", "acme/ospo@v1.0.0")[0] == 0
+        ran = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert ran.returncode == 0, ran.stdout + ran.stderr
