@@ -124,6 +124,8 @@ class ProjectFacts:
     branch: str
     #: Metadata that could not be read, said and skipped.
     problems: tuple[str, ...] = ()
+    #: The top of the git repository when the project is below it (a monorepo's member).
+    repository_top: Path | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,6 +189,7 @@ def detect(root: Path, *, read_license_file: bool = True) -> ProjectFacts:
             license_expr, license_source, note = from_file[0], from_file[1], note or from_file[2]
     if license_expr is None and note is None:
         note = "no project metadata declares a license and there is no LICENSE file"
+    top = _repository_top(root)
     return ProjectFacts(
         name=name,
         name_source=name_source,
@@ -194,9 +197,10 @@ def detect(root: Path, *, read_license_file: bool = True) -> ProjectFacts:
         license_source=license_source,
         license_note=note,
         excludes=_test_excludes(root),
-        forges=_forges(root),
+        forges=_forges(top or root),
         branch=_branch(root),
         problems=tuple(problems),
+        repository_top=top,
     )
 
 
@@ -376,9 +380,23 @@ def _forges(root: Path) -> tuple[Forge, ...]:
 
 
 def _branch(root: Path) -> str:
+    """The default branch: the remote's, else the one checked out, else ``main``."""
     from ospo.inputs import git_text
 
+    remote = git_text(root, "symbolic-ref", "--short", "refs/remotes/origin/HEAD")
+    if remote and remote.startswith("origin/"):
+        return remote.removeprefix("origin/")
     return git_text(root, "symbolic-ref", "--short", "HEAD") or "main"
+
+
+def _repository_top(root: Path) -> Path | None:
+    """The top of the git repository ``root`` is in, when that is not ``root`` itself."""
+    from ospo.inputs import git_text
+
+    top = git_text(root, "rev-parse", "--show-toplevel")
+    if not top or Path(top).resolve() == root.resolve():
+        return None
+    return Path(top)
 
 
 # --- plan -----------------------------------------------------------------------------
@@ -397,18 +415,21 @@ def plan(
     files = [
         _plan_config(root, facts, profile),
         _plan_new(root, DEFAULT_WAIVERS.as_posix(), waivers_text()),
-        _plan_pre_commit(root, ref),
     ]
+    if facts.repository_top is not None:
+        files.extend(_repository_files(facts.repository_top, ref, facts))
+    else:
+        files.append(_plan_pre_commit(root, ref))
+        if Forge.GITHUB in facts.forges:
+            files.append(_plan_new(root, GITHUB_WORKFLOW, github_workflow(ref, facts.branch)))
+        if Forge.GITLAB in facts.forges:
+            files.append(_plan_gitlab(root, ref))
     notes = list(facts.problems)
     if facts.license is None:
         notes.append(
             f"product.license is left commented in .ospo.yml: {facts.license_note}; "
             "write the product's outbound license there as an SPDX expression"
         )
-    if Forge.GITHUB in facts.forges:
-        files.append(_plan_new(root, GITHUB_WORKFLOW, github_workflow(ref, facts.branch)))
-    if Forge.GITLAB in facts.forges:
-        files.append(_plan_gitlab(root, ref))
     if not facts.forges:
         notes.append(
             "no forge detected (no .github/, no .gitlab-ci.yml, no GitHub or GitLab remote): "
@@ -428,6 +449,27 @@ def plan(
         files=tuple(files),
         notes=tuple(notes),
     )
+
+
+def _repository_files(top: Path, ref: ActionRef, facts: ProjectFacts) -> list[PlannedFile]:
+    """What to show, not write, for a project below the top of its git repository:
+    pre-commit and the forges read their files at the top only."""
+    shown = [(PRE_COMMIT_CONFIG, pre_commit_entry(ref, dash=2, body=4), "add this entry to")]
+    if Forge.GITHUB in facts.forges:
+        shown.append((GITHUB_WORKFLOW, github_workflow(ref, facts.branch), "write this as"))
+    if Forge.GITLAB in facts.forges:
+        include = gitlab_include(ref, dash=2, body=4, key=True)
+        shown.append((GITLAB_CI, include, "add this to"))
+    return [
+        PlannedFile(
+            path=name,
+            outcome=Outcome.SHOW,
+            text=text,
+            reason=f"the project is below the top of its git repository, where {name} is "
+            f"read; {what} {top / name} by hand",
+        )
+        for name, text, what in shown
+    ]
 
 
 def _plan_new(root: Path, rel: str, text: str) -> PlannedFile:

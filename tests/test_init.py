@@ -481,3 +481,47 @@ def test_pre_commit_reads_what_init_wrote_and_added(tmp_path: Path) -> None:
             timeout=120,
         )
         assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def test_a_project_below_the_top_of_its_repository(tmp_path: Path) -> None:
+    """A monorepo's member: its own .ospo.yml, but pre-commit and the forge read their files
+    at the top, so those are shown to add by hand, not written in the member."""
+    top = git_repo(tmp_path / "mono", remote="https://github.com/acme/mono.git")
+    member = top / "services" / "webapp"
+    shutil.copytree(LOCKFILES / "npm", member)
+    code, out, _err = init(member, "--profile", "saas", "--action", "acme/ospo@v1")
+    assert code == 0
+    assert load_config(member).product_name == "webapp"
+    assert (member / ".ospo" / "waivers.yml").is_file()
+    for name in (".pre-commit-config.yaml", ".github"):
+        assert not (member / name).exists() and not (top / name).exists()
+    assert (
+        "left .pre-commit-config.yaml alone: the project is below the top of its git "
+        f"repository, where .pre-commit-config.yaml is read; add this entry to {top}/"
+    ) in out
+    assert f"write this as {top}/.github/workflows/ospo.yml by hand:" in out
+    assert "          - uses: acme/ospo@v1\n" in out
+
+
+def test_the_workflow_runs_on_the_remote_default_branch(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "webapp", project="npm", remote="https://github.com/acme/w.git")
+    head = (
+        subprocess.run(
+            ["git", "-C", str(repo), "hash-object", "-t", "commit", "-w", "--stdin"],
+            input=b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor a <a@b> 0 +0000\n"
+            b"committer a <a@b> 0 +0000\n\nempty\n",
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    for args in (
+        ("update-ref", "refs/remotes/origin/trunk", head),
+        ("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk"),
+        ("checkout", "-q", "-b", "feature/x"),
+    ):
+        subprocess.run(["git", "-C", str(repo), *args], check=True)
+    assert init(repo, "--profile", "saas")[0] == 0
+    workflow = yaml.safe_load((repo / ".github" / "workflows" / "ospo.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]
