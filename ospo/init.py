@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -495,7 +496,10 @@ def _plan_pre_commit(root: Path, ref: ActionRef) -> PlannedFile:
             "repos:\n" + pre_commit_entry(ref, dash=2, body=4)
         )
         return PlannedFile(path=PRE_COMMIT_CONFIG, outcome=Outcome.WRITE, text=text)
-    original = _read(path)
+    try:
+        original = _read(path)
+    except InputError as exc:
+        return PlannedFile(path=PRE_COMMIT_CONFIG, outcome=Outcome.KEEP, reason=exc.message)
     data = _load(original)
     repos = data.get("repos") if isinstance(data, dict) else None
     if isinstance(repos, list) and any(
@@ -533,7 +537,10 @@ def _plan_gitlab(root: Path, ref: ActionRef) -> PlannedFile:
         return _plan_new(
             root, GITLAB_CI, "# CI pipeline.\n" + gitlab_include(ref, dash=2, body=4, key=True)
         )
-    original = _read(path)
+    try:
+        original = _read(path)
+    except InputError as exc:
+        return PlannedFile(path=GITLAB_CI, outcome=Outcome.KEEP, reason=exc.message)
     data = _load(original)
     if isinstance(data, dict) and any(
         GITLAB_TEMPLATE in json.dumps(v) for k, v in data.items() if k == "include"
@@ -579,7 +586,7 @@ def _read(path: Path) -> str:
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=str(path)) from None
+        raise InputError(f"it cannot be read: {exc}", path=str(path)) from None
 
 
 def _load(text: str) -> Any:
@@ -596,7 +603,7 @@ def _load(text: str) -> Any:
 def _add_to_list(
     original: str,
     key: str,
-    render: Any,
+    render: Callable[[int, int], str],
     entry: dict[str, Any],
 ) -> tuple[str, str] | None:
     """Add an entry at the end of the block-style list under the top-level ``key``.

@@ -525,3 +525,16 @@ def test_the_workflow_runs_on_the_remote_default_branch(tmp_path: Path) -> None:
     assert init(repo, "--profile", "saas")[0] == 0
     workflow = yaml.safe_load((repo / ".github" / "workflows" / "ospo.yml").read_text())
     assert workflow[True]["push"]["branches"] == ["trunk"]
+
+
+def test_a_file_that_cannot_be_read_is_left_alone(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "webapp", project="npm", remote="git@gitlab.com:acme/w.git")
+    latin1 = "# Configuration de l'équipe\nrepos: []\n".encode("latin-1")
+    (repo / ".pre-commit-config.yaml").write_bytes(latin1)
+    (repo / ".gitlab-ci.yml").write_bytes(latin1)
+    code, out, err = init(repo, "--profile", "binary")
+    assert (code, err) == (0, "")
+    assert "left .pre-commit-config.yaml alone: it cannot be read: 'utf-8' codec" in out
+    assert "left .gitlab-ci.yml alone: it cannot be read: 'utf-8' codec" in out
+    assert (repo / ".pre-commit-config.yaml").read_bytes() == latin1
+    assert (repo / ".ospo.yml").is_file()
