@@ -26,6 +26,10 @@ from ospo.errors import ExitCode
 
 #: Subcommand name -> where it lives and what it does.
 COMMANDS = {
+    "init": LazyCommand(
+        "ospo.cli.init:init",
+        "Set PATH (default: .) up: .ospo.yml, waivers, pre-commit hook, CI gate.",
+    ),
     "scan": LazyCommand(
         "ospo.cli.scan:scan", "Scan PATH (default: .) for licenses, copyrights and vendored code."
     ),
