@@ -7,11 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ospo.config import ExcludeRule, load_config
 from ospo.model import Inventory
 from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
+
+if TYPE_CHECKING:
+    from ospo.packet import Packet, SignoffRecord
+    from ospo.policy import Policy
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,6 +142,18 @@ class CheckSettings:
     commits: str | None = None
 
 
+def policy_of(settings: CheckSettings, root: Path | None = None) -> Policy:
+    """The policy ``settings`` name: ``--policy``, else ``policy:`` in the ``.ospo.yml`` of
+    ``root``, else the shipped default."""
+    from ospo.policy import load_policy
+
+    config = load_config(root) if root is not None and root.is_dir() else None
+    policy_path = settings.policy_path
+    if policy_path is None and config is not None and config.policy is not None:
+        policy_path = config.policy
+    return load_policy(policy_path)
+
+
 def check_inventory(
     inventory: Inventory,
     settings: CheckSettings,
@@ -152,14 +169,10 @@ def check_inventory(
     """
     from ospo import inventory_json
     from ospo.evaluation import Severity
-    from ospo.policy import evaluate, load_policy, load_waivers, resolve_profile
+    from ospo.policy import evaluate, load_waivers, resolve_profile
     from ospo.policy.waivers import DEFAULT_WAIVERS
 
-    config = load_config(root) if root is not None and root.is_dir() else None
-    policy_path = settings.policy_path
-    if policy_path is None and config is not None and config.policy is not None:
-        policy_path = config.policy
-    policy = load_policy(policy_path)
+    policy = policy_of(settings, root)
     waivers_path = settings.waivers_path
     if waivers_path is None and root is not None and (root / DEFAULT_WAIVERS).is_file():
         waivers_path = root / DEFAULT_WAIVERS
@@ -179,3 +192,21 @@ def check_inventory(
         commits=settings.commits,
         partial=partial,
     )
+
+
+def release_packet(
+    inventory: Inventory,
+    settings: CheckSettings,
+    root: Path | None = None,
+    *,
+    signoffs: Sequence[SignoffRecord] = (),
+) -> Packet:
+    """Judge ``inventory`` as :func:`check_inventory` does and build the review board's
+    packet from it, compared with ``settings.baseline_path`` when given; render it with
+    :func:`ospo.packet.render_packet`."""
+    from ospo import inventory_json
+    from ospo.packet import build_packet
+
+    judged = check_inventory(inventory, settings, root)
+    baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
+    return build_packet(judged, policy_of(settings, root), baseline=baseline, signoffs=signoffs)

@@ -3,19 +3,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ospo.resources import data_dir
 
+#: Names that autoescape, with or without the ``.j2`` suffix (``packet.html.j2``).
+_ESCAPED = ("html", "htm", "xml", "svg")
+
 
 @cache
-def _environment() -> Any:
+def _environment(search: tuple[Path, ...] = ()) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(
-        loader=FileSystemLoader(str(data_dir("templates"))),
-        autoescape=select_autoescape(["html", "htm", "xml", "svg"], default_for_string=True),
+        # an organisation's own directories first; what they lack comes from the shipped ones
+        loader=FileSystemLoader([*map(str, search), str(data_dir("templates"))]),
+        autoescape=select_autoescape(
+            [*_ESCAPED, *(f"{ext}.j2" for ext in _ESCAPED)], default_for_string=True
+        ),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -23,7 +31,19 @@ def _environment() -> Any:
     )
 
 
-def render(template_name: str, **context: Any) -> str:
-    """Render ``templates/<template_name>`` with ``context``."""
-    text: str = _environment().get_template(template_name).render(**context)
+def render(
+    template_name: str,
+    *,
+    search: tuple[Path, ...] = (),
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    **context: Any,
+) -> str:
+    """Render ``templates/<template_name>`` with ``context``.
+
+    ``search`` names directories looked in before the shipped templates; ``filters`` adds
+    Jinja2 filters (by name, so the same name always means the same filter).
+    """
+    environment = _environment(search)
+    environment.filters.update(filters or {})
+    text: str = environment.get_template(template_name).render(**context)
     return text

@@ -17,6 +17,7 @@ from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from ospo.evaluation import Severity
+    from ospo.model import Inventory
     from ospo.policy.model import Profile
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown")
@@ -112,31 +113,15 @@ def check(
     today: date | None,
 ) -> int:
     """Scan (or read) the product, judge it and emit the result in the asked format."""
-    from ospo.api import CheckSettings, ScanSettings, check_inventory, scan_tree
+    from ospo.api import CheckSettings, check_inventory
 
-    if inventory_path and sbom_path:
-        raise click.UsageError("give either --inventory or --sbom, not both")
     if only_new and baseline_path is None:
         raise click.UsageError("--only-new needs --baseline")
     root, files = _root_and_files(paths, staged)
-    if inventory_path is not None:
-        from ospo import inventory_json
-
-        inventory = inventory_json.load(inventory_path)
-    elif sbom_path is not None:
-        from ospo.sbom import load_sbom
-
-        inventory = load_sbom(sbom_path)
-    else:
-        if files is not None and not files:
-            say("ospo: no files to check", err=True)
-            return int(ExitCode.PASS)
-        outcome = scan_tree(
-            root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not no_cache, only=files)
-        )
-        for warning in outcome.warnings:
-            say(f"ospo: warning: {warning}", err=True)
-        inventory = outcome.inventory
+    if inventory_path is None and sbom_path is None and files is not None and not files:
+        say("ospo: no files to check", err=True)
+        return int(ExitCode.PASS)
+    inventory = read_or_scan(root, inventory_path, sbom_path, files=files, no_cache=no_cache)
     settings = CheckSettings(
         policy_path=policy_path,
         profile=profile,
@@ -153,6 +138,36 @@ def check(
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
+
+
+def read_or_scan(
+    root: Path,
+    inventory_path: Path | None,
+    sbom_path: Path | None,
+    *,
+    files: tuple[str, ...] | None = None,
+    no_cache: bool = False,
+) -> Inventory:
+    """The inventory to judge: the one given (``--inventory``, ``--sbom``), else a scan of
+    ``root`` (only ``files`` when given), with the scan's warnings on stderr."""
+    from ospo.api import ScanSettings, scan_tree
+
+    if inventory_path and sbom_path:
+        raise click.UsageError("give either --inventory or --sbom, not both")
+    if inventory_path is not None:
+        from ospo import inventory_json
+
+        return inventory_json.load(inventory_path)
+    if sbom_path is not None:
+        from ospo.sbom import load_sbom
+
+        return load_sbom(sbom_path)
+    outcome = scan_tree(
+        root, ScanSettings(jobs=os.cpu_count() or 1, use_cache=not no_cache, only=files)
+    )
+    for warning in outcome.warnings:
+        say(f"ospo: warning: {warning}", err=True)
+    return outcome.inventory
 
 
 def _root_and_files(paths: tuple[Path, ...], staged: bool) -> tuple[Path, tuple[str, ...] | None]:
