@@ -78,7 +78,10 @@ demo: install
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error -o $(DEMO)/check.txt
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format sarif -o $(DEMO)/check.sarif
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format markdown -o $(DEMO)/check.md
+	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format html -o $(DEMO)/packet.html
+	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format pdf -o $(DEMO)/packet.pdf
 	cat $(DEMO)/check.txt
+	@echo "The review board's packet: $(DEMO)/packet.html and $(DEMO)/packet.pdf"
 
 bench: install
 	$(PY) bench/run.py

@@ -266,6 +266,7 @@ class WaiverRow:
     role: str
     reason: str
     ticket: str | None
+    date: str | None
     expires: str | None
     source: str | None
     note: str  # active | expires within 30 days
@@ -848,6 +849,7 @@ def _waivers(findings: Sequence[Finding], today: date) -> tuple[WaiverRow, ...]:
                 role=w.role.value,
                 reason=w.reason,
                 ticket=w.ticket,
+                date=w.date,
                 expires=w.expires,
                 source=w.source,
                 note=note,

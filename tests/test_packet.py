@@ -19,7 +19,18 @@ import pytest
 from conftest import run_ospo
 from ospo import inventory_json
 from ospo.api import CheckSettings, check_inventory, release_packet
-from ospo.model import Component, Inventory, LicenseEvidence, LicenseSource, Scope, Subject
+from ospo.model import (
+    Component,
+    FileEntry,
+    Inventory,
+    IssueKind,
+    LicenseEvidence,
+    LicenseSource,
+    ScanInfo,
+    ScanIssue,
+    Scope,
+    Subject,
+)
 from ospo.packet import BOARD_ROLES, SECTIONS, Packet, build_packet, render_packet, roles_for
 from ospo.policy import load_policy
 
@@ -124,6 +135,8 @@ def _masked(text: str) -> str:
     ("name", "args"),
     [
         ("binary", ()),
+        ("internal", ("--profile", "internal")),
+        ("saas", ("--profile", "saas")),
         ("source-since-1.9.0", ("--profile", "source", "--baseline", "BASELINE")),
     ],
 )
@@ -259,6 +272,138 @@ def test_contribution_section_only_for_source(release: dict[str, Path]) -> None:
     # the tree holds only .ospo.yml: the files a published project needs are missing
     assert any(v.rule == "contribution/missing-file" for v in source.contribution)
     assert source.outbound_license == "Apache-2.0"
+
+
+WAIVERS = """\
+version: 1
+waivers:
+  - rule: license/mismatch
+    component: pkg:npm/atob
+    decision: approve
+    reason: "CC-BY-3.0 covers atob's documentation, which the product does not ship"
+    approver: Jane Counsel
+    role: legal
+    ticket: OSRB-7
+    date: 2026-11-20
+    expires: 2026-12-20
+  - rule: license/review
+    component: pkg:npm/left-pad
+    decision: approve
+    reason: reviewed in 2025
+    approver: Sam Officer
+    role: compliance
+    date: 2025-01-01
+  - rule: license/mismatch
+    component: pkg:npm/typescript
+    decision: approve
+    reason: reviewed for 5.x
+    approver: Jane Counsel
+    role: legal
+    date: 2025-01-01
+    expires: 2026-06-30
+"""
+
+
+def test_waivers_in_force_expiring_expired_and_unused(
+    release: dict[str, Path], tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.yml"
+    waivers.write_text(WAIVERS, encoding="utf-8")
+    inventory = inventory_json.load(release["inventory"])
+    packet = release_packet(inventory, CheckSettings(waivers_path=waivers, today=_date(TODAY)))
+    (row,) = packet.waivers
+    assert (row.subject, row.approver, row.role, row.ticket, row.date, row.expires) == (
+        "pkg:npm/atob@2.1.2",
+        "Jane Counsel",
+        "legal",
+        "OSRB-7",
+        "2026-11-20",
+        "2026-12-20",
+    )
+    assert row.note == "expires within 30 days (2026-12-20)"
+    assert row.source == f"{waivers}:3"
+    assert [w for w in packet.unused_waivers if "left-pad" in w] == list(packet.unused_waivers)
+    assert len(packet.expired_waivers) == 1 and "expired on 2026-06-30" in packet.expired_waivers[0]
+    asked = {(d.rule, d.name) for d in packet.decisions}
+    # the waived finding is not asked about; the one whose waiver expired is, and so is
+    # the expired waiver itself, by compliance
+    assert ("license/mismatch", "atob") not in asked
+    assert ("license/mismatch", "typescript") in asked
+    expired = next(d for d in packet.decisions if d.rule == "waiver/expired")
+    assert expired.roles == ("compliance",)
+    assert dict((s, w) for s, _, w in packet.summary.by_severity)["warning"] == 1
+    text = render_packet(packet, "md")
+    assert "| license/mismatch | pkg:npm/atob@2.1.2 | approve | Jane Counsel, legal |" in text
+    # a waiver that is not within 30 days of its end is simply active
+    later = release_packet(
+        inventory, CheckSettings(waivers_path=waivers, today=_date("2026-11-01"))
+    )
+    assert [w.note for w in later.waivers] == ["active"]
+
+
+def test_elections_are_listed_with_the_inventory(release: dict[str, Path]) -> None:
+    inventory = inventory_json.load(release["inventory"])
+    packet = release_packet(inventory, CheckSettings(today=_date(TODAY)))
+    dompurify = next(e for e in packet.elections if e.component.startswith("pkg:npm/dompurify@"))
+    assert dompurify.expression == "MPL-2.0 OR Apache-2.0"
+    assert dompurify.elected == "Apache-2.0"  # permissive before weak copyleft
+    row = next(r for r in packet.inventory if r.name == "dompurify")
+    assert (row.license, row.elected) == ("MPL-2.0 OR Apache-2.0", "Apache-2.0")
+    assert all(e.expression and e.elected for e in packet.elections)
+
+
+def test_unknowns_are_never_dropped() -> None:
+    inventory = Inventory(
+        subject=Subject(name="unknowns"),
+        files=(
+            FileEntry(
+                path="assets/huge.bin",
+                sha256="0" * 64,
+                size=10**9,
+                license_expression=None,
+                scanned=False,
+            ),
+        ),
+        components=(
+            Component(
+                purl="pkg:pypi/mystery@1.0",
+                name="mystery",
+                version="1.0",
+                unknown_reason="no license metadata and no license file",
+            ),
+            Component(
+                purl="pkg:npm/inhouse@2.0.0",
+                name="inhouse",
+                version="2.0.0",
+                license_expression="LicenseRef-acme-internal",
+            ),
+            Component(
+                purl="pkg:npm/ok@1.0.0", name="ok", version="1.0.0", license_expression="MIT"
+            ),
+        ),
+        scan=ScanInfo(
+            issues=(
+                ScanIssue(
+                    kind=IssueKind.MANIFEST, path="package-lock.json", message="not valid JSON"
+                ),
+            )
+        ),
+    )
+    packet = build_packet(
+        check_inventory(inventory, CheckSettings(today=_date(TODAY))), load_policy()
+    )
+    assert packet.unknowns.components == (
+        ("pkg:pypi/mystery@1.0", "no license metadata and no license file"),
+    )
+    assert packet.unknowns.licenses_without_text == (("LicenseRef-acme-internal", "inhouse"),)
+    assert packet.unknowns.files == (
+        ("assets/huge.bin", "not scanned"),
+        ("package-lock.json", "manifest: not valid JSON"),
+    )
+    assert "unknown" in dict((b.label, b.count) for b in packet.summary.license_chart)
+    text = render_packet(packet, "md")
+    assert "- pkg:pypi/mystery@1.0: no license metadata and no license file" in text
+    assert "- LicenseRef-acme-internal: inhouse" in text
 
 
 # -- sign-off ----------------------------------------------------------------------------
