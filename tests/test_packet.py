@@ -206,6 +206,43 @@ def test_without_a_baseline_the_packet_says_so(release: dict[str, Path]) -> None
     assert {d.name for d in packet.decisions} >= {"atob", "typescript"}
 
 
+def test_a_transitive_component_shows_the_path_to_it() -> None:
+    def npm(name: str, license: str, *deps: str, direct: bool = False) -> Component:
+        return Component(
+            purl=f"pkg:npm/{name}@1.0.0",
+            name=name,
+            version="1.0.0",
+            direct=direct,
+            license_expression=license,
+            dependencies=tuple(f"pkg:npm/{d}@1.0.0" for d in deps),
+        )
+
+    inventory = Inventory(
+        subject=Subject(name="app"),
+        components=(
+            npm("web", "MIT", "router", "lgpl-lib", direct=True),
+            npm("router", "MIT", "parser"),
+            npm("parser", "MIT", "deep-lgpl"),
+            npm("deep-lgpl", "LGPL-2.1-only"),
+            npm("lgpl-lib", "LGPL-2.1-only"),
+            npm("orphan-lgpl", "LGPL-3.0-only"),
+        ),
+    )
+    packet = build_packet(
+        check_inventory(inventory, CheckSettings(today=_date(TODAY))), load_policy()
+    )
+    # npm code is bundled (static linkage): library copyleft needs the board under binary
+    decided = {d.name: d for d in packet.decisions}
+    assert decided.keys() == {"deep-lgpl", "lgpl-lib", "orphan-lgpl"}
+    assert decided["deep-lgpl"].dependency_path == ("web", "router", "parser")
+    assert decided["lgpl-lib"].dependency_path == ("web",)
+    assert decided["orphan-lgpl"].dependency_path == ()
+    assert all(d.roles == ("legal",) for d in decided.values())
+    text = render_packet(packet, "md")
+    assert "transitive through web → router → parser |" in text
+    assert "transitive (the inventory records no path to it) |" in text
+
+
 def test_decisions_name_their_role_from_the_policy(
     release: dict[str, Path], tmp_path: Path
 ) -> None:
