@@ -243,6 +243,46 @@ def test_a_transitive_component_shows_the_path_to_it() -> None:
     assert "transitive (the inventory records no path to it) |" in text
 
 
+def test_packet_of_a_real_sbom_follows_its_dependency_graph(tmp_path: Path) -> None:
+    sbom = Path(__file__).parent / "data" / "sbom" / "npm-webapp.cyclonedx-npm.cdx.json"
+    out = tmp_path / "packet.md"
+    ran = run_ospo("packet", "--sbom", sbom, "--format", "md", "-o", out, "--today", TODAY)
+    assert ran.returncode == 0, ran.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "**Gate: decisions pending** — 116 components, 82 shipped." in text
+    assert "82 shipped components; 34 dev and test components are not shipped" in text
+    assert "| ScanCode | not used |" in text
+    # jsonify declares "Public Domain", not an SPDX expression: the board is asked, and
+    # told which direct dependency brings it
+    assert "### jsonify 0.0.1 — license/unknown" in text
+    assert (
+        "| Component | pkg:npm/jsonify@0.0.1, scope runtime, transitive through "
+        "json-stable-stringify |" in text
+    )
+    assert "- pkg:npm/jsonify@0.0.1: declared license is not an SPDX expression" in text
+
+
+def test_packet_of_a_tree_reads_its_ospo_yml(tmp_path: Path) -> None:
+    tree = tmp_path / "tool"
+    tree.mkdir()
+    (tree / ".ospo.yml").write_text(
+        "product:\n  name: tool\n  version: 0.3.0\n  license: MIT\nprofile: source\n",
+        encoding="utf-8",
+    )
+    (tree / "main.py").write_text(
+        "# SPDX-License-Identifier: GPL-3.0-only\nprint('hello')\n", encoding="utf-8"
+    )
+    out = tmp_path / "packet.md"
+    ran = run_ospo("packet", tree, "--format", "md", "-o", out, "--today", TODAY)
+    assert ran.returncode == 0, ran.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Open Source Review Board packet: tool 0.3.0\n")
+    assert "| Distribution profile | source |" in text
+    assert "Outbound license: MIT" in text
+    # a first-party file under another license than the product's
+    assert "- main.py: GPL-3.0-only" in text
+
+
 def test_decisions_name_their_role_from_the_policy(
     release: dict[str, Path], tmp_path: Path
 ) -> None:
