@@ -480,7 +480,7 @@ def build_packet(
         approved=approved,
         summary=summary,
         decisions=tuple(decisions),
-        changes=_changes(inventory, ev, baseline, elected, carried),
+        changes=_changes(inventory, ev, baseline, judge, profile, carried),
         violations=tuple(violations),
         obligations=_obligations(ev),
         waivers=_waivers(ev.findings, date.fromisoformat(today)),
@@ -724,11 +724,23 @@ def _changes(
     inventory: Inventory,
     ev: Evaluation,
     baseline: Inventory | None,
-    elected: Mapping[str | None, str | None],
+    judge: Judge,
+    profile: Profile,
     carried: Sequence[str],
 ) -> Changes:
+    """What changed since ``baseline``; the alternative elected from an OR is what the
+    policy elects today on either side, so a changed expression shows its changed
+    election."""
+    from ospo.policy.judge import Context
+
     if baseline is None:
         return Changes(baseline=None)
+    context = Context(profile=profile, outbound=inventory.subject.declared_license)
+
+    def elect(comp: Component) -> str | None:
+        if comp.license_expression is None:
+            return None
+        return judge.judge(comp.license_expression, context).elected
 
     def package(purl: str) -> str:
         return purl.split("@", 1)[0].split("?", 1)[0]
@@ -757,19 +769,11 @@ def _changes(
                     after=b.license_expression,
                 )
             )
-    if baseline.evaluation is not None:
-        was_elected = {f.component: f.elected_license for f in baseline.evaluation.findings}
-        for key in sorted(now.keys() & before.keys()):
-            a, b = before[key], now[key]
-            if was_elected.get(a.purl) != elected.get(b.purl):
-                licenses.append(
-                    LicenseChange(
-                        name=b.name,
-                        source="elected",
-                        before=was_elected.get(a.purl),
-                        after=elected.get(b.purl),
-                    )
-                )
+        was_elected, now_elected = elect(a), elect(b)
+        if was_elected != now_elected:
+            licenses.append(
+                LicenseChange(name=b.name, source="elected", before=was_elected, after=now_elected)
+            )
     waivers_added = None
     if baseline.evaluation is not None:
         old = {(f.key(), f.waiver.source) for f in baseline.evaluation.findings if f.waiver}

@@ -66,7 +66,8 @@ def release(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> di
     now = inventory_json.load(out)
     by_name = {c.name: c for c in now.components}
     # the previous release: typescript came since, core-js was older, esprima was declared
-    # MIT then, and left-pad has gone since
+    # MIT then, dompurify's effective license offered GPL-2.0 where it now offers
+    # Apache-2.0, and left-pad has gone since
     before = [c for c in now.components if c.name != "typescript"]
     before = [
         replace(c, version="3.40.0", purl="pkg:npm/core-js@3.40.0")
@@ -77,6 +78,8 @@ def release(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> di
             licenses=(LicenseEvidence(expression="MIT", source=LicenseSource.DECLARED),),
         )
         if c.name == "esprima"
+        else replace(c, license_expression="MPL-2.0 OR GPL-2.0-only")
+        if c.name == "dompurify"
         else c
         for c in before
     ]
@@ -106,8 +109,10 @@ def release(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> di
 
 def _packet_text(release: dict[str, Path], tmp_path: Path, fmt: str, *args: str) -> str:
     out = tmp_path / f"packet.{fmt}"
+    # the product's tree is named, so its .ospo.yml and .ospo/waivers.yml are the ones read
     ran = run_ospo(
         "packet",
+        release["tree"],
         *("--inventory", release["inventory"], "--format", fmt, "-o", out, "--today", TODAY),
         *args,
     )
@@ -186,7 +191,13 @@ def test_changes_since_the_baseline(release: dict[str, Path]) -> None:
         ("detected", None, "BSD-2-Clause"),
         ("effective", "MIT", "BSD-2-Clause"),
     }
-    assert {c.name for c in changes.licenses} == {"esprima"}
+    # dompurify's effective license changed, and with it the alternative elected
+    dompurify = {(c.source, c.before, c.after) for c in changes.licenses if c.name == "dompurify"}
+    assert dompurify == {
+        ("effective", "MPL-2.0 OR GPL-2.0-only", "MPL-2.0 OR Apache-2.0"),
+        ("elected", "MPL-2.0", "Apache-2.0"),
+    }
+    assert {c.name for c in changes.licenses} == {"esprima", "dompurify"}
     # typescript is new, so its finding is asked about; atob's finding was there in the
     # approved release, on the same version and license: not asked again
     asked = {d.name for d in packet.decisions}
@@ -246,7 +257,9 @@ def test_a_transitive_component_shows_the_path_to_it() -> None:
 def test_packet_of_a_real_sbom_follows_its_dependency_graph(tmp_path: Path) -> None:
     sbom = Path(__file__).parent / "data" / "sbom" / "npm-webapp.cyclonedx-npm.cdx.json"
     out = tmp_path / "packet.md"
-    ran = run_ospo("packet", "--sbom", sbom, "--format", "md", "-o", out, "--today", TODAY)
+    ran = run_ospo(
+        "packet", tmp_path, "--sbom", sbom, "--format", "md", "-o", out, "--today", TODAY
+    )
     assert ran.returncode == 0, ran.stderr
     text = out.read_text(encoding="utf-8")
     assert "**Gate: decisions pending** — 116 components, 82 shipped." in text
