@@ -454,12 +454,8 @@ def build_packet(
             )
             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         ),
-        by_area=tuple(
-            (area, n)
-            for area, n in _count(
-                (_AREA_OF_FAMILY.get(f.rule.split("/", 1)[0], "compliance") for f in counting),
-                AREAS,
-            )
+        by_area=_count(
+            (_AREA_OF_FAMILY.get(f.rule.split("/", 1)[0], "compliance") for f in counting), AREAS
         ),
         by_role=_count(
             (role for f in counting for role in roles_of[f.rule]), (*BOARD_ROLES, "osrb")
