@@ -15,10 +15,17 @@ REAL_SRC := tests/data/real-packages
 
 install: $(STAMP) $(REAL)/.installed
 
-# Debian tools the project needs: git (file listing honours .gitignore), npm (the real
-# npm packages the tests read).
+# Debian packages the project needs, installed only where missing (as root, on a fresh
+# machine): git (file listing honours .gitignore), npm (the real npm packages the tests
+# read), Pango and a font (WeasyPrint lays out the PDF packet), poppler-utils (pdftotext:
+# the tests read the PDF back) and chromium (the tests open the HTML packet headless).
+# Tools are looked for on PATH (tool:package), libraries with dpkg.
+DEBIAN_TOOLS := git:git npm:npm pdftotext:poppler-utils chromium:chromium
+DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system-deps:
-	@missing=""; for tool in git npm; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; \
+	for pair in $(DEBIAN_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	for pkg in $(DEBIAN_LIBS); do dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -32,7 +39,7 @@ CYCLONEDX_BOM := cyclonedx-bom==7.5.0
 $(STAMP): pyproject.toml Makefile | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,pdf]'
 	$(PYTHON) -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/python -m pip install --quiet '$(CYCLONEDX_BOM)'
 	touch $(STAMP)
@@ -71,7 +78,10 @@ demo: install
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error -o $(DEMO)/check.txt
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format sarif -o $(DEMO)/check.sarif
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format markdown -o $(DEMO)/check.md
+	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format html -o $(DEMO)/packet.html
+	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format pdf -o $(DEMO)/packet.pdf
 	cat $(DEMO)/check.txt
+	@echo "The review board's packet: $(DEMO)/packet.html and $(DEMO)/packet.pdf"
 
 bench: install
 	$(PY) bench/run.py

@@ -15,6 +15,7 @@ from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
 
 if TYPE_CHECKING:
+    from ospo.packet import Packet, SignoffRecord
     from ospo.policy import Policy
 
 
@@ -190,4 +191,24 @@ def check_inventory(
         root=root,
         commits=settings.commits,
         partial=partial,
+    )
+
+
+def release_packet(
+    inventory: Inventory,
+    settings: CheckSettings,
+    root: Path | None = None,
+    *,
+    signoffs: Sequence[SignoffRecord] = (),
+) -> Packet:
+    """Judge ``inventory`` as :func:`check_inventory` does and build the review board's
+    packet from it, compared with ``settings.baseline_path`` when given; render it with
+    :func:`ospo.packet.render_packet`."""
+    from ospo import inventory_json
+    from ospo.packet import build_packet
+
+    judged = check_inventory(inventory, settings, root)
+    baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
+    return build_packet(
+        judged, settings_policy(settings, root), baseline=baseline, signoffs=signoffs
     )

@@ -68,6 +68,7 @@ class WaiverRef:
     ticket: str | None = None
     expires: str | None = None
     source: str | None = None  # file:line of the waiver
+    date: str | None = None  # when it was decided
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,18 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ospo.resources import data_dir
 
 
 @cache
-def _environment() -> Any:
+def _environment(search: tuple[Path, ...] = ()) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
-        loader=FileSystemLoader(str(data_dir("templates"))),
+        # an organisation's own directories first; what they lack comes from the shipped ones
+        loader=FileSystemLoader([*map(str, search), str(data_dir("templates"))]),
         autoescape=_autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -31,7 +34,19 @@ def _autoescape(template_name: str | None) -> bool:
     return template_name.lower().removesuffix(".j2").endswith((".html", ".htm", ".xml", ".svg"))
 
 
-def render(template_name: str, **context: Any) -> str:
-    """Render ``templates/<template_name>`` with ``context``."""
-    text: str = _environment().get_template(template_name).render(**context)
+def render(
+    template_name: str,
+    *,
+    search: tuple[Path, ...] = (),
+    filters: Mapping[str, Callable[..., Any]] | None = None,
+    **context: Any,
+) -> str:
+    """Render ``templates/<template_name>`` with ``context``.
+
+    ``search`` names directories looked in before the shipped templates; ``filters`` adds
+    Jinja2 filters (by name, so the same name always means the same filter).
+    """
+    environment = _environment(search)
+    environment.filters.update(filters or {})
+    text: str = environment.get_template(template_name).render(**context)
     return text

@@ -19,6 +19,22 @@ from realtree import build_real_tree, site_packages
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite golden files (and the documentation's screenshot) from
+    this run instead of comparing with them."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files from this run instead of comparing with them",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether this run rewrites golden files (``pytest --update-golden``)."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A result cache shared by tests that do not test the cache itself.

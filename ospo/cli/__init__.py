@@ -38,6 +38,10 @@ COMMANDS = {
         "Judge PATH (default: .) against the policy. Exit 1 when the gate fails.",
     ),
     "policy": LazyCommand("ospo.cli.policy:policy", "Validate and explain the policy."),
+    "packet": LazyCommand(
+        "ospo.cli.packet:packet",
+        "Render the review board's packet: decisions, changes, obligations, sign-off.",
+    ),
     "decide": LazyCommand(
         "ospo.cli.decide:decide",
         "Record an OSRB decision; `ospo check` applies it from then on.",

@@ -58,6 +58,7 @@ class Waiver:
             ticket=self.ticket,
             expires=self.expires,
             source=self.source,
+            date=self.date,
         )
 
     def expired(self, today: datetime.date) -> bool:
