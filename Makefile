@@ -80,8 +80,10 @@ demo: install
 	$(VENV)/bin/ospo check --inventory $(DEMO)/inventory.json --fail-on error --format markdown -o $(DEMO)/check.md
 	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format html -o $(DEMO)/packet.html
 	$(VENV)/bin/ospo packet --inventory $(DEMO)/inventory.json --format pdf -o $(DEMO)/packet.pdf
+	$(VENV)/bin/ospo notice --inventory $(DEMO)/inventory.json --format text -o $(DEMO)/NOTICE.txt
 	cat $(DEMO)/check.txt
 	@echo "The review board's packet: $(DEMO)/packet.html and $(DEMO)/packet.pdf"
+	@echo "The NOTICE the release ships with: $(DEMO)/NOTICE.txt"
 
 bench: install
 	$(PY) bench/run.py

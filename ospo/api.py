@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ospo.config import ExcludeRule, load_config
 from ospo.model import Inventory
@@ -203,12 +203,37 @@ def release_packet(
 ) -> Packet:
     """Judge ``inventory`` as :func:`check_inventory` does and build the review board's
     packet from it, compared with ``settings.baseline_path`` when given; render it with
-    :func:`ospo.packet.render_packet`."""
+    :func:`ospo.packet.render_packet`.
+
+    Without ``signoffs``, the sign-off section shows what ``ospo signoff`` recorded in the
+    project's ``.ospo/signoffs.yml`` (under ``root``): each required role's latest
+    signature, marked not valid when it was given for other contents than these."""
     from ospo import inventory_json
     from ospo.packet import build_packet
 
     judged = check_inventory(inventory, settings, root)
+    policy = settings_policy(settings, root)
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
-    return build_packet(
-        judged, settings_policy(settings, root), baseline=baseline, signoffs=signoffs
+    if not signoffs and root is not None:
+        signoffs = recorded_signoffs(judged, policy, root)
+    return build_packet(judged, policy, baseline=baseline, signoffs=signoffs)
+
+
+def recorded_signoffs(judged: Inventory, policy: Policy, root: Path) -> tuple[Any, ...]:
+    """The latest signature of each required role for the project at ``root``, as
+    :func:`ospo.signoff.signoff_status` judges it against ``judged``; empty when the board
+    has not signed anything."""
+    from ospo.signoff import (
+        DEFAULT_SIGNOFFS,
+        read_signoffs,
+        release_digest,
+        required_roles,
+        signoff_status,
     )
+
+    path = root / DEFAULT_SIGNOFFS
+    if judged.evaluation is None or not path.is_file():
+        return ()
+    digest = release_digest(judged, judged.evaluation, policy)
+    status = signoff_status(read_signoffs(path), digest, required_roles(policy))
+    return tuple(r for r in (*status.roles, *status.other_rejections) if r.name is not None)

@@ -16,6 +16,7 @@ from conftest import DATA, make_vendored_app, run_ospo, run_ospo_process
 from ospo import inventory_json
 from ospo.api import CheckSettings, check_inventory, settings_policy
 from ospo.evaluation import Role
+from ospo.packet import render_packet
 from ospo.signoff import (
     ARTIFACT_WRITERS,
     BOARD_ROLES,
@@ -596,3 +597,31 @@ def test_the_archive_takes_more_writers(project: Path) -> None:
     text = (project / "archive" / "2.0" / "components.txt").read_text(encoding="utf-8")
     assert text.splitlines() == [f"{c.purl} 2.0 approved" for c in judged.components]
     assert "pkg:npm/is-number@7.0.0 2.0 approved" in text.splitlines()
+
+
+def test_the_packet_shows_the_signatures_recorded(project: Path) -> None:
+    """What `ospo signoff` records appears in the packet's sign-off section: valid for the
+    contents it was given for, not valid once they change."""
+    from ospo.api import CheckSettings, release_packet
+
+    judged, policy = _judged(project)
+    sign_release(
+        judged,
+        policy,
+        role=Role.LEGAL,
+        name="Jane Counsel",
+        decision=SignoffDecision.APPROVE,
+        date="2026-12-06",
+        signoffs=project / ".ospo" / "signoffs.yml",
+        archive=project / "archive",
+    )
+    inventory = inventory_json.load(project.parent / "inventory.json")
+    packet = release_packet(inventory, CheckSettings(), project)
+    text = render_packet(packet, "md")
+    assert "Jane Counsel" in text
+    (legal,) = [row for row in packet.signoff if row.role == "legal"]
+    assert (legal.name, legal.decision, legal.note) == ("Jane Counsel", "approve", "")
+    changed = replace(inventory, components=inventory.components[1:])
+    later = release_packet(changed, CheckSettings(), project)
+    (legal,) = [row for row in later.signoff if row.role == "legal"]
+    assert legal.decision == "" and "no longer valid" in legal.note
