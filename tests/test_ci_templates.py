@@ -370,6 +370,13 @@ def test_the_gitlab_job_blocks_a_denied_dependency_with_a_junit_report(
         if case.find("failure") is not None and "morgan" in (case.get("name") or "")
     ]
     assert failures
+    quality = json.loads(
+        (workspace / artifacts["reports"]["codequality"]).read_text(encoding="utf-8")
+    )
+    (morgan,) = [i for i in quality if i["check_name"] == "consumption/denied-package"]
+    assert "morgan@1.12.1" in morgan["description"]
+    assert morgan["severity"] == "critical"
+    assert morgan["location"]["path"] == "package-lock.json"
     for path in artifacts["paths"]:
         kept = workspace / path
         names = {p.name for p in kept.iterdir()}

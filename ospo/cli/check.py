@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ospo.evaluation import Severity
     from ospo.policy.model import Profile
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
 
 
 @click.command(
