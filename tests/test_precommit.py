@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """ospo's hooks in the real pre-commit framework, on real commits of a temporary repository.
 
-The hooks come from this checkout's ``.pre-commit-hooks.yaml``, committed to a hook
-repository the product's ``.pre-commit-config.yaml`` names by path and revision, exactly as a
-user's configuration names ospo's repository. pre-commit reads the hook definitions (entry,
-files, exclude, pass_filenames) from there. Only the installation differs: a user's
-pre-commit installs ospo into an environment of its own from PyPI (``language: python``),
-which would need the network, so the configuration here sets ``language: unsupported`` and
-the hooks run the ``ospo`` of the test environment (this checkout's code).
+``pre-commit try-repo`` against this checkout installs ospo the way a user's pre-commit
+does (``language: python``: a virtual environment of its own, ospo built from the
+repository), offline: pip finds ospo's dependencies already installed, those of the test
+environment. The commits themselves run through ``git commit`` and the hook that
+``pre-commit install`` wrote, with a ``.pre-commit-config.yaml`` that names a repository
+holding this checkout's ``.pre-commit-hooks.yaml`` by path and revision; pre-commit reads the
+hook definitions (entry, files, exclude, pass_filenames) from there, and
+``language: unsupported`` runs the ``ospo`` of the test environment (this checkout's code)
+instead of installing it again for every test.
 """
 
 from __future__ import annotations
@@ -270,6 +272,60 @@ def test_a_lock_file_outside_the_denied_versions_passes(
     assert ran.returncode == 0, out
     assert _commit_count(repo) == before + 1
     assert re.search(r"ospo dependency check\.+Passed", out), out
+
+
+@pytest.fixture
+def offline_install(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """The environment in which pre-commit's own install of ospo (``language: python``)
+    needs no index: pip finds ospo's dependencies already installed, those of the test
+    environment, and builds ospo with the hatchling found there."""
+    here = Path(next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()))
+    deps = tmp_path / "dependencies"
+    deps.mkdir()
+    for entry in here.iterdir():
+        # not the test environment's own ospo: the hook must run the one pre-commit installs
+        if "ospo" in entry.name.lower() or entry.suffix == ".pth":
+            continue
+        (deps / entry.name).symlink_to(entry)
+    bin_dir = str(Path(sys.executable).parent)
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if p != bin_dir]
+    return {
+        **env,
+        # no ospo on the PATH either: the hooks can run only the one pre-commit installs
+        "PATH": os.pathsep.join(path),
+        "PYTHONPATH": str(deps),
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
+    }
+
+
+def test_try_repo_installs_ospo_from_this_checkout_and_runs_both_hooks(
+    tmp_path: Path, hook_repo: tuple[Path, str], offline_install: dict[str, str]
+) -> None:
+    repo = _product(tmp_path, hook_repo, DENY_MORGAN, offline_install)
+    lines = [f"# {line}".rstrip() for line in _gpl_notice()]
+    (repo / "src" / "router.py").write_text("\n".join(lines) + "\nROUTES = {}\n", "utf-8")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(NPM / name, repo / name)
+    _git(repo, "add", "-A")
+    changed = ("src/router.py", "package.json", "package-lock.json")
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "--files", *changed],
+        cwd=repo,
+        env=offline_install,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    out = ran.stdout + ran.stderr
+    assert ran.returncode == 1, out
+    assert "Installing environment for" in out, out
+    assert re.search(r"ospo license and policy check\.+Failed", out), out
+    assert "src/router.py:1" in out, out
+    assert re.search(r"ospo dependency check\.+Failed", out), out
+    assert "consumption/denied-package: pkg:npm/morgan@1.12.1" in out, out
 
 
 def _manifest_pattern() -> re.Pattern[str]:
