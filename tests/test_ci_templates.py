@@ -310,6 +310,17 @@ def test_the_action_fails_on_errors_only_when_asked(tmp_path: Path, ospo_env: Pa
     assert error.steps["Gate"].returncode == 0
 
 
+def test_the_action_validates_against_the_action_metadata_schema() -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((DATA / "schemas" / "github-action.json").read_text(encoding="utf-8"))
+    assert [e.message for e in Draft7Validator(schema).iter_errors(ACTION)] == []
+    # the schema does catch a step GitHub would refuse
+    broken = json.loads(json.dumps(ACTION))
+    del broken["runs"]["steps"][1]["shell"]
+    assert list(Draft7Validator(schema).iter_errors(broken))
+
+
 def test_the_action_uses_other_actions_pinned_to_a_commit() -> None:
     uses = [s["uses"] for s in ACTION["runs"]["steps"] if "uses" in s]
     assert uses
