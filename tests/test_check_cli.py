@@ -104,6 +104,54 @@ def test_junit_and_markdown(app: Path) -> None:
     assert "| 🛑 | `file/license` | src/copied.c:1 | AGPL-3.0-only |" in markdown.stdout
 
 
+def test_gitlab_code_quality_points_at_files_and_manifests(app: Path) -> None:
+    (app / "src" / "copied.c").write_text(
+        "int a;\n/* SPDX-License-Identifier: GPL-3.0-or-later */\n", encoding="utf-8"
+    )
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(DATA / "lockfiles" / "npm" / name, app / name)
+    (app / ".ospo" / "waivers.yml").parent.mkdir()
+    (app / ".ospo" / "waivers.yml").write_text(
+        "version: 1\n"
+        "waivers:\n"
+        "  - rule: license/obligations\n"
+        "    component: pkg:npm/is-number\n"
+        "    decision: approve\n"
+        "    reason: the NOTICE ships its license\n"
+        "    approver: Jane Counsel\n"
+        "    role: legal\n"
+        "    date: 2026-01-05\n",
+        encoding="utf-8",
+    )
+    proc = run_ospo("check", app, "--format", "codequality")
+    assert proc.returncode == 1, proc.stderr
+    issues = json.loads(proc.stdout)
+    sarif = json.loads(run_ospo("check", app, "--format", "sarif").stdout)["runs"][0]["results"]
+    assert len(issues) == len([r for r in sarif if "suppressions" not in r])
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert "How to fix:" in issue["description"]
+        assert (app / issue["location"]["path"]).is_file(), issue
+        assert issue["location"]["lines"]["begin"] >= 1
+    by_rule = {(i["check_name"], i["location"]["path"]): i for i in issues}
+    gpl = by_rule["file/license", "src/copied.c"]
+    assert (gpl["severity"], gpl["location"]["lines"]) == ("critical", {"begin": 2})
+    # the same identity as in code scanning
+    (result,) = [
+        r
+        for r in sarif
+        if r["ruleId"] == "file/license"
+        and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/copied.c"
+    ]
+    assert gpl["fingerprint"] == result["partialFingerprints"]["ospoFinding/v1"]
+    # a package points at the lock file that declared it; the waived one is left out
+    jsonify = by_rule["license/unknown", "package-lock.json"]
+    assert jsonify["severity"] == "major"
+    assert "jsonify@0.0.1" in jsonify["description"]
+    assert not any("is-number" in i["description"] for i in issues)
+
+
 def test_inventory_baseline_and_only_new(app: Path, tmp_path: Path) -> None:
     (app / "src" / "old.c").write_text("// SPDX-License-Identifier: GPL-2.0-only\n")
     base = tmp_path / "base.json"

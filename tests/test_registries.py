@@ -224,6 +224,7 @@ def test_every_reporter_renders(vendored_app: Path) -> None:
         "sarif",
         "junit",
         "markdown",
+        "codequality",
     }
     assert set(CHECK_FORMATS.values()) <= set(REPORTERS)
     for name, reporter_type in REPORTERS.items():

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ospo.model import Inventory
     from ospo.policy.model import Profile
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
 
 
 @click.command(

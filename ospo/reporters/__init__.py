@@ -26,6 +26,7 @@ REPORTERS: Mapping[str, type[Reporter]] = LazyRegistry[Reporter](
         "sarif": "ospo.reporters.sarif:SarifReporter",
         "junit": "ospo.reporters.check:JunitReporter",
         "markdown": "ospo.reporters.check:MarkdownReporter",
+        "codequality": "ospo.reporters.codequality:CodeQualityReporter",
     }
 )
 
@@ -36,6 +37,7 @@ CHECK_FORMATS = {
     "sarif": "sarif",
     "junit": "junit",
     "markdown": "markdown",
+    "codequality": "codequality",
 }
 
 __all__ = ["CHECK_FORMATS", "REPORTERS", "RenderOptions", "Reporter"]

@@ -7,6 +7,7 @@ each finding with how to fix it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -30,6 +31,12 @@ def evaluation_of(inventory: Inventory) -> Evaluation:
     if inventory.evaluation is None:
         raise OspoError("internal error: the inventory has not been evaluated")
     return inventory.evaluation
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """A finding's identity across runs (its :meth:`~ospo.evaluation.Finding.key`), hashed:
+    code scanning and merge-request reports match findings of two runs by it."""
+    return hashlib.sha256("\0".join(finding.key()).encode()).hexdigest()[:32]
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

@@ -4,7 +4,6 @@ suppressions, stable fingerprints so a finding keeps its identity across runs.""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -12,7 +11,7 @@ from ospo import __version__
 from ospo.evaluation import Finding, Severity
 from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
-from ospo.reporters.check import evaluation_of
+from ospo.reporters.check import evaluation_of, finding_fingerprint
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -60,9 +59,7 @@ class SarifReporter(Reporter):
             "ruleIndex": rule_index,
             "level": _LEVEL[f.severity],
             "message": {"text": text},
-            "partialFingerprints": {
-                "ospoFinding/v1": hashlib.sha256("\0".join(f.key()).encode()).hexdigest()[:32]
-            },
+            "partialFingerprints": {"ospoFinding/v1": finding_fingerprint(f)},
             "properties": {
                 k: v
                 for k, v in (
