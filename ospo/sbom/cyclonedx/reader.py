@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo import licensing
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 from ospo.merge import effective_of
 from ospo.model import (
     Component,
@@ -125,6 +125,7 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
         purl = comp.get("purl")
         if not purl or comp.get("type") in ("file", "application"):
             continue
+        _check_purl(comp, purl, path)
         out.append(_component(comp, purl, edges, purl_of, direct_refs, product_ref))
     tools = _tools(metadata)
     return Inventory(
@@ -249,6 +250,21 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     if found:
         return found
     return [(e, SBOM_EVIDENCE) for e, _ in _expressions(evidence.get("licenses", []))]
+
+
+def _check_purl(comp: dict[str, Any], purl: Any, path: Path) -> None:
+    """Raise InputError naming the component if ``purl`` is not a package URL: what is
+    read in is written out again, and an SBOM or inventory ospo writes holds valid purls."""
+    from packageurl import PackageURL
+
+    try:
+        PackageURL.from_string(str(purl))
+    except ValueError as exc:
+        name = comp.get("bom-ref") or comp.get("name") or "?"
+        raise InputError(
+            f"component {quote(name)}: purl {quote(purl)} is not a valid package URL ({exc})",
+            path=str(path),
+        ) from None
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
