@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import run_ospo
+from conftest import DATA, run_ospo
 
 CONFIG = "product:\n  name: app\n  license: LicenseRef-Acme-Proprietary\nprofile: binary\n"
 TOKEN = "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
@@ -131,6 +131,14 @@ def cyclonedx(purl: str) -> str:
     component = {"type": "library", "name": "x", "version": "1", "purl": purl, "bom-ref": "x"}
     document = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1}
     return json.dumps({**document, "components": [component]})
+
+
+def spdx_with_purl(purl: str) -> str:
+    """npm's real SPDX document with the purl of its first package that has one replaced."""
+    data = json.loads((DATA / "sbom" / "npm-sbom-webapp.spdx.json").read_text(encoding="utf-8"))
+    refs = [r for p in data["packages"] for r in p.get("externalRefs", [])]
+    next(r for r in refs if r["referenceType"] == "purl")["referenceLocator"] = purl
+    return json.dumps(data)
 
 
 class Case(NamedTuple):
@@ -333,6 +341,14 @@ CASES = (
         ("bad.cdx.json:", "not a valid package URL"),
         ("ValueError", "Traceback"),
         nothing_at("out.cdx.json"),
+    ),
+    Case(
+        "spdx-invalid-purl",
+        "an SPDX document with such a purl is refused the same way (the neighbour's contract)",
+        lambda tmp: write(tmp, {"bad.spdx.json": spdx_with_purl("pkg:/x@1")}),
+        ("check", "--sbom", "{tmp}/bad.spdx.json"),
+        2,
+        ("bad.spdx.json:", "purl", "pkg:/x@1"),
     ),
     Case(
         "cyclonedx-valid-purl",
