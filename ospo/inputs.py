@@ -80,24 +80,21 @@ def parse_json(text: str, path: str, error: type[InputError] = InputError) -> An
 
 
 def check_nesting(data: Any, path: str, error: type[InputError] = InputError) -> None:
-    """Raise ``error`` if ``data`` (parsed JSON, TOML or YAML) nests lists and mappings
-    deeper than :data:`MAX_NESTING`; every later step may then recurse safely."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    seen: set[int] = set()
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth >= MAX_NESTING:
-            raise error(TOO_DEEP, path=path)
-        if id(value) in seen:  # a YAML alias: its value was looked at already
-            continue
-        seen.add(id(value))
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    """Raise ``error`` if ``data`` (parsed JSON or TOML) nests lists and mappings deeper
+    than :data:`MAX_NESTING`; every later step may then recurse safely. Walked a level at a
+    time: each container is looked at once."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _depth in range(MAX_NESTING):
+        if not level:
+            return
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, (dict, list))
+        ]
+    if level:
+        raise error(TOO_DEEP, path=path)
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
