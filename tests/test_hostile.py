@@ -93,6 +93,11 @@ def issue_for(path_end: str, *words: str) -> Callable[[Path], None]:
     return check
 
 
+def inventory_lists(rel: str, tmp: Path) -> None:
+    data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
+    assert rel in {f["path"] for f in data["files"]}
+
+
 def no_issue_for(path_end: str) -> Callable[[Path], None]:
     def check(tmp: Path) -> None:
         assert not [i for i in inventory_issues(tmp) if (i["path"] or "").endswith(path_end)]
@@ -290,6 +295,15 @@ CASES = (
         ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
         0,
         then=issue_for("package-lock.json", "200 levels"),
+    ),
+    Case(
+        "deep-vendored-manifest",
+        "a vendored package.json nested 100,000 deep does not end the scan: the vendored "
+        "code is still found by its directory and the inventory is written",
+        tree({"app/vendor/x/package.json": DEEP, "app/vendor/x/x.c": "int x;\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json"),
+        0,
+        then=lambda tmp: inventory_lists("vendor/x/x.c", tmp),
     ),
     Case(
         "deep-sbom",
