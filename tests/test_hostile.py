@@ -246,6 +246,21 @@ CASES = (
         (TOKEN, PASSWORD),
     ),
     Case(
+        "policy-is-dotenv",
+        "a .env named as the policy: GitHub and AWS keys and a password are not printed",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                ".env": f"GITHUB_TOKEN=ghp_{'A1b2C3d4' * 5}\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"
+                f"\nDB_PASSWORD={PASSWORD}\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/.env"),
+        2,
+        (".env:1:", "GITHUB_TOKEN=***"),
+        ("ghp_", "AKIAIOSFODNN7EXAMPLE", PASSWORD),
+    ),
+    Case(
         "long-value-quoted",
         "a message quotes at most 80 characters of a value, however long it is",
         app(_dot_ospo_dot_yml=CONFIG + "profile: " + "y" * 200_000 + "\n"),
