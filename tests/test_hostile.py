@@ -146,6 +146,14 @@ def spdx_with_purl(purl: str) -> str:
     return json.dumps(data)
 
 
+def spdx3_with_purl(purl: str) -> str:
+    """A real SPDX 3 document with the purl of its package ``pkg:pypi/sphinx`` replaced."""
+    path = DATA / "spdx3" / "ntia-conformance-checker-6.0.0.spdx3.json"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"pkg:pypi/sphinx"') == 1
+    return text.replace('"pkg:pypi/sphinx"', json.dumps(purl))
+
+
 class Case(NamedTuple):
     """One hostile input: what the test writes, the command, and what ospo promises."""
 
@@ -378,6 +386,14 @@ CASES = (
         ("check", "--sbom", "{tmp}/bad.spdx.json"),
         2,
         ("bad.spdx.json:", "purl", "pkg:/x@1"),
+    ),
+    Case(
+        "spdx3-invalid-purl",
+        "an SPDX 3 package whose software_packageUrl is not a package URL is refused",
+        lambda tmp: write(tmp, {"bad.spdx3.json": spdx3_with_purl("pkg:/sphinx")}),
+        ("check", "--sbom", "{tmp}/bad.spdx3.json"),
+        2,
+        ("bad.spdx3.json:", "'pkg:/sphinx' is not a valid package URL"),
     ),
     Case(
         "cyclonedx-valid-purl",

@@ -47,6 +47,7 @@ from ospo.sbom.common import (
     VCS_REVISION,
     VENDORED_PATH,
     checked_evidence,
+    purl_problem,
     qualified_name,
 )
 
@@ -253,18 +254,14 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check_purl(comp: dict[str, Any], purl: Any, path: Path) -> None:
-    """Raise InputError naming the component if ``purl`` is not a package URL: what is
-    read in is written out again, and an SBOM or inventory ospo writes holds valid purls."""
-    from packageurl import PackageURL
-
-    try:
-        PackageURL.from_string(str(purl))
-    except ValueError as exc:
+    """Raise InputError naming the component if ``purl`` is not a package URL."""
+    problem = purl_problem(str(purl))
+    if problem is not None:
         name = comp.get("bom-ref") or comp.get("name") or "?"
         raise InputError(
-            f"component {quote(name)}: purl {quote(purl)} is not a valid package URL ({exc})",
+            f"component {quote(name)}: purl {quote(purl)} is not a valid package URL ({problem})",
             path=str(path),
-        ) from None
+        )
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
