@@ -26,8 +26,8 @@ from typing import Any
 
 from ospo import __version__
 from ospo.cache import cache_dir, installation_stamp, text_digest
-from ospo.errors import ConfigError, OspoError
-from ospo.inputs import read_input_text
+from ospo.errors import ConfigError, OspoError, quote
+from ospo.inputs import MAX_YAML_CHARS, load_yaml_text, read_input_text
 from ospo.resources import schema_path
 
 #: A document's line numbers by key path (top-level keys and the entries below them).
@@ -77,28 +77,19 @@ def load_yaml_document(path: Path, schema_name: str | None) -> tuple[Any, Lines]
     """Like :func:`load_yaml`, and also return the lines of its top-level keys and their
     entries (for messages). A text read and found valid before is not read again
     (the memo below)."""
-    text = read_input_text(path, "file", ConfigError)
+    text = read_input_text(path, "file", ConfigError, limit=MAX_YAML_CHARS)
     memo = memo_path(text, schema_name)
     known = recall(memo)
     if known is not None:
         return known
     import yaml
 
-    loader = _loader()(text)
-    try:
-        node = loader.get_single_node()  # composed once: the data is built from it
-        lines = _lines(node)  # first: building the data rewrites merge keys (<<) in the tree
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-        if context and context_mark is not None:
-            problem = f"{problem} ({context} started on line {context_mark.line + 1})"
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"not valid YAML: {problem}", path=str(path), line=line) from None
-    finally:
-        loader.dispose()
+    lines: Lines = {}
+
+    def keep_lines(node: Any) -> None:  # before the data: it rewrites merge keys (<<)
+        lines.update(_lines(node))
+
+    data = load_yaml_text(text, str(path), _loader(), ConfigError, keep_lines)
     if data is None:
         data = {}
     validator = schema_validator(schema_name) if schema_name else None
@@ -152,10 +143,13 @@ def _error_order(error: Any) -> tuple[int, list[str]]:
 
 
 def _message(error: Any) -> str:
+    """The validator's message, quoting the user's value the way every message does
+    (:func:`ospo.errors.quote`: short, secrets redacted)."""
+    message = str(error.message).replace(repr(error.instance), quote(error.instance))
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        return f"{error.message}; allowed keys: {', '.join(allowed)}"
-    return str(error.message)
+        return f"{message}; allowed keys: {', '.join(allowed)}"
+    return message
 
 
 def _line_of(node: Any, key_path: Sequence[Any]) -> int | None:

@@ -7,7 +7,10 @@ message on stderr and the exit code from the CLI contract.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -25,6 +28,7 @@ class OspoError(Exception):
     exit_code: ExitCode = ExitCode.OPERATIONAL_FAILURE
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        message = tidy_message(message)
         super().__init__(message)
         self.message = message
         self.path = path
@@ -56,3 +60,68 @@ class OperationalError(OspoError):
 
 class Interrupted(OperationalError):
     """The run was interrupted (Ctrl-C); no partial output was written."""
+
+
+# --- what a message may quote from a user's file ------------------------------------------
+
+#: The most characters of one value a message quotes, and of a whole message.
+QUOTE_LIMIT = 80
+MESSAGE_LIMIT = 2000
+
+_ASSIGNED_SECRET = re.compile(
+    r"(?i)((?:_auth(?:token)?|_password|passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key"
+    r"|private[_-]?key|credentials?)[\"']?\s*[=:]\s*[\"']?)[^\s\"',;}]+"
+)
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@'\"]+:[^/\s@'\"]+@")
+_KNOWN_TOKEN = re.compile(
+    r"\b(?:npm_[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
+    r"|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}"
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
+)
+REDACTED = "***"
+
+
+def redact(text: str) -> str:
+    """``text`` with what looks like a secret replaced by ``***``: the value of a token,
+    password or key assignment (``_authToken=…`` in ``.npmrc``), the credentials in a URL
+    (``https://user:password@host``) and tokens of known forms (npm, GitHub, GitLab, Slack,
+    AWS, private keys)."""
+    text = _ASSIGNED_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
+    return _KNOWN_TOKEN.sub(REDACTED, text)
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+class _Quoting(reprlib.Repr):
+    """``repr`` of a user's value, short at every level and redacted before it is cut."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = QUOTE_LIMIT
+        self.maxother = QUOTE_LIMIT
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = 6
+        self.maxlevel = 3
+
+    def repr_str(self, x: str, level: int) -> str:
+        return super().repr_str(redact(x), level)
+
+
+_QUOTING = _Quoting()
+
+
+def quote(value: Any) -> str:
+    """How a message quotes a value from a user's file: as Python writes it, redacted
+    (:func:`redact`) and cut to :data:`QUOTE_LIMIT` characters at every level."""
+    return cap(_QUOTING.repr(value), QUOTE_LIMIT)
+
+
+def tidy_message(message: str) -> str:
+    """A message fit to print: redacted and cut to :data:`MESSAGE_LIMIT` characters. Every
+    error and every scan issue goes through it, whatever it quotes."""
+    return cap(redact(message), MESSAGE_LIMIT)

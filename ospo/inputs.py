@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ospo.errors import InputError
 
@@ -13,16 +15,86 @@ if TYPE_CHECKING:  # subprocess is imported when git really runs: a scan outside
     import subprocess
 
 
-def read_input_text(path: Path, what: str, error: type[InputError] = InputError) -> str:
-    """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read."""
+#: The most characters ospo reads from one document a user names (an SBOM, an inventory).
+MAX_INPUT_CHARS = 256 * 1024 * 1024
+#: The most characters of a YAML document (``.ospo.yml``, a policy, waivers).
+MAX_YAML_CHARS = 8 * 1024 * 1024
+#: The deepest nesting of lists and mappings a JSON or YAML document may have.
+MAX_NESTING = 200
+#: The most nodes a YAML document may have once its aliases are expanded.
+MAX_YAML_NODES = 1_000_000
+#: What a document nested deeper than :data:`MAX_NESTING` is told.
+TOO_DEEP = f"nested deeper than ospo reads ({MAX_NESTING} levels of lists and mappings)"
+
+_CHUNK = 1024 * 1024
+
+
+def read_input_text(
+    path: Path, what: str, error: type[InputError] = InputError, *, limit: int = MAX_INPUT_CHARS
+) -> str:
+    """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read.
+
+    At most ``limit`` characters are read: a larger file, or a device that never ends
+    (``/dev/zero``), is an error; so is a NUL character, which no text document holds.
+    """
+    chunks: list[str] = []
+    size = 0
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            while chunk := handle.read(_CHUNK):
+                if "\0" in chunk:
+                    raise error(f"{what} is binary, not text (it holds a NUL byte)", path=str(path))
+                size += len(chunk)
+                if size > limit:
+                    raise error(
+                        f"{what} is larger than ospo reads ({limit // (1024 * 1024)} MiB)",
+                        path=str(path),
+                    )
+                chunks.append(chunk)
     except FileNotFoundError:
         raise error(f"{what} does not exist", path=str(path)) from None
     except IsADirectoryError:
         raise error(f"{what} is a directory, not a file", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read {what}: {exc}", path=str(path)) from None
+    return "".join(chunks)
+
+
+def parse_json(text: str, path: str, error: type[InputError] = InputError) -> Any:
+    """Parse JSON ``text`` read from ``path``; raise ``error`` naming the line of a syntax
+    error, or saying the document nests deeper than :data:`MAX_NESTING`.
+
+    A document nested too deeply for Python's recursion (a hundred thousand ``[``) is an
+    input error here, not a RecursionError that ends the run.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise error(TOO_DEEP, path=path) from None
+    check_nesting(data, path, error)
+    return data
+
+
+def check_nesting(data: Any, path: str, error: type[InputError] = InputError) -> None:
+    """Raise ``error`` if ``data`` (parsed JSON or TOML) nests lists and mappings deeper
+    than :data:`MAX_NESTING`; every later step may then recurse safely. Walked a level at a
+    time: each container is looked at once."""
+    level = [data] if isinstance(data, (dict, list)) else []
+    for _depth in range(MAX_NESTING):
+        if not level:
+            return
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, (dict, list))
+        ]
+    if level:
+        raise error(TOO_DEEP, path=path)
 
 
 def git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -160,3 +232,93 @@ def git_text(root: Path, *args: str) -> str | None:
     if proc is None or proc.returncode != 0:
         return None
     return proc.stdout.decode("utf-8", errors="replace").strip()
+
+
+# --- YAML from users (ospo.documents, ospo.scanners.lockfiles.reading) --------------------
+
+
+def load_yaml_text(
+    text: str,
+    path: str,
+    loader_type: type[Any],
+    error: type[InputError] = InputError,
+    before_construct: Callable[[Any], None] | None = None,
+) -> Any:
+    """Parse YAML ``text`` read from ``path`` with ``loader_type`` (a safe loader) and
+    return its data; raise ``error`` naming the line of a syntax error.
+
+    The node tree is checked before any data is built from it: no deeper than
+    :data:`MAX_NESTING`, no more than :data:`MAX_YAML_NODES` nodes once aliases are
+    expanded (a "billion laughs" document is refused, not expanded), no alias inside the
+    node it names. ``before_construct`` sees the node tree first (building the data
+    rewrites merge keys in it).
+    """
+    import yaml
+
+    loader = loader_type(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_yaml_nodes(node, path, error)
+        if before_construct is not None:
+            before_construct(node)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None:
+            problem = f"{problem} ({context} started on line {context_mark.line + 1})"
+        line = mark.line + 1 if mark is not None else None
+        raise error(f"not valid YAML: {problem}", path=path, line=line) from None
+    except RecursionError:
+        raise error(TOO_DEEP, path=path) from None
+    finally:
+        loader.dispose()
+
+
+def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
+    """Raise ``error`` if the node tree under ``root`` nests too deeply, expands to too
+    many nodes or holds an alias inside the node it names. Each node is looked at once:
+    the expanded size of a node named by many aliases is counted, not walked again."""
+    size: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, finished = stack.pop()
+        key = id(node)
+        children = _yaml_children(node)
+        if finished:
+            ancestors.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            if size[key] > MAX_YAML_NODES:
+                raise error(
+                    f"YAML aliases expand to more than {MAX_YAML_NODES:,} nodes "
+                    "(an alias bomb is not read)",
+                    path=path,
+                    line=int(node.start_mark.line) + 1,
+                )
+            continue
+        if key in size:
+            continue
+        if key in ancestors:
+            raise error(
+                "a YAML alias refers to a node that holds it (a recursive document is not read)",
+                path=path,
+                line=int(node.start_mark.line) + 1,
+            )
+        if depth >= MAX_NESTING:
+            raise error(TOO_DEEP, path=path, line=int(node.start_mark.line) + 1)
+        ancestors.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+
+
+def _yaml_children(node: Any) -> list[Any]:
+    value = node.value
+    if not isinstance(value, list):  # a scalar
+        return []
+    if value and isinstance(value[0], tuple):  # a mapping: (key, value) pairs
+        return [part for pair in value for part in pair]
+    return value

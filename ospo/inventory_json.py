@@ -10,7 +10,7 @@ from typing import Any
 
 from ospo.documents import schema_validator
 from ospo.errors import InputError
-from ospo.inputs import read_input_text
+from ospo.inputs import parse_json, read_input_text
 from ospo.model import (
     SCHEMA_VERSION,
     Component,
@@ -122,11 +122,7 @@ def _compact(value: Any) -> str:
 def load(path: Path) -> Inventory:
     """Read and validate an inventory file written by ``ospo scan -o``."""
     text = read_input_text(path, "inventory file")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
-    return from_json_dict(data, source=str(path))
+    return from_json_dict(parse_json(text, str(path)), source=str(path))
 
 
 def from_json_dict(data: Any, *, source: str = "<inventory>") -> Inventory:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from ospo.errors import tidy_message
+
 if TYPE_CHECKING:  # the policy engine's part, imported by the stages that judge
     from ospo.evaluation import Evaluation
 
@@ -198,6 +200,9 @@ class ScanIssue:
     kind: IssueKind
     path: str | None
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", tidy_message(self.message))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

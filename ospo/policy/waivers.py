@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ospo import licensing
 from ospo.documents import line_of, load_yaml_document
+from ospo.errors import ConfigError, quote
 from ospo.evaluation import Decision, Finding, Role, Severity, WaiverRef
 from ospo.policy.matching import purl_matches, version_in_range
 from ospo.policy.model import RuleDoc
@@ -101,6 +102,9 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
     waivers = []
     for index, item in enumerate(data.get("waivers", [])):
         line = line_of(node, ["waivers", index])
+        for key in ("date", "expires"):
+            if item.get(key):
+                _check_day(str(item[key]), f"waivers.{index}.{key}", path, line)
         waivers.append(
             Waiver(
                 rule=item["rule"],
@@ -119,6 +123,19 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
             )
         )
     return tuple(waivers)
+
+
+def _check_day(text: str, where: str, path: Path, line: int | None) -> None:
+    """Raise ConfigError if ``text`` (which has the schema's YYYY-MM-DD form) is not a day
+    of the calendar (``2024-02-30``)."""
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"{where}: {quote(text)} is not a day of the calendar (YYYY-MM-DD)",
+            path=str(path),
+            line=line,
+        ) from None
 
 
 def apply_waivers(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -267,8 +268,15 @@ class JunitReporter(Reporter):
                 out = ET.SubElement(case, "system-out")
                 out.text = f"{f.severity.value}: {f.message}"
         ET.indent(suite)
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(suite, encoding="unicode")
-            + "\n"
-        )
+        text = ET.tostring(suite, encoding="unicode")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub(_escaped, text) + "\n"
+
+
+#: Characters XML 1.0 does not allow (control characters, lone surrogates from file names
+#: that are not UTF-8, U+FFFE and U+FFFF): written as Python escapes, so the report stays
+#: well-formed XML and still says which character it was.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return found.group().encode("unicode_escape").decode("ascii")

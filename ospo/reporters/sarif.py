@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from ospo import __version__
 from ospo.evaluation import Finding, Severity
@@ -72,7 +73,7 @@ class SarifReporter(Reporter):
             },
         }
         if f.path:
-            location: dict[str, Any] = {"artifactLocation": {"uri": f.path}}
+            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.path)}}
             if f.line:
                 location["region"] = {"startLine": f.line}
             result["locations"] = [{"physicalLocation": location}]
@@ -90,3 +91,10 @@ class SarifReporter(Reporter):
                 }
             ]
         return result
+
+
+def _uri(path: str) -> str:
+    """A relative path as the URI reference SARIF's ``artifactLocation.uri`` must be:
+    spaces, ``%``, ``#``, ``?`` and every byte outside ASCII percent-encoded (a file name
+    that is not UTF-8 by its original bytes)."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")

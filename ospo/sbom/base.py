@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ospo.errors import InputError
+from ospo.inputs import parse_json
 from ospo.model import Inventory
 
 
@@ -25,15 +25,14 @@ class SbomInput:
         self._error: InputError | None = None
 
     def json(self) -> Any:
-        """The parsed JSON value; raise :class:`InputError` (with the line) if it is not JSON."""
+        """The parsed JSON value; raise :class:`InputError` (with the line) if it is not JSON
+        or nests too deeply."""
         if not self._parsed:
             self._parsed = True
             try:
-                self._data = json.loads(self.text)
-            except json.JSONDecodeError as exc:
-                self._error = InputError(
-                    f"not JSON: {exc.msg}", path=str(self.path), line=exc.lineno
-                )
+                self._data = parse_json(self.text, str(self.path))
+            except InputError as exc:
+                self._error = exc
         if self._error is not None:
             raise self._error
         return self._data

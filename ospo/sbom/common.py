@@ -134,3 +134,16 @@ def checked_evidence(expression: str, source: LicenseSource, location: str) -> L
         valid=checked.valid,
         note=None if checked.valid else "; ".join(checked.errors),
     )
+
+
+def purl_problem(purl: str) -> str | None:
+    """Why ``purl`` from an SBOM being read is not a package URL, or None if it is one.
+    Readers refuse such a component: what is read in is written out again, and every
+    SBOM and inventory ospo writes holds valid purls."""
+    from packageurl import PackageURL
+
+    try:
+        PackageURL.from_string(purl)
+    except ValueError as exc:
+        return str(exc)
+    return None

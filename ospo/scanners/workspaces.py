@@ -67,7 +67,10 @@ def _workspace(root: Path, stamp: tuple[tuple[str, int, int], ...]) -> Workspace
     if (root / "pnpm-workspace.yaml").is_file():
         import yaml
 
-        pnpm = _read(root / "pnpm-workspace.yaml", yaml.safe_load)
+        from ospo.inputs import load_yaml_text
+
+        path = root / "pnpm-workspace.yaml"
+        pnpm = _read(path, lambda text: load_yaml_text(text, str(path), yaml.SafeLoader))
         patterns += _strings(pnpm.get("packages") if isinstance(pnpm, dict) else None)
     if (root / "Cargo.toml").is_file():
         import tomllib

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ospo import licensing
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 from ospo.merge import effective_of
 from ospo.model import (
     Component,
@@ -47,6 +47,7 @@ from ospo.sbom.common import (
     VCS_REVISION,
     VENDORED_PATH,
     checked_evidence,
+    purl_problem,
     qualified_name,
 )
 
@@ -125,6 +126,7 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
         purl = comp.get("purl")
         if not purl or comp.get("type") in ("file", "application"):
             continue
+        _check_purl(comp, purl, path)
         out.append(_component(comp, purl, edges, purl_of, direct_refs, product_ref))
     tools = _tools(metadata)
     return Inventory(
@@ -249,6 +251,17 @@ def _detected(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     if found:
         return found
     return [(e, SBOM_EVIDENCE) for e, _ in _expressions(evidence.get("licenses", []))]
+
+
+def _check_purl(comp: dict[str, Any], purl: Any, path: Path) -> None:
+    """Raise InputError naming the component if ``purl`` is not a package URL."""
+    problem = purl_problem(str(purl))
+    if problem is not None:
+        name = comp.get("bom-ref") or comp.get("name") or "?"
+        raise InputError(
+            f"component {quote(name)}: purl {quote(purl)} is not a valid package URL ({problem})",
+            path=str(path),
+        )
 
 
 def _flatten(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

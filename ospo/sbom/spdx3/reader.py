@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 from ospo.model import Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
 from ospo.sbom.base import SbomInput, SbomReader
+from ospo.sbom.common import purl_problem
 from ospo.sbom.spdx3 import DECLARED_AS
 from ospo.sbom.spdx3.validation import CONTEXTS, first_error
 
@@ -184,6 +185,10 @@ class _Reader:
         product_id = self.product(packages)
         notes: list[str] = []
         purls = {i: p for i, e in packages.items() if (p := _purl(e)) and i != product_id}
+        for spdx_id, purl in purls.items():
+            if (problem := purl_problem(purl)) is not None:
+                where = self.where.get(spdx_id, spdx_id)
+                raise self.error(where, f"{quote(purl)} is not a valid package URL ({problem})")
         without = sorted(
             str(e.get("name") or i)
             for i, e in packages.items()

@@ -64,8 +64,9 @@ class EnvironmentScanner(Scanner):
     """Common work: scan the license files of every package, then build components."""
 
     @abstractmethod
-    def packages(self, env: Path) -> Iterator[InstalledPackage]:
-        """The packages installed in ``env``."""
+    def packages(self, env: Path) -> Iterator[InstalledPackage | ScanIssue]:
+        """The packages installed in ``env``, and an issue naming the file of each one
+        whose metadata cannot be read (it is then missing from the inventory)."""
 
     @abstractmethod
     def accepts(self, env: Path) -> bool:
@@ -76,10 +77,13 @@ class EnvironmentScanner(Scanner):
         envs = [e for e in request.envs if self.accepts(e)]
         if not envs:
             return ScanContribution()
+        found = [p for env in envs for p in self.packages(env)]
         packages = [
-            p for env in envs for p in self.packages(env) if not _is_the_product(p, request.root)
+            p
+            for p in found
+            if isinstance(p, InstalledPackage) and not _is_the_product(p, request.root)
         ]
-        issues: list[ScanIssue] = []
+        issues: list[ScanIssue] = [p for p in found if isinstance(p, ScanIssue)]
         contents: dict[str, str] = {}
         sha_of: dict[Path, str] = {}
         for package in packages:

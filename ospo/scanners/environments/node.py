@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from functools import partial
@@ -13,7 +12,9 @@ from pathlib import Path
 
 from packageurl import PackageURL
 
-from ospo.model import LicenseEvidence, LicenseSource
+from ospo.errors import InputError
+from ospo.inputs import parse_json
+from ospo.model import IssueKind, LicenseEvidence, LicenseSource, ScanIssue
 from ospo.scanners.environments.base import (
     EnvironmentScanner,
     InstalledPackage,
@@ -30,12 +31,10 @@ class NodeModulesScanner(EnvironmentScanner):
     def accepts(self, env: Path) -> bool:
         return env.is_dir() and (env.name == "node_modules" or (env / "node_modules").is_dir())
 
-    def packages(self, env: Path) -> Iterator[InstalledPackage]:
+    def packages(self, env: Path) -> Iterator[InstalledPackage | ScanIssue]:
         root = env if env.name == "node_modules" else env / "node_modules"
         for manifest in sorted(_npm_manifests(root)):
-            package = _npm_package(manifest, root)
-            if package is not None:
-                yield package
+            yield _npm_package(manifest, root)
 
 
 def _npm_manifests(modules: Path) -> Iterator[Path]:
@@ -73,16 +72,21 @@ def _npm_manifests(modules: Path) -> Iterator[Path]:
                     stack.append(nested)
 
 
-def _npm_package(manifest: Path, root: Path) -> InstalledPackage | None:
+def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
     """The package whose ``package.json`` is ``manifest``, in the ``node_modules`` at
     ``root``; its evidence is located relative to the directory holding ``root``
-    (``node_modules/express/package.json``), the same on every machine."""
+    (``node_modules/express/package.json``), the same on every machine. A manifest that
+    cannot be read, or names no package, is an issue naming it."""
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        return None
+        data = parse_json(manifest.read_text(encoding="utf-8"), str(manifest))
+    except (OSError, UnicodeDecodeError) as exc:
+        return _broken(manifest, f"cannot read: {exc}")
+    except InputError as exc:
+        return _broken(manifest, exc.message)
+    if not isinstance(data, dict):
+        return _broken(manifest, f"should be a JSON object, not {type(data).__name__}")
+    if not isinstance(data.get("name"), str):
+        return _broken(manifest, 'names no package (no "name" string)')
     name: str = data["name"]
     version = data.get("version") if isinstance(data.get("version"), str) else None
     where = manifest.relative_to(root.parent).as_posix()
@@ -154,3 +158,11 @@ def package_files(directory: Path) -> frozenset[str]:
         if len(found) >= _MAX_LISTED:
             break
     return frozenset(found)
+
+
+def _broken(manifest: Path, why: str) -> ScanIssue:
+    return ScanIssue(
+        kind=IssueKind.MANIFEST,
+        path=str(manifest),
+        message=f"installed package not read: {why}; it is missing from the inventory",
+    )

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from ospo.errors import InputError
-from ospo.model import LicenseEvidence, LicenseSource
+from ospo.model import IssueKind, LicenseEvidence, LicenseSource, ScanIssue
 from ospo.resources import data_dir
 from ospo.scanners.environments.base import (
     ASSUMED,
@@ -98,23 +98,24 @@ class PythonEnvironmentScanner(EnvironmentScanner):
     def accepts(self, env: Path) -> bool:
         return bool(site_packages(env))
 
-    def packages(self, env: Path) -> Iterator[InstalledPackage]:
+    def packages(self, env: Path) -> Iterator[InstalledPackage | ScanIssue]:
         for site in site_packages(env):
             for dist_info in sorted(site.glob("*.dist-info")):
-                package = _python_package(dist_info)
-                if package is not None:
-                    yield package
+                yield _python_package(dist_info)
 
 
-def _python_package(dist_info: Path) -> InstalledPackage | None:
+def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
+    """The distribution whose metadata is in ``dist_info``; an issue naming its
+    ``METADATA`` if that cannot be read or names no distribution."""
+    metadata = dist_info / "METADATA"
     try:
-        text = (dist_info / "METADATA").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+        text = metadata.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return _broken(metadata, f"cannot read: {exc.strerror or exc}")
     meta = HeaderParser().parsestr(text)
     name = meta.get("Name")
-    if not name:
-        return None
+    if not name or not isinstance(name, str) or not name.strip():
+        return _broken(metadata, "names no distribution (no Name field)")
     version = meta.get("Version")
     location = dist_info.as_posix()
     declared: list[LicenseEvidence] = []
@@ -230,3 +231,11 @@ def _dist_info_license_files(dist_info: Path, declared: list[str]) -> tuple[Path
         ):
             found.append(path)
     return tuple(found)
+
+
+def _broken(metadata: Path, why: str) -> ScanIssue:
+    return ScanIssue(
+        kind=IssueKind.MANIFEST,
+        path=str(metadata),
+        message=f"installed distribution not read: {why}; it is missing from the inventory",
+    )

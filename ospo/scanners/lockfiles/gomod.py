@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 from ospo.model import Component, IssueKind, ScanIssue, Scope, go_module_hash
 from ospo.scanners.catalog import file_names as file_names_of
 from ospo.scanners.lockfiles.base import ManifestScanner, manifest_issue
@@ -155,6 +155,16 @@ def _sum_hashes(source: str, rel: str) -> tuple[dict[tuple[str, str], str], list
     issues = []
     for number, line in enumerate(source.splitlines(), 1):
         words = line.split()
+        if words and len(words) != 3:
+            issues.append(
+                ScanIssue(
+                    kind=IssueKind.MANIFEST,
+                    path=rel,
+                    message=f"line {number}: not a go.sum line (module, version and hash): "
+                    f"{quote(line.strip())}; it is not read",
+                )
+            )
+            continue
         if len(words) != 3 or words[1].endswith("/go.mod") or not words[2].startswith("h1:"):
             continue
         value = go_module_hash(words[2])

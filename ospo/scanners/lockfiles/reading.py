@@ -4,12 +4,12 @@ line, and checks of the shape of what was read that name the key."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ospo.errors import InputError
+from ospo.inputs import TOO_DEEP, check_nesting, load_yaml_text, parse_json
 
 
 def read_text(root: Path, rel: str) -> str:
@@ -23,13 +23,9 @@ def read_text(root: Path, rel: str) -> str:
 
 
 def load_json(root: Path, rel: str) -> Any:
-    """Parse a JSON file; raise ``InputError`` with the line on a syntax error."""
-    try:
-        return json.loads(read_text(root, rel))
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})", path=rel, line=exc.lineno
-        ) from None
+    """Parse a JSON file; raise ``InputError`` with the line on a syntax error, or saying
+    it nests too deeply."""
+    return parse_json(read_text(root, rel), rel)
 
 
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -40,7 +36,7 @@ def load_toml(root: Path, rel: str) -> dict[str, Any]:
     import tomllib  # imported when a TOML file is read, not by every scan
 
     try:
-        return tomllib.loads(read_text(root, rel))
+        data = tomllib.loads(read_text(root, rel))
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
         found = _TOML_WHERE.search(text)
@@ -49,23 +45,19 @@ def load_toml(root: Path, rel: str) -> dict[str, Any]:
         if found:
             message += f" (column {found.group(2)})"
         raise InputError(f"not valid TOML: {message}", path=rel, line=line) from None
+    except RecursionError:
+        raise InputError(TOO_DEEP, path=rel) from None
+    check_nesting(data, rel)
+    return data
 
 
 def load_yaml(root: Path, rel: str) -> Any:
-    """Parse a YAML file safely; raise ``InputError`` with the line on a syntax error."""
+    """Parse a YAML file safely (bounded, see :func:`ospo.inputs.load_yaml_text`); raise
+    ``InputError`` with the line on a syntax error."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(read_text(root, rel), Loader=loader)  # C or Python SafeLoader only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(
-            f"not valid YAML: {problem}",
-            path=rel,
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C or Python SafeLoader only
+    return load_yaml_text(read_text(root, rel), rel, loader)
 
 
 def table(value: Any, where: str, rel: str) -> dict[str, Any]:

@@ -93,6 +93,14 @@ class SourceFileScanner(Scanner):
             )
             for rel in listing.skipped_dirs
         ]
+        issues += [
+            ScanIssue(
+                kind=IssueKind.UNREADABLE,
+                path=rel,
+                message=f"{kind}, not a regular file: not read",
+            )
+            for rel, kind in listing.special
+        ]
 
         selected = (
             listing.files

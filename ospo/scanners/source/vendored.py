@@ -523,7 +523,7 @@ def _read_manifest(root: Path, vroot: str, members: list[str]) -> _Manifest | No
                 declared=_str(lic),
                 path=names["composer.json"],
             )
-    except (OSError, ValueError, AttributeError):  # TOMLDecodeError is a ValueError
+    except (OSError, ValueError, AttributeError, RecursionError):  # TOMLDecodeError: a ValueError
         return None
     return None
 

@@ -44,6 +44,9 @@ class Listing(NamedTuple):
     #: the commit checked out (``HEAD``) when the files were listed by git
     revision: str | None = None
     skipped_dirs: tuple[str, ...] = ()  # git submodules, unreadable dirs
+    #: Entries that are neither files, links nor directories, with what they are
+    #: ("named pipe"): never opened (reading a FIFO waits for a writer forever).
+    special: tuple[tuple[str, str], ...] = ()
 
 
 _MEMO: ContextVar[dict[tuple[Path, tuple[ExcludeRule, ...]], Listing] | None] = ContextVar(
@@ -94,6 +97,7 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
 
     files: list[str] = []
     symlinks: list[str] = []
+    special: list[tuple[str, str]] = []
     stats: dict[str, os.stat_result] = {}
     counts = dict.fromkeys(range(len(excludes)), 0)
     for rel, st in candidates:
@@ -119,6 +123,8 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
             stats[rel] = st
         elif stat.S_ISDIR(mode):
             skipped.append(rel)  # a git submodule: scan it on its own
+        else:
+            special.append((rel, _special_kind(mode)))
     excluded = tuple(
         Exclusion(pattern=r.pattern, reason=r.reason, files=counts[i])
         for i, r in enumerate(excludes)
@@ -135,7 +141,18 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
         revision=revision,
         skipped_dirs=tuple(sorted(skipped)),
         stats=stats,
+        special=tuple(sorted(special)),
     )
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
 
 
 def _git_files(root: Path) -> tuple[list[str], list[str], str | None] | None:

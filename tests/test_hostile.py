@@ -1,0 +1,559 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The catalogue of hostile input: one row per case, each with the contract it checks.
+
+Every row writes its own input (these are malformed or malicious files, so the test writes
+them), runs one ``ospo`` command on it and checks the exit code, what the message says and
+what it must never say, and what was written. The guarantees are documented in
+``docs/guarantees.md``; a row here is the proof of one sentence there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from conftest import DATA, run_ospo
+
+CONFIG = "product:\n  name: app\n  license: LicenseRef-Acme-Proprietary\nprofile: binary\n"
+TOKEN = "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+PASSWORD = "hunter2-very-secret"
+NPMRC = (
+    f"//registry.npmjs.org/:_authToken={TOKEN}\nregistry=https://ci:{PASSWORD}@npm.example.com/\n"
+)
+#: Nine levels of ten aliases each: 10^9 nodes once expanded ("billion laughs").
+ALIAS_BOMB = "\n".join(
+    ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+)
+DEEP = "[" * 100_000
+WAIVER = (
+    "waivers:\n"
+    "  - rule: license/review\n"
+    "    component: pkg:npm/left-pad\n"
+    "    decision: approve\n"
+    "    reason: reviewed\n"
+    "    approver: Ada\n"
+    "    role: legal\n"
+    "    date: {date}\n"
+    "    expires: {expires}\n"
+)
+GPL_FILE = "/* SPDX-License-Identifier: GPL-2.0-only */\nint copied;\n"
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def app(**files: str | bytes) -> Callable[[Path], None]:
+    """A product tree at ``app/`` with ``.ospo.yml`` and ``files`` (``__`` in a keyword is
+    a ``/``, ``_dot_`` a leading ``.``)."""
+
+    def make(tmp: Path) -> None:
+        named = {k.replace("__", "/").replace("_dot_", "."): v for k, v in files.items()}
+        write(tmp / "app", {".ospo.yml": CONFIG, **named})
+
+    return make
+
+
+def tree(files: dict[str, str | bytes]) -> Callable[[Path], None]:
+    return lambda tmp: write(tmp, files)
+
+
+def fifo_tree(tmp: Path) -> None:
+    write(tmp, {"app/src/main.c": "int main;\n"})
+    os.mkfifo(tmp / "app" / "src" / "pipe")
+
+
+def inventory_issues(tmp: Path) -> list[dict[str, str]]:
+    data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
+    issues: list[dict[str, str]] = data["scan"]["issues"]
+    return issues
+
+
+def issue_for(path_end: str, *words: str) -> Callable[[Path], None]:
+    """The inventory holds one issue for the file ending in ``path_end``, saying ``words``."""
+
+    def check(tmp: Path) -> None:
+        found = [i for i in inventory_issues(tmp) if (i["path"] or "").endswith(path_end)]
+        assert found, inventory_issues(tmp)
+        assert all(w in found[0]["message"] for w in words), found[0]
+
+    return check
+
+
+def inventory_lists(rel: str, tmp: Path) -> None:
+    data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
+    assert rel in {f["path"] for f in data["files"]}
+
+
+def no_issue_for(path_end: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        assert not [i for i in inventory_issues(tmp) if (i["path"] or "").endswith(path_end)]
+
+    return check
+
+
+def well_formed_junit(tmp: Path) -> None:
+    suite = ET.fromstring((tmp / "out.xml").read_bytes())
+    names = [case.get("name") or "" for case in suite.iter("testcase")]
+    assert any("\\x01" in name for name in names), names
+
+
+def sarif_uri(expected: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        data = json.loads((tmp / "out.sarif").read_text(encoding="utf-8"))
+        uris = [
+            loc["physicalLocation"]["artifactLocation"]["uri"]
+            for result in data["runs"][0]["results"]
+            for loc in result.get("locations", [])
+            if "physicalLocation" in loc
+        ]
+        assert expected in uris, uris
+
+    return check
+
+
+def nothing_at(name: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        assert not (tmp / name).exists()
+
+    return check
+
+
+def cyclonedx(purl: str) -> str:
+    component = {"type": "library", "name": "x", "version": "1", "purl": purl, "bom-ref": "x"}
+    document = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1}
+    return json.dumps({**document, "components": [component]})
+
+
+def spdx_with_purl(purl: str) -> str:
+    """npm's real SPDX document with the purl of its first package that has one replaced."""
+    data = json.loads((DATA / "sbom" / "npm-sbom-webapp.spdx.json").read_text(encoding="utf-8"))
+    refs = [r for p in data["packages"] for r in p.get("externalRefs", [])]
+    next(r for r in refs if r["referenceType"] == "purl")["referenceLocator"] = purl
+    return json.dumps(data)
+
+
+def spdx3_with_purl(purl: str) -> str:
+    """A real SPDX 3 document with the purl of its package ``pkg:pypi/sphinx`` replaced."""
+    path = DATA / "spdx3" / "ntia-conformance-checker-6.0.0.spdx3.json"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"pkg:pypi/sphinx"') == 1
+    return text.replace('"pkg:pypi/sphinx"', json.dumps(purl))
+
+
+class Case(NamedTuple):
+    """One hostile input: what the test writes, the command, and what ospo promises."""
+
+    id: str
+    contract: str
+    make: Callable[[Path], None]
+    args: tuple[str, ...]  # ``{tmp}`` is the test's directory
+    exit_code: int
+    says: tuple[str, ...] = ()  # in stderr
+    never_says: tuple[str, ...] = ()  # in stdout or stderr
+    then: Callable[[Path], None] | None = None
+
+
+CASES = (
+    # --- item 5: YAML alias bombs and document size --------------------------------------
+    Case(
+        "alias-bomb-config",
+        ".ospo.yml whose aliases expand to a billion nodes is refused with file and line, "
+        "not expanded",
+        app(_dot_ospo_dot_yml=CONFIG + ALIAS_BOMB + "\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:", "alias bomb"),
+    ),
+    Case(
+        "alias-bomb-policy",
+        "a policy file that is an alias bomb is an input error naming it",
+        tree({"app/.ospo.yml": CONFIG, "bomb.yml": ALIAS_BOMB + "\n"}),
+        ("check", "{tmp}/app", "--policy", "{tmp}/bomb.yml"),
+        2,
+        ("bomb.yml:", "alias bomb"),
+    ),
+    Case(
+        "alias-bomb-waivers",
+        "a waivers file that is an alias bomb is an input error naming it",
+        app(_dot_ospo__waivers_dot_yml=ALIAS_BOMB + "\n"),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:", "alias bomb"),
+    ),
+    Case(
+        "recursive-alias-policy",
+        "an alias inside the node it names is refused, not followed for ever",
+        tree({"app/.ospo.yml": CONFIG, "loop.yml": "a: &a [1, *a]\n"}),
+        ("check", "{tmp}/app", "--policy", "{tmp}/loop.yml"),
+        2,
+        ("loop.yml:1:", "recursive"),
+    ),
+    Case(
+        "aliases-in-moderation",
+        "a document using a few aliases the ordinary way is read as before",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("approver: Ada", "approver: &who Ada")
+            + WAIVER.format(date="2024-01-01", expires="2030-01-01")
+            .replace("waivers:\n", "")
+            .replace("approver: Ada", "approver: *who")
+            .replace("left-pad", "right-pad")
+        ),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("YAML alias",),
+    ),
+    Case(
+        "huge-config",
+        "a YAML document larger than 8 MiB is refused before it is parsed",
+        app(_dot_ospo_dot_yml=CONFIG + "#" + "x" * (9 * 1024 * 1024) + "\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:", "larger than ospo reads"),
+    ),
+    Case(
+        "alias-bomb-pnpm-lock",
+        "a lock file that is an alias bomb is one manifest issue; the scan goes on",
+        tree({"app/pnpm-lock.yaml": "lockfileVersion: '9.0'\n" + ALIAS_BOMB + "\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("pnpm-lock.yaml", "alias bomb"),
+    ),
+    # --- item 6: messages quote little, and never a secret -----------------------------
+    Case(
+        "policy-is-npmrc",
+        "with policy: ../.npmrc the message names the file but prints no token or password",
+        tree({"app/.ospo.yml": CONFIG + "policy: ../.npmrc\n", ".npmrc": NPMRC}),
+        ("check", "{tmp}/app"),
+        2,
+        (".npmrc:1:", "_authToken=***", "https://***@npm.example.com"),
+        (TOKEN, PASSWORD, TOKEN[:12]),
+    ),
+    Case(
+        "policy-option-is-npmrc",
+        "--policy naming a credentials file is refused without printing its secrets",
+        tree({"app/.ospo.yml": CONFIG, ".npmrc": NPMRC}),
+        ("check", "{tmp}/app", "--policy", "{tmp}/.npmrc"),
+        2,
+        (".npmrc:1:",),
+        (TOKEN, PASSWORD),
+    ),
+    Case(
+        "policy-is-dotenv",
+        "a .env named as the policy: GitHub and AWS keys and a password are not printed",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                ".env": f"GITHUB_TOKEN=ghp_{'A1b2C3d4' * 5}\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"
+                f"\nDB_PASSWORD={PASSWORD}\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/.env"),
+        2,
+        (".env:1:", "GITHUB_TOKEN=***"),
+        ("ghp_", "AKIAIOSFODNN7EXAMPLE", PASSWORD),
+    ),
+    Case(
+        "long-value-quoted",
+        "a message quotes at most 80 characters of a value, however long it is",
+        app(_dot_ospo_dot_yml=CONFIG + "profile: " + "y" * 200_000 + "\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:4: profile: 'yyy",),
+        ("y" * 100,),
+    ),
+    Case(
+        "token-in-go-sum",
+        "a scan issue quoting a damaged line redacts what looks like a token",
+        tree({"app/go.mod": "module example.com/app\n\ngo 1.21\n", "app/go.sum": TOKEN + "\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        never_says=(TOKEN,),
+        then=issue_for("go.sum", "line 1", "***"),
+    ),
+    # --- item 7: deep nesting ------------------------------------------------------------
+    Case(
+        "deep-package-lock",
+        "100,000 [ in package-lock.json is one manifest issue; the inventory is written",
+        tree({"app/package-lock.json": DEEP, "app/Cargo.lock": "version = 3\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("package-lock.json", "nested deeper"),
+    ),
+    Case(
+        "deep-cargo-lock",
+        "100,000 [ in Cargo.lock is one manifest issue; the inventory is written",
+        tree({"app/Cargo.lock": "version = " + DEEP + "\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("Cargo.lock", "nested deeper"),
+    ),
+    Case(
+        "deep-pnpm-lock",
+        "100,000 [ in pnpm-lock.yaml is one manifest issue; the inventory is written",
+        tree({"app/pnpm-lock.yaml": "lockfileVersion: '9.0'\npackages: " + DEEP + "\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("pnpm-lock.yaml", "nesting depth"),
+    ),
+    Case(
+        "deep-but-parseable-lock",
+        "nesting Python can parse but deeper than 200 levels is refused before it is walked",
+        tree({"app/package-lock.json": "[" * 500 + "]" * 500}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("package-lock.json", "200 levels"),
+    ),
+    Case(
+        "deep-vendored-manifest",
+        "a vendored package.json nested 100,000 deep does not end the scan: the vendored "
+        "code is still found by its directory and the inventory is written",
+        tree({"app/vendor/x/package.json": DEEP, "app/vendor/x/x.c": "int x;\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json"),
+        0,
+        then=lambda tmp: inventory_lists("vendor/x/x.c", tmp),
+    ),
+    Case(
+        "deep-sbom",
+        "check --sbom on a deeply nested CycloneDX document is an input error (exit 2)",
+        tree({"deep.cdx.json": '{"bomFormat": "CycloneDX", "components": ' + DEEP}),
+        ("check", "--sbom", "{tmp}/deep.cdx.json"),
+        2,
+        ("deep.cdx.json:", "nested deeper"),
+    ),
+    Case(
+        "deep-inventory",
+        "check --inventory on a deeply nested file is an input error (exit 2)",
+        tree({"inv.json": '{"schema_version": ' + DEEP}),
+        ("check", "--inventory", "{tmp}/inv.json"),
+        2,
+        ("inv.json:", "nested deeper"),
+    ),
+    Case(
+        "deep-config",
+        "a deeply nested .ospo.yml is an input error naming it",
+        app(_dot_ospo_dot_yml="product: " + DEEP + "\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml", "nested deeper"),
+    ),
+    # --- item 8: purls in CycloneDX input ------------------------------------------------
+    Case(
+        "cyclonedx-invalid-purl",
+        "a CycloneDX component whose purl is not a package URL is refused, naming it",
+        tree({"bad.cdx.json": cyclonedx("pkg:npm/")}),
+        ("check", "--sbom", "{tmp}/bad.cdx.json"),
+        2,
+        ("bad.cdx.json:", "component 'x'", "not a valid package URL"),
+    ),
+    Case(
+        "cyclonedx-invalid-purl-imported",
+        "scan --import-sbom of such a document stops with exit 2 and writes no SBOM",
+        tree({"app/main.c": "int main;\n", "bad.cdx.json": cyclonedx("pkg:/x@1")}),
+        (
+            "scan",
+            "{tmp}/app",
+            "--import-sbom",
+            "{tmp}/bad.cdx.json",
+            "--cyclonedx",
+            "{tmp}/out.cdx.json",
+            "-q",
+        ),
+        2,
+        ("bad.cdx.json:", "not a valid package URL"),
+        ("ValueError", "Traceback"),
+        nothing_at("out.cdx.json"),
+    ),
+    Case(
+        "spdx-invalid-purl",
+        "an SPDX document with such a purl is refused the same way (the neighbour's contract)",
+        lambda tmp: write(tmp, {"bad.spdx.json": spdx_with_purl("pkg:/x@1")}),
+        ("check", "--sbom", "{tmp}/bad.spdx.json"),
+        2,
+        ("bad.spdx.json:", "purl", "pkg:/x@1"),
+    ),
+    Case(
+        "spdx3-invalid-purl",
+        "an SPDX 3 package whose software_packageUrl is not a package URL is refused",
+        lambda tmp: write(tmp, {"bad.spdx3.json": spdx3_with_purl("pkg:/sphinx")}),
+        ("check", "--sbom", "{tmp}/bad.spdx3.json"),
+        2,
+        ("bad.spdx3.json:", "'pkg:/sphinx' is not a valid package URL"),
+    ),
+    Case(
+        "cyclonedx-valid-purl",
+        "the same document with a valid purl is read and judged",
+        tree({"good.cdx.json": cyclonedx("pkg:npm/x@1")}),
+        ("check", "--sbom", "{tmp}/good.cdx.json", "--fail-on", "error"),
+        0,
+    ),
+    # --- item 9: a day that is not in the calendar -------------------------------------
+    Case(
+        "waiver-expires-feb-30",
+        "expires: 2024-02-30 is an input error naming the waivers file, line and key",
+        app(_dot_ospo__waivers_dot_yml=WAIVER.format(date="2024-01-01", expires="2024-02-30")),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:2:", "waivers.0.expires", "'2024-02-30'", "not a day"),
+        ("ValueError",),
+    ),
+    Case(
+        "waiver-date-feb-30",
+        "date: 2023-02-29 (not a leap year) is refused the same way",
+        app(_dot_ospo__waivers_dot_yml=WAIVER.format(date="2023-02-29", expires="2025-01-01")),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:2:", "waivers.0.date", "not a day"),
+    ),
+    Case(
+        "waiver-leap-day",
+        "expires: 2028-02-29, a leap day, is a day: the waivers are read",
+        app(_dot_ospo__waivers_dot_yml=WAIVER.format(date="2024-01-01", expires="2028-02-29")),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("not a day",),
+    ),
+    # --- item 12: broken installed packages ------------------------------------------
+    Case(
+        "env-garbage-metadata",
+        "--env: a dist-info whose METADATA is garbage is an issue naming that file",
+        tree(
+            {
+                "app/main.c": "int main;\n",
+                "site/good-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: good\n"
+                "Version: 1.0\nLicense-Expression: MIT\n",
+                "site/broken-1.0.dist-info/METADATA": b"\x89PNG\r\n\x1a\n\x00\xff\xfe garbage",
+            }
+        ),
+        ("scan", "{tmp}/app", "--env", "{tmp}/site", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("broken-1.0.dist-info/METADATA", "not read"),
+    ),
+    Case(
+        "env-package-json-array",
+        "--env: a package.json that is an array is an issue naming it; the others are read",
+        tree(
+            {
+                "app/main.c": "int main;\n",
+                "node_modules/good/package.json": '{"name": "good", "version": "1.0.0", '
+                '"license": "MIT"}',
+                "node_modules/bad/package.json": "[1, 2, 3]",
+            }
+        ),
+        ("scan", "{tmp}/app", "--env", "{tmp}/node_modules", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("bad/package.json", "not read", "JSON object"),
+    ),
+    Case(
+        "env-package-json-not-json",
+        "--env: a package.json that is not JSON is an issue naming it",
+        tree(
+            {
+                "app/main.c": "int main;\n",
+                "node_modules/bad/package.json": '{"name": ',
+            }
+        ),
+        ("scan", "{tmp}/app", "--env", "{tmp}/node_modules", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("bad/package.json", "not JSON"),
+    ),
+    # --- item 13: the smaller ones ------------------------------------------------------
+    Case(
+        "fifo-in-tree",
+        "a named pipe in the tree is an issue, never opened (opening one waits for ever)",
+        fifo_tree,
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("src/pipe", "named pipe"),
+    ),
+    Case(
+        "go-sum-malformed-line",
+        "a go.sum line that is not module, version and hash is an issue naming its line",
+        tree(
+            {
+                "app/go.mod": "module example.com/app\n\ngo 1.21\n",
+                "app/go.sum": "github.com/x/y v1.0.0/go.mod h1:AAAA\nthis line is broken\n",
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("go.sum", "line 2", "not a go.sum line"),
+    ),
+    Case(
+        "go-sum-well-formed",
+        "a go.sum of well-formed lines (and blank ones) gives no such issue",
+        tree(
+            {
+                "app/go.mod": "module example.com/app\n\ngo 1.21\n",
+                "app/go.sum": "github.com/x/y v1.0.0/go.mod h1:"
+                "2a0cb3u6gVwDAW0Jv37kUnuSbhqJjBqMSuzWyZxwSmA=\n\n",
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=no_issue_for("go.sum"),
+    ),
+    Case(
+        "junit-control-character",
+        "a control character in a file name leaves the JUnit report well-formed XML",
+        app(**{"src__bad\x01name.c": GPL_FILE}),
+        ("check", "{tmp}/app", "--format", "junit", "-o", "{tmp}/out.xml"),
+        1,
+        then=well_formed_junit,
+    ),
+    Case(
+        "sarif-uri-encoded",
+        "SARIF artifactLocation.uri is a URI reference: space, % and # percent-encoded",
+        app(**{"src__a b%#.c": GPL_FILE}),
+        ("check", "{tmp}/app", "--format", "sarif", "-o", "{tmp}/out.sarif"),
+        1,
+        then=sarif_uri("src/a%20b%25%23.c"),
+    ),
+    Case(
+        "sbom-dev-zero",
+        "check --sbom /dev/zero is an input error at once, not a read without end",
+        tree({}),
+        ("check", "--sbom", "/dev/zero"),
+        2,
+        ("/dev/zero:", "binary"),
+    ),
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input(case: Case, tmp_path: Path) -> None:
+    """``case.contract``: the exit code, what the message says and never says, what is left."""
+    case.make(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in case.args]
+    ran = run_ospo(*args)
+    assert ran.returncode == case.exit_code, (case.contract, ran.stdout[-2000:], ran.stderr[-2000:])
+    assert "Traceback" not in ran.stderr
+    for words in case.says:
+        assert words in ran.stderr, (case.contract, ran.stderr[-2000:])
+    for words in case.never_says:
+        assert words not in ran.stdout + ran.stderr, case.contract
+    if case.exit_code == 2:
+        assert len(ran.stderr) < 3000, "a message is short, whatever the input holds"
+    if case.then is not None:
+        case.then(tmp_path)
+
+
+def test_every_case_states_its_contract() -> None:
+    """One row per case, each with a distinct id and a contract in words."""
+    assert len({c.id for c in CASES}) == len(CASES)
+    assert all(len(c.contract.split()) >= 6 for c in CASES)
