@@ -365,6 +365,38 @@ def _before(lines: Sequence[str], match: Match) -> Sequence[str]:
     return lines[max(0, match.start_line - 5) : min(match.end_line, match.start_line + 4)]
 
 
+#: What a bundled library's own licensing summary says of the parts of its source that
+#: are not the library (XZ Utils: "These scripts ... are under GNU GPLv2+", "The build
+#: system contains ... files that are under GNU GPLv2+ or GNU GPLv3+").
+_TOOLING = re.compile(
+    r"\b(build system|(these|the) scripts|command[- ]line tools|test files|test code|"
+    r"debugging utilities|the extra directory)\b",
+    re.IGNORECASE,
+)
+_EXECUTABLE = re.compile(r"(^|/)(bin|scripts)/|\.(exe|sh)$")
+
+
+def _label(cue: str) -> str:
+    words = cue.lower().split()
+    return " ".join(words[1:] if words[0] in ("the", "these") else words)
+
+
+def _only_a_library(installed: frozenset[str]) -> bool:
+    """Whether a package installs a compiled library and no programs: no script, no
+    executable, no ``bin/`` (a wheel's console scripts are ``../../../bin/NAME``)."""
+    return any(_BINARY.search(p) for p in installed) and not any(
+        _EXECUTABLE.search(p) for p in installed
+    )
+
+
+def _paragraph(lines: Sequence[str], match: Match) -> Sequence[str]:
+    """The paragraph a match starts in: back to the blank line above, at most a few lines."""
+    first = match.start_line - 1
+    while first > 0 and first > match.start_line - 8 and lines[first - 1].strip():
+        first -= 1
+    return lines[first : match.end_line]
+
+
 def _around(lines: Sequence[str], match: Match) -> Sequence[str]:
     """A match's lines and the three after it: the rest of its sentence."""
     return lines[max(0, match.start_line - 1) : match.end_line + 3]
@@ -534,6 +566,14 @@ def _judge(
             match=match,
             counted=False,
             reason="about code in documentation, which the package does not ship",
+        )
+    part = _TOOLING.search(" ".join(_paragraph(lines(), match)))
+    if part is not None and _only_a_library(installed()):
+        return Judged(
+            match=match,
+            counted=False,
+            reason=f"about a bundled library's {_label(part.group(0))}, which a package of "
+            "libraries does not ship",
         )
     if _weak(match) and _RELICENSED.search(" ".join(_around(lines(), match))):
         return Judged(

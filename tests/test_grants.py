@@ -37,6 +37,48 @@ DOCS_CC0 = (
     "code is defined as all source code displayed within the prose of the\n"
     "documentation.\n\nCC0: http://creativecommons.org/publicdomain/zero/1.0/\n"
 )
+#: XZ Utils' licensing summary, as Pillow's wheel carries it for the liblzma it bundles.
+XZ_SUMMARY = (
+    "\n\n----\n\n"
+    + """LIBLZMA
+
+XZ Utils Licensing
+==================
+
+    Different licenses apply to different files in this package. Here
+    is a rough summary of which licenses apply to which parts of this
+    package (but check the individual files to be sure!):
+
+      - liblzma is in the public domain.
+
+      - xz, xzdec, and lzmadec command line tools are in the public
+        domain unless GNU getopt_long had to be compiled and linked
+        in from the lib directory. The getopt_long code is under
+        GNU LGPLv2.1+.
+
+      - The scripts to grep, diff, and view compressed files have been
+        adapted from gzip. These scripts and their documentation are
+        under GNU GPLv2+.
+
+      - All the documentation in the doc directory and most of the
+        XZ Utils specific documentation files in other directories
+        are in the public domain.
+
+      - Translated messages are in the public domain.
+
+      - The build system contains public domain files, and files that
+        are under GNU GPLv2+ or GNU GPLv3+. None of these files end up
+        in the binaries being built.
+
+      - Test files and test code in the tests directory, and debugging
+        utilities in the debug directory are in the public domain.
+
+      - The extra directory may contain public domain files, and files
+        that are under various free software licenses.
+
+    You can do whatever you want with the files that have been put into
+"""
+)
 CHOICE = (
     "This software is made available under the terms of *either* of the licenses\n"
     "found in LICENSE.APACHE or LICENSE.BSD. Contributions to this software is made\n"
@@ -71,6 +113,16 @@ PACKAGES: dict[str, tuple[str | None, dict[str, str], list[str]]] = {
         ["acme/__init__.py"],
     ),
     "acme-docs": ("MIT", {"LICENSE": _text("mit") + DOCS_CC0}, ["acme/__init__.py"]),
+    "acme-xz": (
+        "MIT",
+        {"LICENSE": _text("mit") + XZ_SUMMARY},
+        ["acme/__init__.py", "acme/_imaging.cpython-311-x86_64-linux-gnu.so"],
+    ),
+    "acme-xz-tools": (
+        "MIT",
+        {"LICENSE": _text("mit") + XZ_SUMMARY},
+        ["acme/__init__.py", "acme/_xz.cpython-311-x86_64-linux-gnu.so", "../../../bin/xzdiff"],
+    ),
     "acme-docs-shipped": (
         "MIT",
         {"LICENSE": _text("mit") + DOCS_CC0},
@@ -119,6 +171,18 @@ def components(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) ->
         ("acme-choice", "Apache-2.0 OR BSD-2-Clause", "the pointer offers the siblings' texts"),
         ("acme-docs", "MIT", "CC0 covers sample code in documentation, not installed"),
         ("acme-docs-shipped", "MIT AND CC0-1.0", "the documentation is installed"),
+        (
+            "acme-xz",
+            "MIT AND LicenseRef-scancode-public-domain",
+            "a library only: XZ's GPL scripts, tools and build system do not ship",
+        ),
+        (
+            "acme-xz-tools",
+            "MIT AND LicenseRef-scancode-public-domain AND LGPL-2.1-or-later AND "
+            "GPL-3.0-or-later AND LicenseRef-scancode-other-copyleft",
+            "it installs a program: the tools' and scripts' licenses may apply (GPL-2.0+ "
+            "beside GPL-3.0+ adds nothing)",
+        ),
     ],
 )
 def test_what_a_license_file_grants_depends_on_what_ships(
