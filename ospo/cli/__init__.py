@@ -22,7 +22,7 @@ import click
 
 from ospo import __version__
 from ospo.cli.core import CONTEXT, LazyCommand, OspoGroup, ReaderGone
-from ospo.errors import ExitCode
+from ospo.errors import ExitCode, Terminated, interruption
 
 #: Subcommand name -> where it lives and what it does.
 COMMANDS = {
@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # collecting the youngest generation every 700 allocations re-examines them for
     # nothing, a tenth of a cached rescan. Cycles are still collected, less often.
     gc.set_threshold(50_000, 20, 100)
+    _terminate_as_interrupt()
     code = run(argv)
     # Nothing is left to do but exit, and freeing every object of a large run one by one
     # (what a normal exit does) takes longer than the rest of a cached rescan of a small
@@ -73,6 +74,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     os._exit(code)
 
 
+def _terminate_as_interrupt() -> None:
+    """Make SIGTERM end the run as Ctrl-C does: workers ended, nothing half-written, exit 3.
+
+    Its default action would end the process at once, leaving ScanCode's workers running.
+    """
+    import signal
+
+    def terminate(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # cleaning up happens once
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code instead of exiting."""
     arguments = sys.argv[1:] if argv is None else [str(a) for a in argv]
@@ -83,8 +98,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:  # usage errors (2) and ospo's own errors
         exc.show()
         return int(exc.exit_code)
-    except click.Abort:  # Ctrl-C while click itself was reading or parsing
-        click.echo("ospo: interrupted; no output was written", err=True)
+    except click.Abort as exc:  # Ctrl-C or SIGTERM while click itself was reading or parsing
+        cause = exc.__cause__
+        how = interruption(cause) if isinstance(cause, KeyboardInterrupt) else "interrupted"
+        click.echo(f"ospo: {how}; no output was written", err=True)
+        return int(ExitCode.OPERATIONAL_FAILURE)
+    except KeyboardInterrupt as exc:  # before or after a command ran (imports, exiting)
+        click.echo(f"ospo: {interruption(exc)}; no output was written", err=True)
         return int(ExitCode.OPERATIONAL_FAILURE)
     except SystemExit as exc:  # shell completion answers and exits
         return exc.code if isinstance(exc.code, int) else int(ExitCode.INPUT_ERROR)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ospo.cache import ResultCache
-from ospo.errors import Interrupted
+from ospo.errors import Interrupted, interruption
 from ospo.model import (
     CopyrightStatement,
     FileEntry,
@@ -234,9 +234,10 @@ def detect_contents(
                         pending = {}
                 if request.progress is not None:
                     request.progress(done, len(todo))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             raise Interrupted(
-                "interrupted; results computed so far are kept in the cache, no output was written"
+                f"{interruption(exc)}; results computed so far are kept in the cache, "
+                "no output was written"
             ) from None
         finally:
             if cache is not None:
@@ -523,6 +524,8 @@ def _worker_init() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # the parent ends its workers with SIGTERM: not with the handler inherited from it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.setdefault("OSPO_WORKER", "1")
 
 
