@@ -9,10 +9,12 @@ them for users). Every case is a real process meeting a real fault: a signal sen
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -159,6 +161,128 @@ def sigterm_during_a_check(tmp_path: Path) -> None:
     assert stdout == ""
 
 
+# --- output targets ---------------------------------------------------------------------
+
+
+def _device(tmp_path: Path, name: str, minor: int) -> Path:
+    """A character device like ``/dev/NAME`` (memory device 1, ``minor``) for ospo to write to.
+
+    Made with mknod in ``tmp_path`` where that is allowed, so that a failure cannot replace
+    the machine's own device; else the real one, which a user who is not root cannot
+    replace anyway.
+    """
+    node = tmp_path / name
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        if os.geteuid() == 0:
+            pytest.skip("cannot make a device node to write to")
+        return Path("/dev") / name
+    return node
+
+
+def _is_char_device(path: Path) -> bool:
+    return stat.S_ISCHR(os.stat(path).st_mode)
+
+
+def output_to_dev_null(tmp_path: Path) -> None:
+    null = _device(tmp_path, "null", 3)
+    ran = _ospo("check", _tree(tmp_path), "--format", "json", "-o", null)
+    assert ran.returncode == 0, ran.stderr
+    assert _is_char_device(null), "the device was replaced by a regular file"
+    assert not list(null.parent.glob(".null.*"))
+
+
+def scan_outputs_to_dev_null(tmp_path: Path) -> None:
+    null = _device(tmp_path, "null", 3)
+    ran = _ospo("scan", _tree(tmp_path), "-q", "-o", null, "--cyclonedx", null)
+    assert ran.returncode == 0, ran.stderr
+    assert _is_char_device(null), "the device was replaced by a regular file"
+
+
+def output_to_dev_full(tmp_path: Path) -> None:
+    full = _device(tmp_path, "full", 7)
+    ran = _ospo("check", _tree(tmp_path), "--format", "json", "-o", full)
+    assert ran.returncode == 3, ran.stderr
+    assert f"ospo: error: {full}: cannot write output: No space left on device" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert _is_char_device(full), "the device was replaced by a regular file"
+
+
+def output_to_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        ran = _ospo("check", _tree(tmp_path), "--format", "json", "-o", fifo)
+        received, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(received)["verdict"] == "pass"
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a regular file"
+
+
+def output_to_a_fifo_whose_reader_left(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    # the reader takes one byte and leaves: the rest of the inventory (more than a pipe
+    # holds: an entry for each of 600 files of one content) has nowhere to go
+    reader = subprocess.Popen(["head", "-c", "1", str(fifo)], stdout=subprocess.PIPE)
+    tree = _tree(tmp_path)
+    for number in range(600):
+        (tree / f"copy{number}.py").write_bytes((tree / "a.py").read_bytes())
+    try:
+        ran = _ospo("scan", tree, "-q", "-o", fifo)
+        reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert ran.returncode == 3, ran.stderr
+    assert "cannot write output: Broken pipe" in ran.stderr
+
+
+def output_to_stdout_by_its_name(tmp_path: Path) -> None:
+    # what /dev/stdout is: a link to the process's own descriptor 1
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    ran = _ospo("check", _tree(tmp_path), "--format", "json", "-o", stdout)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["verdict"] == "pass"
+    assert stdout.is_symlink(), "the link was replaced by a regular file"
+
+
+def output_to_stdout_redirected_to_a_file(tmp_path: Path) -> None:
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
+    log = tmp_path / "log"
+    log.write_text("earlier\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as appended:
+        ran = subprocess.run(
+            [sys.executable, "-m", "ospo", "check", str(_tree(tmp_path)), "-o", str(stdout)],
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    assert ran.returncode == 0, ran.stderr
+    earlier, _, report = log.read_text(encoding="utf-8").partition("\n")
+    assert earlier == "earlier", "what the file held before is kept (>> appends)"
+    assert report.startswith("tree: PASS")
+    assert stdout.is_symlink()
+
+
+def output_to_a_full_disk(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text('{"old": true}\n', encoding="utf-8")
+    # a file size limit makes every write past 10 bytes fail, as a full disk does
+    ran = _ospo("check", _tree(tmp_path), "--format", "json", "-o", out, file_size_limit=10)
+    assert ran.returncode == 3, ran.stderr
+    assert f"ospo: error: {out}: cannot write output: File too large" in ran.stderr
+    assert out.read_text(encoding="utf-8") == '{"old": true}\n', "the old report is kept"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 CATALOGUE: tuple[Fault, ...] = (
     Fault(
         name="sigterm-scan-workers",
@@ -170,6 +294,48 @@ CATALOGUE: tuple[Fault, ...] = (
         name="sigterm-check",
         contract="SIGTERM during a check: exit 3 and a message, never a verdict, never a traceback",
         check=sigterm_during_a_check,
+    ),
+    Fault(
+        name="output-dev-null",
+        contract="-o /dev/null writes into the device, never replaces it (even as root): exit 0",
+        check=output_to_dev_null,
+    ),
+    Fault(
+        name="scan-outputs-dev-null",
+        contract="scan's -o and --cyclonedx to /dev/null write into the device: exit 0",
+        check=scan_outputs_to_dev_null,
+    ),
+    Fault(
+        name="output-dev-full",
+        contract="-o /dev/full: the write error is reported with the path, exit 3",
+        check=output_to_dev_full,
+    ),
+    Fault(
+        name="output-fifo",
+        contract="-o FIFO: the report goes through the FIFO, which stays a FIFO",
+        check=output_to_a_fifo,
+    ),
+    Fault(
+        name="output-fifo-reader-gone",
+        contract="-o FIFO whose reader leaves early: a broken pipe is reported, exit 3",
+        check=output_to_a_fifo_whose_reader_left,
+    ),
+    Fault(
+        name="output-dev-stdout",
+        contract="-o /dev/stdout writes to standard output; the link stays a link",
+        check=output_to_stdout_by_its_name,
+    ),
+    Fault(
+        name="output-dev-stdout-appended",
+        contract="-o /dev/stdout with stdout appended to a file (>>): the file keeps what it "
+        "held and gets the report after it",
+        check=output_to_stdout_redirected_to_a_file,
+    ),
+    Fault(
+        name="output-full-disk",
+        contract="-o FILE on a full disk: the error is reported, exit 3, the old file is kept "
+        "whole and no temporary file is left",
+        check=output_to_a_full_disk,
     ),
 )
 
