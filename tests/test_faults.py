@@ -283,6 +283,55 @@ def output_to_a_full_disk(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+# --- standard output ----------------------------------------------------------------------
+
+
+def _reader_leaves_after_one_line(tmp_path: Path, unbuffered: str) -> None:
+    tree = _tree(tmp_path, "# SPDX-License-Identifier: GPL-3.0-only\n")
+    for number in range(600):  # a report of one finding per file: more than a pipe holds
+        (tree / f"copy{number}.py").write_bytes((tree / "a.py").read_bytes())
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ospo", "check", str(tree), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()  # what `ospo check | head -1` reads before it leaves
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    code = proc.wait(timeout=600)
+    assert first.startswith(b"{")
+    assert code == 3, f"a truncated answer was taken for a verdict: exit {code}\n{stderr}"
+    assert "Traceback" not in stderr
+
+
+def unbuffered_reader_leaves(tmp_path: Path) -> None:
+    _reader_leaves_after_one_line(tmp_path, "1")
+
+
+def buffered_reader_leaves(tmp_path: Path) -> None:
+    _reader_leaves_after_one_line(tmp_path, "")
+
+
+def stdout_closed(tmp_path: Path) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "ospo", "check", str(_tree(tmp_path))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # the caller closed descriptor 1 (`ospo check >&-`): the verdict has no reader
+        preexec_fn=lambda: os.close(1),
+        check=False,
+        timeout=600,
+    )
+    assert ran.returncode == 3, ran.stderr
+    assert "Traceback" not in ran.stderr
+
+
 CATALOGUE: tuple[Fault, ...] = (
     Fault(
         name="sigterm-scan-workers",
@@ -336,6 +385,22 @@ CATALOGUE: tuple[Fault, ...] = (
         contract="-o FILE on a full disk: the error is reported, exit 3, the old file is kept "
         "whole and no temporary file is left",
         check=output_to_a_full_disk,
+    ),
+    Fault(
+        name="unbuffered-reader-gone",
+        contract="PYTHONUNBUFFERED=1 and the reader leaves after one line (| head -1): the "
+        "cut report is never a verdict, exit 3",
+        check=unbuffered_reader_leaves,
+    ),
+    Fault(
+        name="buffered-reader-gone",
+        contract="the reader leaves after one line (| head -1): exit 3",
+        check=buffered_reader_leaves,
+    ),
+    Fault(
+        name="stdout-closed",
+        contract="standard output closed (>&-): the verdict cannot be read, exit 3, no traceback",
+        check=stdout_closed,
     ),
 )
 

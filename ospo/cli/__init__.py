@@ -13,6 +13,7 @@ Shell completion is click's: ``eval "$(_OSPO_COMPLETE=bash_source ospo)"`` (``zs
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -59,15 +60,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     # nothing, a tenth of a cached rescan. Cycles are still collected, less often.
     gc.set_threshold(50_000, 20, 100)
     _terminate_as_interrupt()
+    _complete_writes()
     code = run(argv)
     # Nothing is left to do but exit, and freeing every object of a large run one by one
     # (what a normal exit does) takes longer than the rest of a cached rescan of a small
     # tree: flush what was printed and leave at once. Outputs were written and closed.
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
-            if stream is sys.stdout and code == ExitCode.PASS:
+            if stream is sys.stdout and code in (ExitCode.PASS, ExitCode.GATE_FAILED):
                 code = int(ExitCode.OPERATIONAL_FAILURE)  # the answer did not reach the reader
         except (OSError, ValueError):
             pass
@@ -86,6 +90,50 @@ def _terminate_as_interrupt() -> None:
         raise Terminated
 
     signal.signal(signal.SIGTERM, terminate)
+
+
+def _complete_writes() -> None:
+    """Make every write to standard output and error complete, or fail.
+
+    Unbuffered (``PYTHONUNBUFFERED=1``, ``python -u``), a text stream writes straight to
+    the descriptor and ignores a short write: a reader leaving in the middle of a long
+    report (``ospo check | head -1``) cuts it without an error, and the truncated answer
+    would count as a verdict. A buffered writer writes the rest, and the rest fails. A
+    closed standard output (``>&-``) fails at the first write instead of swallowing it.
+    """
+    import io
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            if name == "stdout":  # closed stderr: messages are lost, the exit code is not
+                sys.stdout = _ClosedStream()
+        elif isinstance(stream, io.TextIOWrapper) and isinstance(stream.buffer, io.RawIOBase):
+            # the original stays referenced by sys.__stdout__: it is never closed under us
+            buffered = io.BufferedWriter(stream.buffer)
+            setattr(
+                sys,
+                name,
+                io.TextIOWrapper(
+                    buffered, encoding=stream.encoding, errors=stream.errors, line_buffering=True
+                ),
+            )
+
+
+class _ClosedStream:
+    """Standard output closed by the caller: what is written to it cannot arrive."""
+
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "the stream is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "the stream is closed")
+
+    def isatty(self) -> bool:
+        return False
 
 
 def run(argv: Sequence[str] | None = None) -> int:
