@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""File output: atomic for regular files, in place for devices, FIFOs and descriptors.
+"""File output: atomic for regular files, in place for devices, FIFOs and descriptors;
+and the lock that makes a read-modify-write of a file safe between processes.
 
 A regular file is replaced through a temporary file, so a reader sees the old file or the
 complete new one, never a half. Anything else (``/dev/null``, ``/dev/full``, a FIFO,
@@ -12,9 +13,47 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ospo.errors import InputError, OperationalError
+
+
+@contextlib.contextmanager
+def locked(path: Path, *, timeout: float = 60.0) -> Iterator[None]:
+    """Hold ``path`` for a read-modify-write that no other ospo process interleaves with.
+
+    Atomic writes alone keep a file whole, not every change made to it: two processes that
+    read it, add one entry each and write it back keep one of the two entries. Whoever
+    changes a shared file (the waivers, the sign-offs) reads and writes it inside this.
+    The lock is on ``.NAME.lock`` beside the file, which every write replaces; it stays
+    there (removed, two processes could each lock a file of that name). A holder that keeps
+    it over ``timeout`` seconds is an :class:`OperationalError`, not a wait without end.
+    """
+    import fcntl
+
+    lock_path = path.parent / f".{path.name}.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise OperationalError(f"cannot lock: {exc.strerror}", path=str(lock_path)) from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OperationalError(
+                        f"another process has held it for over {timeout:g} s; try again",
+                        path=str(path),
+                    ) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # and with it the lock
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -332,6 +332,72 @@ def stdout_closed(tmp_path: Path) -> None:
     assert "Traceback" not in ran.stderr
 
 
+# --- concurrent use ------------------------------------------------------------------------
+
+
+def concurrent_decisions(tmp_path: Path) -> None:
+    waivers = tmp_path / ".ospo" / "waivers.yml"
+    count = 8
+    decide = (sys.executable, "-m", "ospo", "decide", "--rule", "compliance/license-denied")
+    about = ("--decision", "approve", "--approver", "Counsel", "--role", "legal", "--reason", "r")
+    procs = [
+        subprocess.Popen(
+            [*decide, *about, "--waivers", str(waivers), "--component", f"pkg:pypi/p{number}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for number in range(count)
+    ]
+    results = [(proc.wait(timeout=600), *proc.communicate()) for proc in procs]
+    for code, stdout, stderr in results:
+        assert code == 0, stderr
+        assert stdout.startswith("Recorded decision "), stdout
+    import yaml
+
+    recorded = yaml.safe_load(waivers.read_text(encoding="utf-8"))["waivers"]
+    components = sorted(waiver["component"] for waiver in recorded)
+    assert components == sorted(f"pkg:pypi/p{n}" for n in range(count)), "decisions lost"
+    numbers = sorted(int(stdout.split()[2]) for _, stdout, _ in results)
+    assert numbers == list(range(1, count + 1)), "each run says which decision it recorded"
+
+
+def lock_held_too_long(tmp_path: Path) -> None:
+    from ospo.atomic import locked
+    from ospo.errors import OperationalError
+
+    shared = tmp_path / "waivers.yml"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom pathlib import Path\n"
+            "from ospo.atomic import locked\n"
+            f"with locked(Path({str(shared)!r})):\n    print('held', flush=True)\n"
+            "    sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        started = time.monotonic()
+        with (
+            pytest.raises(OperationalError, match=r"another process has held it for over 0\.5 s"),
+            locked(shared, timeout=0.5),
+        ):
+            pass
+        assert time.monotonic() - started >= 0.5
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    with locked(shared, timeout=0.5):  # the holder is gone: free again
+        pass
+
+
 CATALOGUE: tuple[Fault, ...] = (
     Fault(
         name="sigterm-scan-workers",
@@ -401,6 +467,18 @@ CATALOGUE: tuple[Fault, ...] = (
         name="stdout-closed",
         contract="standard output closed (>&-): the verdict cannot be read, exit 3, no traceback",
         check=stdout_closed,
+    ),
+    Fault(
+        name="concurrent-decide",
+        contract="several `ospo decide` at once on one waivers file: every decision is kept, "
+        "each run reports its own number",
+        check=concurrent_decisions,
+    ),
+    Fault(
+        name="lock-held-too-long",
+        contract="a file locked by another process past the wait: a clear error (exit 3), "
+        "never a wait without end; free again once the holder is gone",
+        check=lock_held_too_long,
     ),
 )
 
