@@ -398,6 +398,80 @@ def lock_held_too_long(tmp_path: Path) -> None:
         pass
 
 
+# --- the result cache ---------------------------------------------------------------------
+
+
+def _scan_with_cache(
+    tree: Path, cache: Path, file_size_limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    return _ospo(
+        "scan", tree, "-q", env={"OSPO_CACHE_DIR": str(cache)}, file_size_limit=file_size_limit
+    )
+
+
+def _checkpointed(db: Path) -> None:
+    """Fold the cache's write-ahead log into the file, so the file alone holds it all."""
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def cache_on_a_full_disk(tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    cache = tmp_path / "cache"
+    assert _scan_with_cache(tree, cache).returncode == 0
+    db = cache / "results.sqlite3"
+    kept = _cached_count(db)
+    assert kept > 0
+    # no file may grow past 4 KiB: SQLite cannot make its shared-memory file (32 KiB)
+    ran = _scan_with_cache(tree, cache, file_size_limit=4096)
+    assert ran.returncode == 0, ran.stderr
+    assert "cache" in ran.stderr, "the cache problem is reported"
+    assert "moved aside" not in ran.stderr
+    assert sorted(p.name for p in cache.iterdir() if "broken" in p.name) == []
+    assert _cached_count(db) == kept, "the valid cache is kept whole"
+    again = _scan_with_cache(tree, cache)
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
+def cache_damaged_twice(tmp_path: Path) -> None:
+    from ospo.cache import ResultCache
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = cache / "results.sqlite3"
+    for number in range(2):  # within one second, in one process
+        db.write_bytes(f"damage {number} ".encode() * 512)
+        opened = ResultCache.open("key", cache)
+        assert opened is not None
+        assert any("moved aside" in warning for warning in opened.warnings)
+        opened.close()
+    aside = sorted(p for p in cache.iterdir() if p.name.startswith("results.sqlite3.broken-"))
+    assert [p.read_bytes()[:8] for p in aside] == [b"damage 0", b"damage 1"], "none overwritten"
+
+
+def cache_damaged_mid_run(tmp_path: Path) -> None:
+    tree = _tree(tmp_path)
+    cache = tmp_path / "cache"
+    assert _scan_with_cache(tree, cache).returncode == 0
+    db = cache / "results.sqlite3"
+    _checkpointed(db)
+    # the first page (header, schema) stays whole: the cache opens, and the damage is met
+    # only when its tables are read, in the middle of the run
+    data = db.read_bytes()
+    db.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    (tree / "b.py").write_text(f"# SPDX-License-Identifier: Apache-2.0\n# {tmp_path}\n")
+    ran = _scan_with_cache(tree, cache)
+    assert ran.returncode == 0, ran.stderr
+    assert "moved aside" in ran.stderr
+    assert "damaged" in ran.stderr
+    aside = [p.name for p in cache.iterdir() if ".broken-" in p.name]
+    assert len([name for name in aside if not name.endswith(("-wal", "-shm"))]) == 1
+    assert _cached_count(db) == 2, "this run's results are in a new cache for the next run"
+
+
 CATALOGUE: tuple[Fault, ...] = (
     Fault(
         name="sigterm-scan-workers",
@@ -479,6 +553,24 @@ CATALOGUE: tuple[Fault, ...] = (
         contract="a file locked by another process past the wait: a clear error (exit 3), "
         "never a wait without end; free again once the holder is gone",
         check=lock_held_too_long,
+    ),
+    Fault(
+        name="cache-full-disk",
+        contract="a full disk while the cache opens: the scan runs without it and says so, "
+        "the valid cache is kept whole and is used again once there is room",
+        check=cache_on_a_full_disk,
+    ),
+    Fault(
+        name="cache-damaged-twice",
+        contract="a damaged cache is moved aside under a name of its own: a second one never "
+        "overwrites the first",
+        check=cache_damaged_twice,
+    ),
+    Fault(
+        name="cache-damaged-mid-run",
+        contract="damage found in the middle of a scan: the cache is moved aside and a new one "
+        "keeps this run's results for the next",
+        check=cache_damaged_mid_run,
     ),
 )
 
