@@ -100,7 +100,10 @@ def _cached_count(db: Path) -> int:
 # --- signals ----------------------------------------------------------------------------
 
 
-def sigterm_during_a_scan_with_workers(tmp_path: Path) -> None:
+def _signal_during_a_scan_with_workers(tmp_path: Path, signum: int) -> tuple[int, str]:
+    """Send ``signum`` to a scan while its two ScanCode workers run; return its exit code
+    and stderr, once none of its processes is left (killed here if one is, and then
+    reported)."""
     root = tmp_path / "tree"
     build_real_tree(root)
     out = tmp_path / "inv.json"
@@ -122,8 +125,8 @@ def sigterm_during_a_scan_with_workers(tmp_path: Path) -> None:
             if db.exists() and _cached_count(db) > 0:
                 break
             time.sleep(0.5)
-        assert proc.poll() is None, "the scan ended before it could be terminated"
-        os.kill(proc.pid, signal.SIGTERM)  # what `timeout` and a CI cancellation send
+        assert proc.poll() is None, "the scan ended before the signal"
+        os.kill(proc.pid, signum)  # to ospo alone, as `timeout` and the OOM killer do
         code = proc.wait(timeout=120)
         deadline = time.monotonic() + 10
         while _session_members(proc.pid) and time.monotonic() < deadline:
@@ -132,14 +135,23 @@ def sigterm_during_a_scan_with_workers(tmp_path: Path) -> None:
     finally:
         for pid in _session_members(proc.pid):
             os.kill(pid, signal.SIGKILL)
-    message = stderr_path.read_text(encoding="utf-8")
     assert survivors == [], "a ScanCode worker outlived ospo"
+    assert not out.exists()
+    assert _cached_count(db) > 0, "what was computed before the signal stays in the cache"
+    return code, stderr_path.read_text(encoding="utf-8")
+
+
+def sigterm_during_a_scan_with_workers(tmp_path: Path) -> None:
+    code, message = _signal_during_a_scan_with_workers(tmp_path, signal.SIGTERM)
     assert code == 3, message
     assert "terminated" in message
     assert "Traceback" not in message
-    assert not out.exists()
     assert not list(tmp_path.glob(".inv.json.*"))
-    assert _cached_count(db) > 0, "what was computed before SIGTERM stays in the cache"
+
+
+def sigkill_during_a_scan_with_workers(tmp_path: Path) -> None:
+    code, _ = _signal_during_a_scan_with_workers(tmp_path, signal.SIGKILL)
+    assert code == -signal.SIGKILL
 
 
 def sigterm_during_a_check(tmp_path: Path) -> None:
@@ -478,6 +490,12 @@ CATALOGUE: tuple[Fault, ...] = (
         contract="SIGTERM ends a scan as Ctrl-C does: exit 3, no output written, what was "
         "computed stays in the cache, and no ScanCode worker outlives ospo",
         check=sigterm_during_a_scan_with_workers,
+    ),
+    Fault(
+        name="sigkill-scan-workers",
+        contract="SIGKILL (the OOM killer) cannot be handled, yet no ScanCode worker outlives "
+        "ospo: each ends with its parent",
+        check=sigkill_during_a_scan_with_workers,
     ),
     Fault(
         name="sigterm-check",

@@ -453,7 +453,12 @@ def _detect_all(
     context = multiprocessing.get_context("fork")
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+        return ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
 
     executor = new_pool()
     queue = iter(todo)
@@ -520,13 +525,32 @@ def _detect_all(
             proc.join(timeout=5)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     # the parent ends its workers with SIGTERM: not with the handler inherited from it
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(parent)
     os.environ.setdefault("OSPO_WORKER", "1")
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when ``parent`` ends, even killed (SIGKILL, the OOM killer) before
+    it could end its workers: a worker left behind holds a gigabyte and the caller's pipes."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform != "linux":
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _detect_one(path: str, timeout: float) -> dict[str, Any] | ScanIssue:
