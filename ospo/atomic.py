@@ -27,17 +27,19 @@ def locked(path: Path, *, timeout: float = 60.0) -> Iterator[None]:
     Atomic writes alone keep a file whole, not every change made to it: two processes that
     read it, add one entry each and write it back keep one of the two entries. Whoever
     changes a shared file (the waivers, the sign-offs) reads and writes it inside this.
-    The lock is on ``.NAME.lock`` beside the file, which every write replaces; it stays
-    there (removed, two processes could each lock a file of that name). A holder that keeps
-    it over ``timeout`` seconds is an :class:`OperationalError`, not a wait without end.
+    The lock is on the file's directory, which must exist: the file itself is replaced by
+    every write, and a lock file beside it would be one more file in the user's tree (and
+    in its inventory). Files of one directory are thus changed one at a time. A holder that
+    keeps it over ``timeout`` seconds is an :class:`OperationalError`, not a wait without
+    end.
     """
     import fcntl
 
-    lock_path = path.parent / f".{path.name}.lock"
+    directory = path.parent if str(path.parent) else Path(".")
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise OperationalError(f"cannot lock: {exc.strerror}", path=str(lock_path)) from exc
+        raise OperationalError(f"cannot lock: {exc.strerror}", path=str(directory)) from exc
     try:
         deadline = time.monotonic() + timeout
         while True:

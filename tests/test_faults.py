@@ -372,6 +372,7 @@ def concurrent_decisions(tmp_path: Path) -> None:
     assert components == sorted(f"pkg:pypi/p{n}" for n in range(count)), "decisions lost"
     numbers = sorted(int(stdout.split()[2]) for _, stdout, _ in results)
     assert numbers == list(range(1, count + 1)), "each run says which decision it recorded"
+    assert [p.name for p in waivers.parent.iterdir()] == ["waivers.yml"], "nothing else left"
 
 
 def lock_held_too_long(tmp_path: Path) -> None:
