@@ -485,6 +485,21 @@ def cache_damaged_mid_run(tmp_path: Path) -> None:
     assert _cached_count(db) == 2, "this run's results are in a new cache for the next run"
 
 
+def stdout_closed_quiet_scan(tmp_path: Path) -> None:
+    out = tmp_path / "inv.json"
+    ran = subprocess.run(
+        [sys.executable, "-m", "ospo", "scan", str(_tree(tmp_path)), "-q", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        check=False,
+        timeout=600,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert [f["path"] for f in json.loads(out.read_text(encoding="utf-8"))["files"]] == ["a.py"]
+
+
 CATALOGUE: tuple[Fault, ...] = (
     Fault(
         name="sigterm-scan-workers",
@@ -560,6 +575,12 @@ CATALOGUE: tuple[Fault, ...] = (
         name="stdout-closed",
         contract="standard output closed (>&-): the verdict cannot be read, exit 3, no traceback",
         check=stdout_closed,
+    ),
+    Fault(
+        name="stdout-closed-quiet",
+        contract="standard output closed and nothing to say there (scan -q -o FILE): exit 0, "
+        "the file complete",
+        check=stdout_closed_quiet_scan,
     ),
     Fault(
         name="concurrent-decide",

@@ -106,6 +106,7 @@ def _complete_writes() -> None:
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
+            _occupy(1 if name == "stdout" else 2)
             if name == "stdout":  # closed stderr: messages are lost, the exit code is not
                 sys.stdout = _ClosedStream()
         elif isinstance(stream, io.TextIOWrapper) and isinstance(stream.buffer, io.RawIOBase):
@@ -118,6 +119,18 @@ def _complete_writes() -> None:
                     buffered, encoding=stream.encoding, errors=stream.errors, line_buffering=True
                 ),
             )
+
+
+def _occupy(fd: int) -> None:
+    """Put ``/dev/null`` on a closed standard descriptor, so that no file ospo opens (the
+    cache, an output) takes its number and receives what a child process prints there."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
 
 
 class _ClosedStream:
