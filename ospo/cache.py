@@ -5,8 +5,11 @@ Results are keyed by the file's sha256 and by the engine key (ScanCode's version
 license data, ospo's engine revision), never by options that do not change a result.
 Several processes may use one cache at once (WAL journal, busy timeout). Every record
 carries its own digest: a record that does not match it is dropped and recomputed. A file
-that is not an ospo cache, or that SQLite reports as damaged, is moved aside with a
-warning and a new cache is started. No cache problem stops a scan.
+that is not an ospo cache, or that SQLite reports as damaged, is moved aside under a name
+of its own with a warning, and a new cache is started, at once, in its place: the results
+of the run that found the damage are kept for the next. Any other failure (a full disk, an
+I/O error, no permission) leaves the file as it is and the run goes on without it. No
+cache problem stops a scan.
 """
 
 from __future__ import annotations
@@ -86,8 +89,11 @@ class ResultCache:
                 warnings.append(_move_aside(path, str(exc)))
                 continue
             except sqlite3.DatabaseError as exc:
-                warnings.append(_move_aside(path, f"damaged ({exc})"))
-                continue
+                if _damaged(exc):
+                    warnings.append(_move_aside(path, f"damaged ({exc})"))
+                    continue
+                conn = _in_memory()
+                warnings.append(_unusable(path, exc))
             except OSError:
                 return None
             cache = cls(conn, path, engine_key)
@@ -109,8 +115,7 @@ class ResultCache:
                     [self.engine_key, *chunk],
                 ).fetchall()
         except sqlite3.DatabaseError as exc:
-            self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
-            self._disable()
+            self._failed(exc)
             return {}
         found: dict[str, dict[str, Any]] = {}
         bad: list[str] = []
@@ -197,8 +202,7 @@ class ResultCache:
                     elif under is not None and path not in signatures:
                         gone.append(path)  # not listed: dropped below if it does not exist
         except sqlite3.DatabaseError as exc:
-            self.warnings.append(_move_aside(self.path, f"damaged ({exc})"))
-            self._disable()
+            self._failed(exc)
             return {}
         gone = [path for path in gone if not os.path.lexists(path)]
         if gone:  # a cache that cannot be written now keeps them: no harm
@@ -231,15 +235,48 @@ class ResultCache:
                 [(self.engine_key, d) for d in digests],
             )
 
-    def _disable(self) -> None:
+    def _failed(self, exc: sqlite3.DatabaseError) -> None:
+        """Go on after reading failed: in a new cache if the file is damaged (this run's
+        results are kept in it), else in memory, leaving the file as it is."""
         self.close()
         self._prefetched.clear()
-        self._conn = sqlite3.connect(":memory:")
-        _check_or_init(self._conn)
+        if not _damaged(exc):
+            self.warnings.append(_unusable(self.path, exc))
+            self._conn = _in_memory()
+            return
+        warning = _move_aside(self.path, f"damaged ({exc})")
+        try:
+            self._conn = _connect(self.path)
+            _check_or_init(self._conn)
+        except (sqlite3.DatabaseError, _ForeignCache, OSError) as again:
+            self.close()
+            self._conn = _in_memory()
+            warning = warning.replace(" and rebuilt", f"; a new one cannot be made ({again})")
+        self.warnings.append(warning)
 
 
 class _ForeignCache(Exception):
     pass
+
+
+#: SQLite's primary result codes for a file that is damaged or not a database at all
+#: (SQLITE_CORRUPT, SQLITE_NOTADB). Every other failure (SQLITE_FULL, SQLITE_IOERR,
+#: SQLITE_CANTOPEN, SQLITE_READONLY...) says nothing against the file's content.
+_DAMAGE_CODES = frozenset({11, 26})
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGE_CODES
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> str:
+    return f"cache: cannot use {path} ({exc}); it is kept as it is and this scan runs without it"
+
+
+def _in_memory() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    _check_or_init(conn)
+    return conn
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -306,7 +343,7 @@ def _layout(conn: sqlite3.Connection) -> tuple[int, set[str]]:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
-        if own:
+        if own and conn.in_transaction:  # a failed read may have ended it: say that failure
             conn.execute("COMMIT")
     return int(app_id), tables
 
@@ -317,7 +354,12 @@ def text_digest(text: str) -> str:
 
 
 def _move_aside(path: Path, why: str) -> str:
-    aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    stamp = f"{path.name}.broken-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    aside = path.with_name(stamp)
+    number = 1
+    while any(os.path.lexists(f"{aside}{suffix}") for suffix in ("", "-wal", "-shm")):
+        number += 1  # a second damage within the second: never over the first one moved aside
+        aside = path.with_name(f"{stamp}-{number}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{path}{suffix}")
         if source.exists():

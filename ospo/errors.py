@@ -58,6 +58,19 @@ class OperationalError(OspoError):
     exit_code = ExitCode.OPERATIONAL_FAILURE
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived (a CI cancellation, ``timeout``, a container stopping).
+
+    A :class:`KeyboardInterrupt`, so that every place that cleans up after Ctrl-C (the
+    ScanCode workers, the cache, partial outputs) does the same after SIGTERM.
+    """
+
+
+def interruption(exc: KeyboardInterrupt) -> str:
+    """How the run was stopped, in the words of its message: terminated or interrupted."""
+    return "terminated" if isinstance(exc, Terminated) else "interrupted"
+
+
 class Interrupted(OperationalError):
     """The run was interrupted (Ctrl-C); no partial output was written."""
 

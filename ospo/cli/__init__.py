@@ -13,6 +13,7 @@ Shell completion is click's: ``eval "$(_OSPO_COMPLETE=bash_source ospo)"`` (``zs
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -22,7 +23,7 @@ import click
 
 from ospo import __version__
 from ospo.cli.core import CONTEXT, LazyCommand, OspoGroup, ReaderGone
-from ospo.errors import ExitCode
+from ospo.errors import ExitCode, Terminated, interruption
 
 #: Subcommand name -> where it lives and what it does.
 COMMANDS = {
@@ -77,19 +78,94 @@ def main(argv: Sequence[str] | None = None) -> None:
     # collecting the youngest generation every 700 allocations re-examines them for
     # nothing, a tenth of a cached rescan. Cycles are still collected, less often.
     gc.set_threshold(50_000, 20, 100)
+    _terminate_as_interrupt()
+    _complete_writes()
     code = run(argv)
     # Nothing is left to do but exit, and freeing every object of a large run one by one
     # (what a normal exit does) takes longer than the rest of a cached rescan of a small
     # tree: flush what was printed and leave at once. Outputs were written and closed.
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
-            if stream is sys.stdout and code == ExitCode.PASS:
+            if stream is sys.stdout and code in (ExitCode.PASS, ExitCode.GATE_FAILED):
                 code = int(ExitCode.OPERATIONAL_FAILURE)  # the answer did not reach the reader
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+def _terminate_as_interrupt() -> None:
+    """Make SIGTERM end the run as Ctrl-C does: workers ended, nothing half-written, exit 3.
+
+    Its default action would end the process at once, leaving ScanCode's workers running.
+    """
+    import signal
+
+    def terminate(_signum: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # cleaning up happens once
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
+def _complete_writes() -> None:
+    """Make every write to standard output and error complete, or fail.
+
+    Unbuffered (``PYTHONUNBUFFERED=1``, ``python -u``), a text stream writes straight to
+    the descriptor and ignores a short write: a reader leaving in the middle of a long
+    report (``ospo check | head -1``) cuts it without an error, and the truncated answer
+    would count as a verdict. A buffered writer writes the rest, and the rest fails. A
+    closed standard output (``>&-``) fails at the first write instead of swallowing it.
+    """
+    import io
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            _occupy(1 if name == "stdout" else 2)
+            if name == "stdout":  # closed stderr: messages are lost, the exit code is not
+                sys.stdout = _ClosedStream()
+        elif isinstance(stream, io.TextIOWrapper) and isinstance(stream.buffer, io.RawIOBase):
+            # the original stays referenced by sys.__stdout__: it is never closed under us
+            buffered = io.BufferedWriter(stream.buffer)
+            setattr(
+                sys,
+                name,
+                io.TextIOWrapper(
+                    buffered, encoding=stream.encoding, errors=stream.errors, line_buffering=True
+                ),
+            )
+
+
+def _occupy(fd: int) -> None:
+    """Put ``/dev/null`` on a closed standard descriptor, so that no file ospo opens (the
+    cache, an output) takes its number and receives what a child process prints there."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        null = os.open(os.devnull, os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+
+
+class _ClosedStream:
+    """Standard output closed by the caller: what is written to it cannot arrive."""
+
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "the stream is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "the stream is closed")
+
+    def isatty(self) -> bool:
+        return False
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -102,8 +178,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:  # usage errors (2) and ospo's own errors
         exc.show()
         return int(exc.exit_code)
-    except click.Abort:  # Ctrl-C while click itself was reading or parsing
-        click.echo("ospo: interrupted; no output was written", err=True)
+    except click.Abort as exc:  # Ctrl-C or SIGTERM while click itself was reading or parsing
+        cause = exc.__cause__
+        how = interruption(cause) if isinstance(cause, KeyboardInterrupt) else "interrupted"
+        click.echo(f"ospo: {how}; no output was written", err=True)
+        return int(ExitCode.OPERATIONAL_FAILURE)
+    except KeyboardInterrupt as exc:  # before or after a command ran (imports, exiting)
+        click.echo(f"ospo: {interruption(exc)}; no output was written", err=True)
         return int(ExitCode.OPERATIONAL_FAILURE)
     except SystemExit as exc:  # shell completion answers and exits
         return exc.code if isinstance(exc.code, int) else int(ExitCode.INPUT_ERROR)

@@ -19,7 +19,7 @@ from typing import IO, Any, NamedTuple
 
 import click
 
-from ospo.errors import ExitCode, OspoError
+from ospo.errors import ExitCode, OspoError, interruption
 
 #: Settings every ospo command shares: ``-h`` as well as ``--help``, help up to 100 columns.
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -96,9 +96,9 @@ class OspoGroup(LazyGroup):
             raise
         except OspoError as exc:
             raise OspoClickException.from_error(exc) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             raise OspoClickException(
-                "interrupted; no output was written", int(ExitCode.OPERATIONAL_FAILURE)
+                f"{interruption(exc)}; no output was written", int(ExitCode.OPERATIONAL_FAILURE)
             ) from None
         except BrokenPipeError:
             raise ReaderGone from None

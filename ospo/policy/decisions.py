@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ospo.atomic import atomic_write_text
+from ospo.atomic import atomic_write_text, locked
 from ospo.documents import load_yaml
 from ospo.errors import ConfigError
 
@@ -23,8 +23,15 @@ def record_decision(path: Path, entry: dict[str, Any]) -> int:
     """Append ``entry`` to the waivers file at ``path``; return how many it now holds.
 
     The existing file is validated first (a broken file is never overwritten), and so is the
-    result, before it replaces the file.
+    result, before it replaces the file. The file is locked from reading to writing:
+    decisions recorded at the same time are all kept.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with locked(path):
+        return _append(path, entry)
+
+
+def _append(path: Path, entry: dict[str, Any]) -> int:
     data: dict[str, Any] = {"version": 1, "waivers": []}
     if path.exists():
         data = load_yaml(path, "waivers.schema.json")
@@ -32,7 +39,6 @@ def record_decision(path: Path, entry: dict[str, Any]) -> int:
     plain = {k: v.value if isinstance(v, Enum) else v for k, v in entry.items()}
     data.setdefault("waivers", []).append(plain)
     text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.new")
     staged.write_text(text, encoding="utf-8")
     try:

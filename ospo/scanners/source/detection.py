@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ospo.cache import ResultCache
-from ospo.errors import Interrupted
+from ospo.errors import Interrupted, interruption
 from ospo.model import (
     CopyrightStatement,
     FileEntry,
@@ -242,9 +242,10 @@ def detect_contents(
                         pending = {}
                 if request.progress is not None:
                     request.progress(done, len(todo))
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             raise Interrupted(
-                "interrupted; results computed so far are kept in the cache, no output was written"
+                f"{interruption(exc)}; results computed so far are kept in the cache, "
+                "no output was written"
             ) from None
         finally:
             if cache is not None:
@@ -460,7 +461,12 @@ def _detect_all(
     context = multiprocessing.get_context("fork")
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init)
+        return ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
 
     executor = new_pool()
     queue = iter(todo)
@@ -527,11 +533,32 @@ def _detect_all(
             proc.join(timeout=5)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # the parent ends its workers with SIGTERM: not with the handler inherited from it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(parent)
     os.environ.setdefault("OSPO_WORKER", "1")
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when ``parent`` ends, even killed (SIGKILL, the OOM killer) before
+    it could end its workers: a worker left behind holds a gigabyte and the caller's pipes."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform != "linux":
+        return
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _detect_one(path: str, timeout: float) -> dict[str, Any] | ScanIssue:
