@@ -361,25 +361,21 @@ def _role_status(role: Role, record: Signoff | None, digest: str) -> RoleStatus:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the directory that holds ``path`` (``.ospo``).
+    """Hold the lock of the directory that holds ``path`` (``.ospo``), creating it first.
 
-    Writers of the sign-offs file and the archive take it, so two members of the board
-    signing at the same moment both get their record, and the release is archived once.
-    Locking the directory leaves no lock file behind.
+    Writers of the sign-offs file and the archive take it (the same lock as ``ospo
+    decide``'s, :func:`ospo.atomic.locked`), so two members of the board signing at the
+    same moment both get their record, and the release is archived once.
     """
-    import fcntl
+    from ospo.atomic import locked as directory_locked
 
     directory = path.parent if str(path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise OperationalError(f"cannot lock: {exc.strerror}", path=str(directory)) from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with directory_locked(path):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def append_signoff(path: Path, record: Signoff) -> int:
