@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The catalogue of faults ospo survives: signals, full disks, devices, concurrent runs.
 
-One row per fault, each with the contract it checks (docs/guarantees-faults.md states
+One row per fault, each with the contract it checks (docs/guarantees.md (Faults) states
 them for users). Every case is a real process meeting a real fault: a signal sent with
 ``os.kill``, ``/dev/full`` and ``/dev/null``, a FIFO, a file size limit set with
 ``setrlimit`` in the child, a pipe whose reader has gone, several ``ospo`` processes at once.

@@ -163,6 +163,8 @@ def read_or_scan(
 ) -> Inventory:
     """The inventory to judge: read from ``inventory_path`` or ``sbom_path`` when given,
     else made by scanning ``root`` (only ``files`` when given); scan warnings are said."""
+    if inventory_path and sbom_path:
+        raise click.UsageError("give either --inventory or --sbom, not both")
     if inventory_path is not None:
         from ospo import inventory_json
 
