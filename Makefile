@@ -88,6 +88,7 @@ demo: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/policy.py
+	$(PY) bench/packet.py
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
 

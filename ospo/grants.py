@@ -629,18 +629,20 @@ def grants_of(
     files = list(files)
     installed = cache(installed)  # listed once per package, and only if a section names files
     siblings = {
-        Path(f.location).name: licensing.combine_and(
-            m.expression for m in f.matches if _granting(m)
-        )
-        or ""
+        f.location: licensing.combine_and(m.expression for m in f.matches if _granting(m)) or ""
         for f in files
     }
 
     def judge_all(choices: Mapping[str, Sequence[str]]) -> list[FileGrant]:
         grants = []
         for license_file in files:
-            own = Path(license_file.location).name
-            others = {name: expr for name, expr in siblings.items() if name != own}
+            # the files beside it, by name (a vendored copy elsewhere has its own)
+            here = _directory(license_file.location)
+            others = {
+                Path(location).name: expr
+                for location, expr in siblings.items()
+                if location != license_file.location and _directory(location) == here
+            }
             grants.append(
                 judge_file(
                     license_file,

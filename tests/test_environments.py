@@ -43,6 +43,8 @@ def test_declared_and_detected_are_kept_apart(venv_components: dict) -> None:
     sources = {e.source for e in expression.licenses}
     assert sources == {LicenseSource.DECLARED, LicenseSource.DETECTED}
     detected = [e for e in expression.licenses if e.source is LicenseSource.DETECTED]
+    # its data folder's cc-by-4.0.LICENSE is a text it works with, not named as a license
+    # file is (LICENSE*, COPYING*, NOTICE* …): only the dist-info's files are its own
     assert all(".dist-info/" in (e.location or "") for e in detected)
     assert venv_components["packageurl-python"].license_expression == "MIT"
 
@@ -307,3 +309,18 @@ def test_the_project_installed_in_editable_mode_is_not_its_own_dependency() -> N
     assert "ospo" not in {c.name for c in own.components}
     assert "ospo" in {c.name for c in other.components}
     assert len(other.components) == len(own.components) + 1
+
+
+def test_license_files_of_bundled_code_count_and_a_corpus_of_texts_does_not(
+    venv_components: dict,
+) -> None:
+    """typecode vendors pygments with its LICENSE inside the package, and that license is
+    shipped; ScanCode ships thousands of license texts as its data, which are not its
+    licenses."""
+    typecode = venv_components["typecode"]
+    vendored = [e for e in typecode.licenses if e.location == "typecode/_vendor/pygments/LICENSE"]
+    assert vendored and vendored[0].counted and "BSD-2-Clause" in vendored[0].expression
+    assert "BSD-2-Clause" in typecode.license_expression
+    scancode = venv_components["scancode-toolkit"]
+    data = [e for e in scancode.licenses if "licensedcode/data/" in (e.location or "")]
+    assert data == []

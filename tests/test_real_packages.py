@@ -302,8 +302,8 @@ CASES = [
         "pypi",
         "numpy",
         "2.3.5",
-        "BSD-3-Clause AND MIT AND Zlib AND BSD-3-Clause-Open-MPI AND GPL-3.0-or-later WITH GCC-exception-3.1 AND LGPL-2.1-or-later",
-        "BSD-3-Clause plus what the wheel compiles in or bundles (OpenBLAS, LAPACK, libgfortran with the GCC exception, libquadmath); not meson or spin, which only build it",
+        "BSD-3-Clause AND MIT AND Zlib AND BSD-3-Clause-Open-MPI AND GPL-3.0-or-later WITH GCC-exception-3.1 AND LGPL-2.1-or-later AND NCSA",
+        "BSD-3-Clause plus what the wheel compiles in or bundles (OpenBLAS, LAPACK, libgfortran with the GCC exception, libquadmath; numpy/random/LICENSE.md's NCSA code); not meson or spin, which only build it",
     ),
     (
         "pypi",
@@ -366,7 +366,13 @@ CASES = [
         "Apache-2.0",
         "License field is not SPDX; classifier vague; LICENSE.txt is the Apache-2.0 text",
     ),
-    ("pypi", "setuptools", "80.9.0", "MIT", AGREE),
+    (
+        "pypi",
+        "setuptools",
+        "80.9.0",
+        "MIT AND (Apache-2.0 OR BSD-2-Clause) AND BSD-3-Clause AND MPL-2.0",
+        "MIT, and what it bundles in the package: packaging under _vendor/wheel/vendored (its pointer offers Apache-2.0 or BSD-2-Clause), validate-pyproject's schemas (MPL-2.0) and fastjsonschema (BSD-3-Clause) per setuptools/config's NOTICE files",
+    ),
     ("pypi", "six", "1.17.0", "MIT", AGREE),
     (
         "pypi",
@@ -407,7 +413,13 @@ CASES = [
     ),
     ("pypi", "urllib3", "2.5.0", "MIT", AGREE),
     ("pypi", "virtualenv", "20.35.4", "MIT", AGREE),
-    ("pypi", "wheel", "0.45.1", "MIT", AGREE),
+    (
+        "pypi",
+        "wheel",
+        "0.45.1",
+        "MIT AND (Apache-2.0 OR BSD-2-Clause)",
+        "MIT, and packaging vendored under wheel/vendored/packaging with its LICENSE pointer and both texts",
+    ),
     (
         "pypi",
         "wrapt",

@@ -89,6 +89,7 @@ SOURCE_SUFFIXES = frozenset(
         ".json",
         ".yml",
         ".yaml",
+        ".about",  # AboutCode's metadata about a file, beside the license file it names
         ".toml",
         ".xml",
         ".ini",

@@ -14,6 +14,7 @@ import csv
 import json
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from email.parser import HeaderParser
 from functools import cache, partial
@@ -30,6 +31,7 @@ from ospo.scanners.environments.base import (
     InstalledPackage,
     declared_in_metadata,
 )
+from ospo.scanners.licensefiles import is_license_file
 from ospo.scanners.purls import pypi_name, pypi_purl
 
 _LICENSE_NAMES = ("license", "licence", "copying", "notice", "unlicense")
@@ -230,7 +232,34 @@ def _dist_info_license_files(dist_info: Path, declared: list[str]) -> tuple[Path
             and path.suffix not in (".py", ".json")
         ):
             found.append(path)
+    # code the distribution bundles brings its license files along, inside the package
+    # (typecode/_vendor/pygments/LICENSE, typecode_libmagic/licenses/libmagic/COPYING),
+    # named as license files are (LICENSE*, COPYING*, NOTICE* …); a folder of many is a
+    # corpus of license texts the package works with (ScanCode's data), not its licenses
+    site = dist_info.parent
+    licenses = [
+        p
+        for p in sorted(_recorded_files(dist_info))
+        if not p.startswith(("../", "/"))
+        and ".dist-info/" not in p
+        and is_license_file(p.rsplit("/", 1)[-1])
+    ]
+    per_folder = Counter(p.rpartition("/")[0] for p in licenses)
+    bundled = [p for p in licenses if p.rsplit("/", 1)[-1].lower().startswith(_BUNDLED_NAMES)]
+    for relative in bundled[:_MAX_BUNDLED]:
+        path = site / relative
+        if per_folder[relative.rpartition("/")[0]] > _MAX_PER_FOLDER:
+            continue
+        if path.is_file() and path not in found:
+            found.append(path)
     return tuple(found)
+
+
+_BUNDLED_NAMES = ("license", "licence", "copying", "notice", "copyright", "unlicense", "patents")
+#: A folder with more license files than this holds license texts as data.
+_MAX_PER_FOLDER = 10
+#: At most this many license files inside a distribution's own directories are read.
+_MAX_BUNDLED = 500
 
 
 def _broken(metadata: Path, why: str) -> ScanIssue:
