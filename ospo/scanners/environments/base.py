@@ -148,8 +148,14 @@ def _detected_evidence(
     each match that grants nothing to the package, with the reason (kept, not counted)."""
     files: list[grants.LicenseFile] = []
     not_license_files: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for path in package.license_files:
-        record = records.get(sha_of.get(path, ""))
+        sha = sha_of.get(path, "")
+        if sha in seen:
+            continue  # the same text twice (pip's vendored licenses: in the dist-info, again
+            # beside the code): one is its evidence
+        seen.add(sha)
+        record = records.get(sha)
         if not record or not record.get("license_expression"):
             continue
         location = _relative(path, package.base)
