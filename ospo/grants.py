@@ -567,7 +567,9 @@ def _judge(
             counted=False,
             reason="about code in documentation, which the package does not ship",
         )
-    part = _TOOLING.search(" ".join(_paragraph(lines(), match)))
+    part = None
+    if rule_facts(match.rule).kind != "text":  # a license's own text speaks of scripts too
+        part = _TOOLING.search(" ".join(_paragraph(lines(), match)))
     if part is not None and _only_a_library(installed()):
         return Judged(
             match=match,
