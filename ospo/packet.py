@@ -432,7 +432,8 @@ def build_packet(
     rejected = [r.role for r in signoff if r.decision == "reject"]
     reasons = []
     if blocking:
-        reasons.append(f"{blocking} violation{'s' * (blocking != 1)} block the release")
+        verb = "block" if blocking != 1 else "blocks"
+        reasons.append(f"{blocking} violation{'s' * (blocking != 1)} {verb} the release")
     if pending:
         reasons.append(f"{pending} decision{'s' * (pending != 1)} pending")
     if rejected:

@@ -131,7 +131,7 @@ def check(
         say("ospo: no files to check", err=True)
         return int(ExitCode.PASS)
     if baseline_path is None and not no_baseline and files is None:
-        baseline_path = _approved_baseline(root)
+        baseline_path = approved_baseline(root)
     if only_new and baseline_path is None:
         raise click.UsageError("--only-new needs --baseline (or an approved release)")
     inventory = read_or_scan(root, inventory_path, sbom_path, files=files, no_cache=no_cache)
@@ -183,7 +183,7 @@ def read_or_scan(
     return outcome.inventory
 
 
-def _approved_baseline(root: Path) -> Path | None:
+def approved_baseline(root: Path) -> Path | None:
     """The inventory of the latest approved release in the project's archive, said on
     stderr; None when nothing was approved yet."""
     if not root.is_dir():
