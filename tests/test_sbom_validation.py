@@ -105,3 +105,56 @@ def test_an_invalid_large_document_gets_the_error_of_one_pass(
         list(expected.absolute_path),
         expected.message,
     )
+
+
+def test_a_large_document_is_read_while_it_is_validated(
+    large: dict[str, Any], tmp_path: Path
+) -> None:
+    from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
+
+    inventory = cyclonedx_inventory(copy.deepcopy(large), tmp_path / "big.cdx.json")
+    packages = [
+        c for c in large["components"] if c.get("purl") and c["type"] not in ("file", "application")
+    ]
+    assert len(packages) > 2000
+    assert sorted(c.purl for c in inventory.components) == sorted(c["purl"] for c in packages)
+    assert {c.name for c in inventory.components} >= {"@types/node-copy19", "accepts-copy0"}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "where"),
+    [
+        (broken_in_tail, "components/"),
+        (broken_in_head, "components/3/type"),
+        (repeated_across_halves, "components: "),
+    ],
+)
+def test_a_large_invalid_document_is_refused_with_its_schema_error(
+    large: dict[str, Any], tmp_path: Path, breakage: Any, where: str
+) -> None:
+    from ospo.errors import InputError
+    from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
+
+    document = copy.deepcopy(large)
+    breakage(document)
+    with pytest.raises(InputError) as raised:
+        cyclonedx_inventory(document, tmp_path / "big.cdx.json")
+    assert f"not a valid CycloneDX 1.6 document at {where}" in str(raised.value)
+
+
+def test_what_reading_an_invalid_document_would_trip_over_is_its_schema_error(
+    large: dict[str, Any], tmp_path: Path
+) -> None:
+    """The document is read while it is validated: a component that is not an object at
+    all must come out as the schema's complaint, not as a crash of the reader."""
+    from ospo.errors import InputError
+    from ospo.sbom.cyclonedx.reader import cyclonedx_inventory
+
+    document = copy.deepcopy(large)
+    document["components"][-2] = "not a component"
+    with pytest.raises(InputError) as raised:
+        cyclonedx_inventory(document, tmp_path / "big.cdx.json")
+    index = len(document["components"]) - 2
+    assert f"document at components/{index}: 'not a component' is not of type 'object'" in str(
+        raised.value
+    )

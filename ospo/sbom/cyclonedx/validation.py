@@ -8,16 +8,17 @@ by comparing every pair of items: validating a 1,000-component SBOM took a minut
 registry and format checker, with ``uniqueItems`` checked by hashing each item's canonical
 JSON form instead.
 
-A large document (thousands of components) is validated in two halves at once, one in a
-forked process: the schema's top level judges each of its properties on its own, and each
-item of ``components`` and ``dependencies`` on its own, so the document is valid exactly
-when both halves are and no item of those lists repeats across the halves. Whenever either
-half is not valid, the whole document is validated again in one piece, so the error
-reported is the same one a single pass reports.
+A large document (thousands of components) is validated in two parts at once, the larger
+one in a forked process (:class:`Validation`): the schema's top level judges each of its
+properties on its own, and each item of ``components`` and ``dependencies`` on its own, so
+the document is valid exactly when both parts are and no item of those lists repeats
+across the parts. Whenever a part is not valid, the whole document is validated again in
+one piece, so the error reported is the same one a single pass reports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -73,62 +74,102 @@ def strict_validator(spec_version: str) -> Any:
 
 def validation_error(document: Any, spec_version: str) -> Any | None:
     """Return the most relevant schema error of ``document``, or None when it is valid."""
-    from jsonschema.exceptions import best_match
-
-    validator = strict_validator(spec_version)
-    if _valid_in_halves(validator, document):
-        return None
-    return best_match(validator.iter_errors(document))
+    with Validation(document, spec_version) as validation:
+        return validation.error()
 
 
-def _valid_in_halves(validator: Any, document: Any) -> bool:
-    """Whether a large ``document`` is valid, judged in two halves on two processors.
+class Validation:
+    """The validation of ``document``, under way: a large document's larger share is judged
+    by a forked child from the moment this is made, so that the caller can work on the
+    document meanwhile (read it into an inventory) before it asks for :meth:`error`. Use it
+    as a context manager: leaving it ends the child whatever happened."""
 
-    False also when the document is too small to be worth it, when it cannot be split
-    (see the module's docstring), or when no process can be forked: the caller then
-    validates it in one piece."""
-    if not isinstance(document, dict) or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return False
-    schema = validator.schema
-    properties = schema.get("properties", {})
-    if not set(schema) <= _TOP_LEVEL:
-        return False
-    lists = [
-        key
-        for key in _SPLIT_KEYS
-        if isinstance(document.get(key), list) and set(properties.get(key, {})) <= _SPLITTABLE
-    ]
-    if sum(len(document[key]) for key in lists) < _PARALLEL_FROM:
-        return False
-    head = dict(document)
-    tail = {key: document[key] for key in ("bomFormat", "specVersion") if key in document}
-    for key in lists:
-        middle = len(document[key]) // 2
-        head[key], tail[key] = document[key][:middle], document[key][middle:]
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return False
-    if pid == 0:  # the child judges the tail and says so in one byte, whatever happens
+    #: The share of a large document's lists the child judges: the caller's own work on
+    #: the document (about half as long as validating it) runs beside the child too.
+    CHILD_SHARE = 0.65
+
+    def __init__(self, document: Any, spec_version: str) -> None:
+        self.document = document
+        self.validator = strict_validator(spec_version)
+        self._pid = 0
+        self._read_end = -1
+        self._head: dict[str, Any] | None = None
+        self._lists: list[str] = []
+        self._fork_for_tail()
+
+    def __enter__(self) -> Validation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._end_child(kill=True)
+
+    def error(self) -> Any | None:
+        """The most relevant schema error, or None when the document is valid."""
+        from jsonschema.exceptions import best_match
+
+        if self._head is not None and self._valid_in_parts():
+            return None
+        self._end_child(kill=True)
+        return best_match(self.validator.iter_errors(self.document))
+
+    def _fork_for_tail(self) -> None:
+        """Start a child judging the tail of a large document's lists (see the module's
+        docstring); leave things as they are when the document is small or cannot be split
+        or no process can be forked: :meth:`error` then validates it in one piece."""
+        document, schema = self.document, self.validator.schema
+        if not isinstance(document, dict) or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return
+        properties = schema.get("properties", {})
+        if not set(schema) <= _TOP_LEVEL:
+            return
+        lists = [
+            key
+            for key in _SPLIT_KEYS
+            if isinstance(document.get(key), list) and set(properties.get(key, {})) <= _SPLITTABLE
+        ]
+        if sum(len(document[key]) for key in lists) < _PARALLEL_FROM:
+            return
+        head = dict(document)
+        tail = {key: document[key] for key in ("bomFormat", "specVersion") if key in document}
+        for key in lists:
+            cut = round(len(document[key]) * (1 - self.CHILD_SHARE))
+            head[key], tail[key] = document[key][:cut], document[key][cut:]
+        read_end, write_end = os.pipe()
         try:
+            pid = os.fork()
+        except OSError:
             os.close(read_end)
-            os.write(write_end, b"1" if validator.is_valid(tail) else b"0")
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    finished = False
-    try:
-        if validator.is_valid(head) and all(
-            _all_unique(document[key]) for key in lists if properties[key].get("uniqueItems")
+            os.close(write_end)
+            return
+        if pid == 0:  # the child judges the tail and says so in one byte, whatever happens
+            try:
+                os.close(read_end)
+                os.write(write_end, b"1" if self.validator.is_valid(tail) else b"0")
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid, self._read_end, self._head, self._lists = pid, read_end, head, lists
+
+    def _valid_in_parts(self) -> bool:
+        """Whether the head is valid, no list item repeats across the parts, and the child
+        found the tail valid."""
+        properties = self.validator.schema.get("properties", {})
+        if not self.validator.is_valid(self._head) or not all(
+            _all_unique(self.document[key])
+            for key in self._lists
+            if properties[key].get("uniqueItems")
         ):
-            finished = True
-            return os.read(read_end, 1) == b"1"
-        return False
-    finally:
-        if not finished:  # the answer is known, or nobody waits for it any more
-            os.kill(pid, signal.SIGKILL)
-        os.close(read_end)
+            return False
+        answer = os.read(self._read_end, 1)
+        self._end_child(kill=False)
+        return answer == b"1"
+
+    def _end_child(self, *, kill: bool) -> None:
+        if not self._pid:
+            return
+        pid, self._pid = self._pid, 0
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.close(self._read_end)
         os.waitpid(pid, 0)
