@@ -93,7 +93,7 @@ def registry(
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     reg = Registry(url=f"http://127.0.0.1:{server.server_address[1]}")
     server.RequestHandlerClass = _handler(reg)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     monkeypatch.delenv("OSPO_ADVISOR", raising=False)
     monkeypatch.delenv("OSPO_OFFLINE", raising=False)
@@ -517,3 +517,114 @@ def test_policy_validate_rejects_a_typo_with_file_and_line(tmp_path: Path) -> No
     assert str(path) in ran.stderr
     assert ":4" in ran.stderr or "line 4" in ran.stderr
     assert "months_without_relase" in ran.stderr
+
+
+# --- how a registry's license string is read --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "klass"),
+    [
+        ("MIT", "open", "permissive"),
+        ("GPL-3.0-only", "open", "strong-copyleft"),
+        ("BUSL-1.1", "closed", "source-available"),
+        ("SSPL-1.0", "closed", "source-available"),
+        ("Elastic-2.0", "closed", "source-available"),
+        ("MIT OR BUSL-1.1", "open", "permissive"),  # an open choice keeps it open
+        ("Apache-2.0 AND BUSL-1.1", "closed", "source-available"),
+        ("UNLICENSED", "closed", "proprietary"),
+        ("License :: Other/Proprietary License", "closed", "proprietary"),
+        ("SEE LICENSE IN LICENSE.md", "unclear", None),
+        ("BSL-1.1", "unclear", None),  # not the SPDX id of the Business Source License
+        ("Permission is hereby granted, free of charge, to any person", "unclear", None),
+    ],
+)
+def test_terms_of_a_registry_license(text: str, kind: str, klass: str | None) -> None:
+    from ospo.policy import load_policy
+    from ospo.policy.judge import Judge
+    from ospo.policy.model import Profile
+    from ospo.policy.rules.base import RuleContext
+    from ospo.policy.rules.registry import terms_of
+
+    policy = load_policy()
+    ctx = RuleContext(
+        inventory=_inventory(),
+        policy=policy,
+        judge=Judge(policy),
+        profile=Profile.BINARY,
+        today=TODAY,
+    )
+    terms = terms_of(ctx, text)
+    assert (terms.kind, terms.license_class.value if terms.license_class else None) == (
+        kind,
+        klass,
+    )
+
+
+def _judged_with(record_releases: list[tuple[str, str | None]], in_use: str) -> list[Finding]:
+    """The registry findings for a package whose registry lists ``record_releases``
+    (version, license), the last one the latest, with ``in_use`` in the product."""
+    from ospo.advisor.model import Advice, PackageRecord, Release
+    from ospo.policy import evaluate, load_policy
+
+    comp = _component("npm", "lib", in_use, license=dict(record_releases)[in_use])
+    record = PackageRecord(
+        ecosystem="npm",
+        name="lib",
+        url="http://127.0.0.1/lib",
+        latest=record_releases[-1][0],
+        releases=tuple(Release(version=v, license=lic) for v, lic in record_releases),
+    )
+    judged = evaluate(
+        _inventory(comp),
+        load_policy(),
+        today=TODAY,
+        registry=Advice(records={comp.purl: record}),
+    )
+    assert judged.evaluation is not None
+    return [f for f in judged.evaluation.findings if f.rule.startswith("competition/")]
+
+
+def test_move_to_copyleft_is_a_license_change_not_relicensing() -> None:
+    found = _judged_with([("1.0.0", "MIT"), ("1.1.0", "MIT"), ("2.0.0", "GPL-3.0-only")], "1.0.0")
+    assert [(f.rule, f.severity.value) for f in found] == [("competition/license-changed", "info")]
+    assert "changed license in 2.0.0 from MIT (permissive)" in found[0].message
+    assert "to GPL-3.0-only (strong-copyleft)" in found[0].message
+    # neighbours: another permissive license, and a copyleft that weakens, are no change
+    assert _judged_with([("1.0.0", "BSD-3-Clause"), ("2.0.0", "MIT")], "1.0.0") == []
+    assert _judged_with([("1.0.0", "GPL-2.0-only"), ("2.0.0", "Apache-2.0")], "1.0.0") == []
+    # the versions between unknown: "after U, by V"
+    gap = _judged_with([("1.0.0", "MIT"), ("1.5.0", None), ("2.0.0", "SSPL-1.0")], "1.0.0")
+    assert [f.rule for f in gap] == ["competition/relicensed"]
+    assert "changed license after 1.0.0, by 2.0.0," in gap[0].message
+    # a move that happened before the version in use and was undone: not reported
+    assert _judged_with([("1.0.0", "BUSL-1.1"), ("2.0.0", "Apache-2.0")], "2.0.0") == []
+
+
+# --- the packet -------------------------------------------------------------------------
+
+
+def test_packet_lists_community_and_competition(registry: Registry) -> None:
+    from ospo.api import release_packet
+    from ospo.packet import SECTIONS, render_packet
+
+    inv = _inventory(
+        _component("npm", "directus", "9.22.4", license="GPL-3.0-only"),
+        _component("npm", "no-such-package", "1.0.0", license="MIT"),
+    )
+    packet = release_packet(inv, CheckSettings(today=TODAY, profile="internal"))
+    assert ("community", "Community and competition") in SECTIONS
+    assert [u.rule for u in packet.upstream] == [
+        "competition/license-unclear",
+        "competition/relicensed",
+    ]
+    assert packet.upstream[0].roles == ("legal", "product")
+    assert len(packet.registry_notes) == 1
+    assert "no-such-package@1.0.0" in packet.registry_notes[0]
+    text = render_packet(packet, "md")
+    assert isinstance(text, str)
+    section = text.split("## 10. Community and competition", 1)[1].split("## 11. ", 1)[0]
+    assert "competition/relicensed" in section and "changed license in 10.0.0" in section
+    assert "Registry data missing" in section and "no-such-package@1.0.0" in section
+    # the summary counts them in their own 5C area
+    assert dict(packet.summary.by_area)["competition"] == 2

@@ -155,6 +155,8 @@ def check(
     judged = check_inventory(
         inventory, settings, root=root if root.is_dir() else None, partial=files is not None
     )
+    for issue in judged.scan.issues[len(inventory.scan.issues) :]:
+        say(f"ospo: note: {issue.path}: {issue.message}", err=True)
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
