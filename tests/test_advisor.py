@@ -564,7 +564,7 @@ def test_terms_of_a_registry_license(text: str, kind: str, klass: str | None) ->
 def _judged_with(record_releases: list[tuple[str, str | None]], in_use: str) -> list[Finding]:
     """The registry findings for a package whose registry lists ``record_releases``
     (version, license), the last one the latest, with ``in_use`` in the product."""
-    from ospo.advisor.model import Advice, PackageRecord, Release
+    from ospo.advisor.model import Advice, PackageRecord, Release, package_key
     from ospo.policy import evaluate, load_policy
 
     comp = _component("npm", "lib", in_use, license=dict(record_releases)[in_use])
@@ -579,7 +579,7 @@ def _judged_with(record_releases: list[tuple[str, str | None]], in_use: str) -> 
         _inventory(comp),
         load_policy(),
         today=TODAY,
-        registry=Advice(records={comp.purl: record}),
+        registry=Advice(records={package_key(comp.purl): record}),
     )
     assert judged.evaluation is not None
     return [f for f in judged.evaluation.findings if f.rule.startswith("competition/")]
@@ -628,3 +628,36 @@ def test_packet_lists_community_and_competition(registry: Registry) -> None:
     assert "Registry data missing" in section and "no-such-package@1.0.0" in section
     # the summary counts them in their own 5C area
     assert dict(packet.summary.by_area)["competition"] == 2
+
+
+def test_baseline_with_another_version_keeps_the_finding_unchanged(
+    registry: Registry, tmp_path: Path
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(
+        inventory_json.dumps(
+            _inventory(_component("npm", "directus", "9.21.0", license="GPL-3.0-only"))
+        ),
+        encoding="utf-8",
+    )
+    now = _inventory(_component("npm", "directus", "9.22.4", license="GPL-3.0-only"))
+    judged = check_inventory(now, CheckSettings(today=TODAY, baseline_path=baseline))
+    assert judged.evaluation is not None
+    relicensed = [f for f in judged.evaluation.findings if f.rule == "competition/relicensed"]
+    assert [f.status.value if f.status else None for f in relicensed] == ["unchanged"]
+    # the package asked about once, though two versions of it were judged
+    assert registry.asked == ["/directus"]
+
+
+def test_two_versions_of_one_pypi_package_share_what_was_learnt(
+    registry: Registry, tmp_path: Path
+) -> None:
+    advice = advise(
+        [_component("pypi", "sentry", "9.1.2"), _component("pypi", "sentry", "23.7.1")],
+        _settings(registry, tmp_path),
+    )
+    record = advice.record("pkg:pypi/sentry@23.7.1")
+    assert record is advice.record("pkg:pypi/sentry@9.1.2")
+    assert record is not None
+    assert record.release("9.1.2").license == "BSD"  # type: ignore[union-attr]
+    assert record.release("10.0.0").license == "License :: Other/Proprietary License"  # type: ignore[union-attr]

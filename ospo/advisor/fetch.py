@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ospo import __version__
-from ospo.advisor.documents import read_npm, read_pypi
-from ospo.advisor.model import Advice, PackageRecord
+from ospo.advisor.documents import pypi_license, read_npm, read_pypi
+from ospo.advisor.model import Advice, PackageRecord, merged, package_key
 from ospo.model import Component, IssueKind, ScanIssue
 
 DEFAULT_PYPI = "https://pypi.org"
@@ -92,7 +92,8 @@ def advise(components: Sequence[Component], settings: RegistrySettings) -> Advic
         outcomes = list(pool.map(asker.lookup, wanted))
     for comp, outcome in zip(wanted, outcomes, strict=True):
         if isinstance(outcome, PackageRecord):
-            records[comp.purl] = outcome
+            key = package_key(comp.purl)
+            records[key] = merged(records[key], outcome) if key in records else outcome
         else:
             failures.setdefault(outcome, []).append(f"{comp.name}@{comp.version or '?'}")
     notes = []
@@ -152,12 +153,11 @@ class _Asker:
             if version not in found:
                 url = f"{base}/pypi/{urllib.parse.quote(record.name, safe='')}/{version}/json"
                 try:
-                    info = self._get(base, url).get("info")
-                    from ospo.advisor.documents import pypi_license
-
-                    found[version] = pypi_license(info) if isinstance(info, dict) else None
-                except (_Missing, _NoData, AttributeError):
-                    found[version] = None
+                    page = self._get(base, url)
+                except (_Missing, _NoData):
+                    page = None
+                info = page.get("info") if isinstance(page, dict) else None
+                found[version] = pypi_license(info) if isinstance(info, dict) else None
             return found[version]
 
         low, high = versions.index(in_use), versions.index(str(record.latest))

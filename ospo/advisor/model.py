@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -97,7 +97,8 @@ class PackageRecord:
 class Advice:
     """What the registries said about an inventory's components.
 
-    ``records`` by component purl (as the inventory writes it); ``notes`` say which
+    ``records`` by package (:func:`package_key`: the purl without its version, so a
+    baseline's other version of the package finds it too); ``notes`` say which
     components got no data and why (offline with nothing cached, a registry that did not
     answer, a package it does not know).
     """
@@ -106,5 +107,24 @@ class Advice:
     notes: tuple[ScanIssue, ...] = ()
 
     def record(self, purl: str) -> PackageRecord | None:
-        """What the registry said about the component ``purl``, or None (no data)."""
-        return self.records.get(purl)
+        """What the registry said about the package of the component ``purl``, or None
+        (no data)."""
+        return self.records.get(package_key(purl))
+
+
+def package_key(purl: str) -> str:
+    """The package a purl names, without version or qualifiers, lowercased."""
+    return purl.split("?", 1)[0].split("#", 1)[0].split("@", 1)[0].lower()
+
+
+def merged(first: PackageRecord, second: PackageRecord) -> PackageRecord:
+    """One package's record from two lookups (two versions in use): each release with the
+    license either of them learnt (PyPI tells it per version)."""
+    licenses = {r.version: r.license for r in second.releases if r.license}
+    return replace(
+        first,
+        releases=tuple(
+            r if r.license or r.version not in licenses else replace(r, license=licenses[r.version])
+            for r in first.releases
+        ),
+    )
