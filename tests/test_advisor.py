@@ -79,8 +79,8 @@ def _recorded(path: str) -> Path | None:
         return RECORDED / "pypi" / f"{parts[1]}.json"
     if parts[0] == "pypi" and len(parts) == 4:
         return RECORDED / "pypi" / parts[1] / f"{parts[2]}.json"
-    if len(parts) == 1:
-        return RECORDED / "npm" / f"{parts[0]}.json"
+    if len(parts) == 1 or (len(parts) == 2 and parts[0].startswith("@")):
+        return RECORDED / "npm" / f"{'/'.join(parts)}.json"
     return None
 
 
@@ -189,6 +189,18 @@ def test_npm_document_gives_releases_licenses_and_source(
     # the old {"type": "MIT", "url": ...} form
     assert is_number.release("1.0.0").license == "MIT"  # type: ignore[union-attr]
     assert {r.license for r in is_number.releases} == {"MIT"}
+
+
+def test_scoped_npm_package(registry: Registry, tmp_path: Path) -> None:
+    comp = Component(
+        purl="pkg:npm/%40tootallnate/once@2.0.0", name="@tootallnate/once", version="2.0.0"
+    )
+    advice = advise([comp], _settings(registry, tmp_path))
+    assert advice.notes == ()
+    assert registry.asked == ["/@tootallnate%2Fonce"]
+    record = advice.record(comp.purl)
+    assert record is not None and record.latest == "3.0.1"
+    assert [r.version for r in record.releases][-2:] == ["3.0.0", "3.0.1"]
 
 
 def test_pypi_search_for_the_release_that_changed_license(
