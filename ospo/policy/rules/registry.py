@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from ospo import licensing
 from ospo.advisor.documents import version_key
@@ -169,12 +170,20 @@ def _libyears(ecosystem: str, release: Release, latest: Release | None) -> float
     return max(0.0, (latest.published - release.published).days / 365.25)
 
 
+class Openness(StrEnum):
+    """Whether a version's terms are open source, not open source, or need a person."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    UNCLEAR = "unclear"  # not an SPDX expression, or a license ospo cannot classify
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Terms:
     """What a registry's license string for a version means to the policy."""
 
     text: str  # as the registry wrote it
-    kind: str  # open, closed, unclear
+    kind: Openness
     license_class: LicenseClass | None = None
 
     def describe(self) -> str:
@@ -187,31 +196,31 @@ def terms_of(ctx: RuleContext, text: str) -> Terms:
     """Classify a registry's license string with the policy's license classes: a string
     that is not an SPDX expression is ``unclear`` (a person reads it), never unchanged."""
     if text.strip().lower() in _PROPRIETARY_WORDS:
-        return Terms(text=text, kind="closed", license_class=LicenseClass.PROPRIETARY)
+        return Terms(text=text, kind=Openness.CLOSED, license_class=LicenseClass.PROPRIETARY)
     checked = licensing.check(text)
     alternatives = (
-        licensing._dnf(checked.normalized) if checked.valid and checked.normalized else None
+        licensing.alternatives(checked.normalized) if checked.valid and checked.normalized else None
     )
     if not alternatives:
-        return Terms(text=text, kind="unclear")
-    outcomes = []
+        return Terms(text=text, kind=Openness.UNCLEAR)
+    outcomes: list[tuple[Openness, LicenseClass]] = []
     for alternative in alternatives:
         classes = [ctx.judge.classifier.classify(lid)[0] for lid in sorted(alternative)]
         closed = [c for c in classes if c in CLOSED_CLASSES]
         if closed:
-            outcomes.append(("closed", closed[0]))
+            outcomes.append((Openness.CLOSED, closed[0]))
         elif all(c in _COPYLEFT_RANK for c in classes):
-            outcomes.append(("open", max(classes, key=_COPYLEFT_RANK.__getitem__)))
+            outcomes.append((Openness.OPEN, max(classes, key=_COPYLEFT_RANK.__getitem__)))
         else:
-            outcomes.append(("unclear", LicenseClass.UNKNOWN))
-    opened = [c for kind, c in outcomes if kind == "open"]
+            outcomes.append((Openness.UNCLEAR, LicenseClass.UNKNOWN))
+    opened = [c for kind, c in outcomes if kind is Openness.OPEN]
     if opened:  # a choice of an open license keeps the package open
         return Terms(
-            text=text, kind="open", license_class=min(opened, key=_COPYLEFT_RANK.__getitem__)
+            text=text, kind=Openness.OPEN, license_class=min(opened, key=_COPYLEFT_RANK.__getitem__)
         )
-    if any(kind == "unclear" for kind, _ in outcomes):
-        return Terms(text=text, kind="unclear")
-    return Terms(text=text, kind="closed", license_class=outcomes[0][1])
+    if any(kind is Openness.UNCLEAR for kind, _ in outcomes):
+        return Terms(text=text, kind=Openness.UNCLEAR)
+    return Terms(text=text, kind=Openness.CLOSED, license_class=outcomes[0][1])
 
 
 class RegistryRelicensingRule(Rule):
@@ -249,7 +258,7 @@ class RegistryRelicensingRule(Rule):
         at = releases.index(release)
         current = terms_of(ctx, release.license) if release.license else None
         inventory_says = comp.license_expression is not None and (
-            current is None or current.kind == "unclear"
+            current is None or current.kind is Openness.UNCLEAR
         )
         if inventory_says:
             # the registry's string for the version in use is vague ("BSD") or absent: the
@@ -265,8 +274,8 @@ class RegistryRelicensingRule(Rule):
         known.sort(key=lambda pair: pair[0])
         later = [(i, t) for i, t in known if at < i <= end]
         origin = " (as the inventory has it)" if inventory_says else ""
-        if current.kind == "open":
-            closed = next(((i, t) for i, t in later if t.kind == "closed"), None)
+        if current.kind is Openness.OPEN:
+            closed = next(((i, t) for i, t in later if t.kind is Openness.CLOSED), None)
             if closed is not None:
                 before = _previous(known, closed[0])
                 note = origin if before[0] == at else ""
@@ -275,7 +284,7 @@ class RegistryRelicensingRule(Rule):
                 (
                     (i, t)
                     for i, t in later
-                    if t.kind == "open"
+                    if t.kind is Openness.OPEN
                     and current.license_class is not None
                     and t.license_class is not None
                     and _COPYLEFT_RANK[t.license_class] > _COPYLEFT_RANK[current.license_class]
@@ -294,13 +303,13 @@ class RegistryRelicensingRule(Rule):
                     how_to_fix=f"Before upgrading past {releases[stronger[0]].version}, check "
                     "that the copyleft of the new license fits how the product ships.",
                 )
-        elif current.kind == "closed":
+        elif current.kind is Openness.CLOSED:
             earlier = [(i, t) for i, t in known if i < at]
-            last_open = next((p for p in reversed(earlier) if p[1].kind == "open"), None)
+            last_open = next((p for p in reversed(earlier) if p[1].kind is Openness.OPEN), None)
             if last_open is not None:
                 change = next((i, t) for i, t in known if i > last_open[0])
                 yield self._relicensed(comp, record, releases, (last_open, change), "after", "")
-        unclear = next(((i, t) for i, t in later if t.kind == "unclear"), None)
+        unclear = next(((i, t) for i, t in later if t.kind is Openness.UNCLEAR), None)
         if unclear is not None:
             text = releases[unclear[0]].license
             yield Finding(
