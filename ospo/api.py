@@ -15,6 +15,7 @@ from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
 
 if TYPE_CHECKING:
+    from ospo.advisor.model import Advice
     from ospo.packet import Packet, SignoffRecord
     from ospo.policy import Policy
 
@@ -201,10 +202,12 @@ def check_inventory(
     )
 
 
-def registry_advice(inventory: Inventory, policy: Policy, *, offline: bool = False) -> Any:
-    """What the package registries say about ``inventory``'s components
-    (an :class:`ospo.advisor.model.Advice`), or None when no enabled rule needs it: the
-    policy's ``registry:`` section turns the rules off, or ``OSPO_ADVISOR=off``."""
+def registry_advice(
+    inventory: Inventory, policy: Policy, *, offline: bool = False
+) -> Advice | None:
+    """What the package registries say about ``inventory``'s components, or None when no
+    enabled rule needs it: the policy's ``registry:`` section turns the rules off, or
+    ``OSPO_ADVISOR=off``."""
     import os
 
     section = policy.data.get("registry", {})
