@@ -673,3 +673,40 @@ def test_two_versions_of_one_pypi_package_share_what_was_learnt(
     assert record is not None
     assert record.release("9.1.2").license == "BSD"  # type: ignore[union-attr]
     assert record.release("10.0.0").license == "License :: Other/Proprietary License"  # type: ignore[union-attr]
+
+
+def test_check_of_a_tree_fills_in_what_a_manifest_cannot_say(
+    registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = tmp_path / "app"
+    tree.mkdir()
+    (tree / "package.json").write_text(
+        json.dumps(
+            {
+                "name": "app",
+                "version": "1.0.0",
+                "license": "MIT",
+                "dependencies": {"is-number": "7.0.0"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    (tree / "LICENSE").write_text("MIT License\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+
+    def is_number(ran_stdout: str) -> list[dict[str, object]]:
+        findings = json.loads(ran_stdout)["findings"]
+        return [f for f in findings if f["component"] == "pkg:npm/is-number@7.0.0"]
+
+    monkeypatch.setenv("OSPO_ADVISOR", "off")
+    without = run_ospo("check", tree, "--format", "json", "--no-baseline", "-o", out)
+    assert without.returncode == 1, without.stderr
+    assert [f["rule"] for f in is_number(out.read_text(encoding="utf-8"))] == ["license/unknown"]
+    monkeypatch.delenv("OSPO_ADVISOR")
+    with_registry = run_ospo("check", tree, "--format", "json", "--no-baseline", "-o", out)
+    assert with_registry.returncode == 0, with_registry.stderr
+    # known now, from the registry: MIT, allowed with its obligations
+    assert [(f["rule"], f["license"]) for f in is_number(out.read_text(encoding="utf-8"))] == [
+        ("license/obligations", "MIT")
+    ]
+    assert registry.asked == ["/is-number"]
