@@ -699,11 +699,15 @@ def test_check_of_a_tree_fills_in_what_a_manifest_cannot_say(
         return [f for f in findings if f["component"] == "pkg:npm/is-number@7.0.0"]
 
     monkeypatch.setenv("OSPO_ADVISOR", "off")
-    without = run_ospo("check", tree, "--format", "json", "--no-baseline", "-o", out)
+    without = run_ospo(
+        "check", tree, "--format", "json", "--no-baseline", "-o", out, "--today", "2026-12-07"
+    )
     assert without.returncode == 1, without.stderr
     assert [f["rule"] for f in is_number(out.read_text(encoding="utf-8"))] == ["license/unknown"]
     monkeypatch.delenv("OSPO_ADVISOR")
-    with_registry = run_ospo("check", tree, "--format", "json", "--no-baseline", "-o", out)
+    with_registry = run_ospo(
+        "check", tree, "--format", "json", "--no-baseline", "-o", out, "--today", "2026-12-07"
+    )
     assert with_registry.returncode == 0, with_registry.stderr
     # known now, from the registry: MIT, allowed with its obligations
     assert [(f["rule"], f["license"]) for f in is_number(out.read_text(encoding="utf-8"))] == [
