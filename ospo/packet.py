@@ -4,7 +4,7 @@ inventory.
 
 :func:`build_packet` turns an :class:`~ospo.model.Inventory` whose evaluation is filled in
 (and, optionally, the inventory of the last approved release and the board's sign-offs)
-into a :class:`Packet`: the twelve sections a release manager hands to the Open Source
+into a :class:`Packet`: the thirteen sections a release manager hands to the Open Source
 Review Board. :func:`render_packet` lays it out as HTML, Markdown or PDF from the Jinja2
 templates in ``templates/`` (or an organisation's own directory). Everything in it that
 came from a scanned tree or an SBOM is untrusted text: the HTML is autoescaped, Markdown
@@ -40,6 +40,8 @@ _AREA_OF_FAMILY = {
     "waiver": "compliance",
     "consumption": "consumption",
     "contribution": "contribution",
+    "community": "community",
+    "competition": "competition",
 }
 
 #: The section ids, in order: anchors in HTML, what the browser and PDF tests look for.
@@ -53,6 +55,7 @@ SECTIONS = (
     ("waivers", "Waivers and elections"),
     ("unknowns", "Unknowns"),
     ("contribution", "Contribution and outbound checks"),
+    ("community", "Community and competition"),
     ("inventory", "Inventory"),
     ("signoff", "Sign-off"),
     ("openchain", "OpenChain ISO/IEC 5230 evidence"),
@@ -219,6 +222,20 @@ class Violation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UpstreamFinding:
+    """A finding on the health, control or licensing course of an upstream project
+    (section 10): the Community and Competition rules and the registry's Consumption
+    signals."""
+
+    rule: str
+    severity: str
+    subject: str
+    message: str
+    how_to_fix: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LicenseChange:
     """A component whose license changed between the releases."""
 
@@ -293,7 +310,7 @@ class Unknowns:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryRow:
-    """One component of the inventory (section 10)."""
+    """One component of the inventory (section 11)."""
 
     name: str
     version: str | None
@@ -307,7 +324,7 @@ class InventoryRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignoffRow:
-    """One role's line of the sign-off (section 11); blank until the role signs."""
+    """One role's line of the sign-off (section 12); blank until the role signs."""
 
     role: str
     name: str
@@ -319,7 +336,7 @@ class SignoffRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Evidence:
-    """Which artifact of this run evidences an OpenChain clause (section 12)."""
+    """Which artifact of this run evidences an OpenChain clause (section 13)."""
 
     clause: str
     requirement: str
@@ -345,6 +362,8 @@ class Packet:
     unknowns: Unknowns
     contribution: tuple[Violation, ...] | None  # None: not a source release
     outbound_license: str | None
+    upstream: tuple[UpstreamFinding, ...]
+    registry_notes: tuple[str, ...]  # components the registries gave no data about
     inventory: tuple[InventoryRow, ...]
     not_shipped: int
     differing_files: tuple[tuple[str, str], ...]  # path, license
@@ -496,6 +515,10 @@ def build_packet(
         unknowns=_unknowns(inventory),
         contribution=tuple(contribution) if ev.profile == "source" else None,
         outbound_license=inventory.subject.declared_license,
+        upstream=_upstream(ev, roles_of),
+        registry_notes=tuple(
+            f"{i.path}: {i.message}" for i in inventory.scan.issues if i.kind.value == "registry"
+        ),
         inventory=tuple(
             InventoryRow(
                 name=c.name,
@@ -521,6 +544,33 @@ def build_packet(
         ),
         signoff=signoff,
         openchain=_openchain(ev, identity.inventory_digest, blocking),
+    )
+
+
+def _upstream(
+    ev: Evaluation, roles_of: Mapping[str, tuple[str, ...]]
+) -> tuple[UpstreamFinding, ...]:
+    """The findings of section 10, most severe first."""
+    from ospo.policy.rules.registry import RegistryConsumptionRule
+
+    registry_consumption = {d.rule for d in RegistryConsumptionRule.docs}
+    chosen = [
+        f
+        for f in ev.findings
+        if not f.waived
+        and (f.rule.startswith(("community/", "competition/")) or f.rule in registry_consumption)
+    ]
+    chosen.sort(key=lambda f: (-f.severity.rank, f.rule, f.component or f.path or ""))
+    return tuple(
+        UpstreamFinding(
+            rule=f.rule,
+            severity=f.severity.value,
+            subject=f.component or f.path or "the product",
+            message=f.message,
+            how_to_fix=f.how_to_fix,
+            roles=roles_of[f.rule],
+        )
+        for f in chosen
     )
 
 
@@ -942,7 +992,7 @@ def _openchain(ev: Evaluation, digest: str, blocking: int) -> tuple[Evidence, ..
             clause="3.3.1",
             requirement="a bill of materials of the open source in the supplied software",
             artifact=f"the inventory (sha256 {digest[:16]}…, `ospo scan -o`) and its SBOM "
-            "(`ospo scan --cyclonedx` / `--spdx`); section 10 of this packet",
+            "(`ospo scan --cyclonedx` / `--spdx`); section 11 of this packet",
         ),
         Evidence(
             clause="3.3.2",
@@ -969,7 +1019,7 @@ def _openchain(ev: Evaluation, digest: str, blocking: int) -> tuple[Evidence, ..
             clause="3.4.1",
             requirement="compliance artifacts prepared and archived",
             artifact="this packet, the inventory, the SBOM and the NOTICE, archived with the "
-            "sign-offs of section 11 when the release is approved",
+            "sign-offs of section 12 when the release is approved",
         ),
     )
 

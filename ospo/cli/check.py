@@ -99,6 +99,11 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
     help="Git revision range for the DCO sign-off rule, e.g. origin/main..HEAD.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Ask no package registry; the registry rules use only what the cache keeps.",
+)
 # pretend today is this date (waiver expiry), for reproducible runs
 @click.option("--today", type=DateType(), hidden=True)
 def check(
@@ -117,6 +122,7 @@ def check(
     staged: bool,
     commits: str | None,
     no_cache: bool,
+    offline: bool,
     today: date | None,
 ) -> int:
     """Scan (or read) the product, judge it and emit the result in the asked format."""
@@ -144,10 +150,13 @@ def check(
         only_new=only_new,
         today=today,
         commits=commits,
+        offline=offline,
     )
     judged = check_inventory(
         inventory, settings, root=root if root.is_dir() else None, partial=files is not None
     )
+    for issue in judged.scan.issues[len(inventory.scan.issues) :]:
+        say(f"ospo: note: {issue.path}: {issue.message}", err=True)
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
