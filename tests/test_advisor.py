@@ -522,6 +522,23 @@ def test_check_cli_offline_and_json(registry: Registry, tmp_path: Path) -> None:
     assert relicensed[0]["how_to_fix"]
 
 
+def test_packet_and_signoff_take_offline_as_check_does(registry: Registry, tmp_path: Path) -> None:
+    inv = _inventory(_component("npm", "directus", "9.22.4", license="GPL-3.0-only"))
+    path = tmp_path / "inventory.json"
+    path.write_text(inventory_json.dumps(inv), encoding="utf-8")
+    common = ("--inventory", path, "--profile", "internal", "--today", "2026-12-07")
+    offline = run_ospo("packet", *common, "--format", "md", "-o", tmp_path / "p.md", "--offline")
+    assert offline.returncode == 0, offline.stderr
+    status = run_ospo("signoff", "--inventory", path, "--status", "--offline")
+    assert status.returncode == 1, status.stderr  # nobody signed
+    assert registry.asked == []
+    assert "competition/relicensed" not in (tmp_path / "p.md").read_text(encoding="utf-8")
+    online = run_ospo("packet", *common, "--format", "md", "-o", tmp_path / "q.md")
+    assert online.returncode == 0, online.stderr
+    assert registry.asked
+    assert "competition/relicensed" in (tmp_path / "q.md").read_text(encoding="utf-8")
+
+
 def test_policy_validate_rejects_a_typo_with_file_and_line(tmp_path: Path) -> None:
     path = _policy(tmp_path, "registry:\n  consumption:\n    months_without_relase: 12\n")
     ran = run_ospo("policy", "validate", path)

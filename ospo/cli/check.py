@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, DateType, FailOnType, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, OFFLINE, DateType, FailOnType, ProfileType
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -99,11 +99,7 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
     help="Git revision range for the DCO sign-off rule, e.g. origin/main..HEAD.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option(
-    "--offline",
-    is_flag=True,
-    help="Ask no package registry; the registry rules use only what the cache keeps.",
-)
+@OFFLINE
 # pretend today is this date (waiver expiry), for reproducible runs
 @click.option("--today", type=DateType(), hidden=True)
 def check(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, DateType, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, OFFLINE, DateType, ProfileType
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ FORMATS = ("html", "md", "pdf")
 )
 @click.option("-o", "--output", type=FILE, metavar="FILE", required=True, help="Write it here.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@OFFLINE
 # pretend today is this date (waiver expiry, the packet's date), for reproducible runs
 @click.option("--today", type=DateType(), hidden=True)
 def packet(
@@ -92,6 +93,7 @@ def packet(
     template_dir: Path | None,
     output: Path,
     no_cache: bool,
+    offline: bool,
     today: date | None,
 ) -> int:
     """Read or scan the product, judge it, and write its packet."""
@@ -116,6 +118,7 @@ def packet(
         waivers_path=waivers_path,
         baseline_path=baseline_path,
         today=today,
+        offline=offline,
     )
     built = release_packet(inventory, settings, root if root.is_dir() else None)
     document = render_packet(built, fmt, template_dir=template_dir)
