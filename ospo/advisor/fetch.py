@@ -88,8 +88,11 @@ def advise(components: Sequence[Component], settings: RegistrySettings) -> Advic
     wanted = [c for c in components if c.purl.split("/", 1)[0][4:] in ECOSYSTEMS]
     records: dict[str, PackageRecord] = {}
     failures: dict[tuple[str, str], list[str]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        outcomes = list(pool.map(asker.lookup, wanted))
+    if settings.offline:  # the cache alone answers: threads would only add their cost
+        outcomes = [asker.lookup(c) for c in wanted]
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+            outcomes = list(pool.map(asker.lookup, wanted))
     for comp, outcome in zip(wanted, outcomes, strict=True):
         if isinstance(outcome, PackageRecord):
             key = package_key(comp.purl)
