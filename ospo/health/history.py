@@ -1,0 +1,261 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A repository's history read in one streamed ``git log``: activity, authors,
+organisations, first-time contributors, and its release tags.
+
+Windows are by commit date, as ``git log --since/--until`` take them: a window of N days
+ending at the as-of day holds the commits dated from 00:00 UTC N-1 days before it up to
+23:59:59 UTC on it. Commits are non-merge commits; commits by bots are counted apart.
+An author is the mailmapped e-mail address, lowercased.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from ospo.errors import InputError, OperationalError
+from ospo.health.model import Activity, Release
+from ospo.health.orgs import Attribution, is_bot
+from ospo.inputs import git_all
+
+DAY = 86_400
+#: One line per non-merge commit: commit date, mailmapped address, mailmapped name.
+LOG_FORMAT = "%ct%x00%aE%x00%aN"
+_READ = 1 << 20
+#: A release-like tag: a version of two to four numbers, maybe after a prefix
+#: (``v1.2.0``, ``release-2.0``, ``pkg@1.4.2``) and with a suffix (``1.0.0-rc1``).
+RELEASE_TAG = re.compile(
+    r"^(?:[A-Za-z][\w.-]*?[-_/@])?[vV]?\d+(?:\.\d+){1,3}(?:[-.+_]?[0-9A-Za-z][0-9A-Za-z.+-]*)?$"
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Window:
+    """The end of the windows (exclusive, a Unix time) and the day it closes."""
+
+    as_of: date
+
+    @property
+    def end(self) -> int:
+        """First second after the as-of day, UTC."""
+        following = self.as_of + timedelta(days=1)
+        return int(datetime.combine(following, datetime.min.time(), UTC).timestamp())
+
+    def since(self, days: int) -> int:
+        """First second of a window of ``days`` days ending with the as-of day."""
+        return self.end - days * DAY
+
+    def git_range(self, days: int) -> tuple[str, str]:
+        """``--since`` and ``--until`` arguments that select the same commits in git."""
+        return (f"--since={_git_date(self.since(days))}", f"--until={_git_date(self.end - 1)}")
+
+
+def _git_date(stamp: int) -> str:
+    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
+
+
+def open_repository(path: Path) -> None:
+    """Check that ``path`` is a git repository with a full history; raise InputError."""
+    if not path.exists():
+        raise InputError("no such file or directory", path=str(path))
+    if not path.is_dir():
+        raise InputError("not a directory, so not a git repository", path=str(path))
+    where, head = git_all(
+        path,
+        ("rev-parse", "--git-dir", "--is-shallow-repository"),
+        ("rev-parse", "--verify", "-q", "HEAD^{commit}"),
+    )
+    if where is None:
+        raise OperationalError("git is not installed (ospo health reads the history with it)")
+    if where.returncode != 0:
+        why = where.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = f" ({why[-1]})" if why and "not a git" not in why[-1] else ""
+        raise InputError(
+            "not a git repository" + detail,
+            path=str(path),
+        )
+    if where.stdout.split()[-1:] == [b"true"]:
+        raise InputError(
+            "a shallow clone: its history is cut, so its activity cannot be measured "
+            "(fetch the whole history with `git fetch --unshallow`)",
+            path=str(path),
+        )
+    if head is None or head.returncode != 0:
+        raise InputError("an empty repository: it has no commit yet", path=str(path))
+
+
+def log_lines(path: Path) -> Iterator[bytes]:
+    """Stream the lines of one ``git log`` over the history of HEAD."""
+    proc = subprocess.Popen(
+        [
+            "git",
+            "-C",
+            str(path),
+            "-c",
+            "log.showSignature=false",
+            "log",
+            "--use-mailmap",
+            "--no-merges",
+            f"--format={LOG_FORMAT}",
+            "HEAD",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    rest = b""
+    try:
+        while chunk := proc.stdout.read(_READ):
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            yield from lines
+        if rest:
+            yield rest
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read() if proc.stderr is not None else b""
+        code = proc.wait()
+    if code != 0:
+        raise InputError(
+            f"git log failed: {err.decode('utf-8', 'replace').strip()}", path=str(path)
+        )
+
+
+def activity(path: Path, window: Window, attribution: Attribution) -> Activity:
+    """Count the commits, authors and organisations of the history of HEAD."""
+    end = window.end
+    since_90 = window.since(90)
+    since_365 = window.since(365)
+    months = _months(window.as_of, 12)
+    quarters = _quarters(window.as_of, 8)
+    first_month = months[0]
+    authors_90: Counter[str] = Counter()
+    authors_365: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    monthly: Counter[str] = Counter()
+    bots: dict[bytes, bool] = {}
+    bot_commits = 0
+    total = 0
+    last = 0
+    first = None
+    for line in log_lines(path):
+        stamp_text, _, who = line.partition(b"\0")
+        stamp = int(stamp_text)
+        if stamp >= end:
+            continue
+        bot = bots.get(who)
+        if bot is None:
+            email_raw, _, name_raw = who.partition(b"\0")
+            email = email_raw.decode("utf-8", "replace").lower()
+            bot = is_bot(email, name_raw.decode("utf-8", "replace"), attribution.bots)
+            bots[who] = bot
+        if bot:
+            if stamp >= since_365:
+                bot_commits += 1
+            continue
+        email = who.partition(b"\0")[0].decode("utf-8", "replace").lower()
+        total += 1
+        last = max(last, stamp)
+        first = stamp if first is None else min(first, stamp)
+        seen = first_seen.get(email)
+        if seen is None or stamp < seen:
+            first_seen[email] = stamp
+        if stamp >= since_365:
+            authors_365[email] += 1
+            if stamp >= since_90:
+                authors_90[email] += 1
+        month = _month_of(stamp)
+        if month >= first_month:
+            monthly[month] += 1
+    orgs: Counter[str] = Counter()
+    individuals = 0
+    for email, count in authors_365.items():
+        org = attribution.organisation(email)
+        if org is None:
+            individuals += count
+        else:
+            orgs[org] += count
+    new_by_quarter = Counter(_quarter_of(stamp) for stamp in first_seen.values())
+    return Activity(
+        commits_90d=sum(authors_90.values()),
+        commits_365d=sum(authors_365.values()),
+        bot_commits_365d=bot_commits,
+        authors_90d=dict(authors_90),
+        authors_365d=dict(authors_365),
+        organisations_365d=dict(orgs),
+        individual_commits_365d=individuals,
+        days_since_last_commit=(window.as_of - _day(last)).days if total else None,
+        first_commit=_day(first).isoformat() if first is not None else None,
+        last_commit=_day(last).isoformat() if total else None,
+        monthly=tuple((m, monthly[m]) for m in months),
+        new_contributors=tuple((q, new_by_quarter[q]) for q in quarters),
+        new_contributors_365d=sum(1 for stamp in first_seen.values() if stamp >= since_365),
+        total_commits=total,
+    )
+
+
+def release_tags(path: Path, window: Window) -> tuple[tuple[Release, str], ...]:
+    """The release-like tags dated up to the as-of day, oldest first, each with the
+    object name of what it points at."""
+    (proc,) = git_all(
+        path,
+        (
+            "for-each-ref",
+            "--format=%(refname:strip=2)%00%(creatordate:unix)%00%(objectname)",
+            "refs/tags",
+        ),
+    )
+    if proc is None or proc.returncode != 0:
+        return ()
+    found = []
+    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+        tag, _, rest = line.partition("\0")
+        stamp_text, _, obj = rest.partition("\0")
+        if not RELEASE_TAG.match(tag) or not stamp_text.isdigit():
+            continue
+        stamp = int(stamp_text)
+        if stamp >= window.end:
+            continue
+        found.append((stamp, tag, obj))
+    found.sort()
+    return tuple((Release(tag=tag, date=_day(stamp).isoformat()), obj) for stamp, tag, obj in found)
+
+
+def absence_factor(counts: dict[str, int]) -> int:
+    """The smallest number of contributors whose commits reach half of all of them."""
+    total = sum(counts.values())
+    reached = 0
+    for number, count in enumerate(sorted(counts.values(), reverse=True), start=1):
+        reached += count
+        if 2 * reached >= total:
+            return number
+    return 0
+
+
+def _day(stamp: int) -> date:
+    return datetime.fromtimestamp(stamp, UTC).date()
+
+
+def _month_of(stamp: int) -> str:
+    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m")
+
+
+def _quarter_of(stamp: int) -> str:
+    day = _day(stamp)
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _months(as_of: date, count: int) -> list[str]:
+    index = as_of.year * 12 + as_of.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+
+
+def _quarters(as_of: date, count: int) -> list[str]:
+    index = as_of.year * 4 + (as_of.month - 1) // 3
+    return [f"{i // 4}Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
