@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -133,46 +134,58 @@ def activity(path: Path, window: Window, attribution: Attribution) -> Activity:
     since_90 = window.since(90)
     since_365 = window.since(365)
     months = _months(window.as_of, 12)
-    quarters = _quarters(window.as_of, 8)
-    first_month = months[0]
-    authors_90: Counter[str] = Counter()
-    authors_365: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    monthly: Counter[str] = Counter()
-    bots: dict[bytes, bool] = {}
-    bot_commits = 0
-    total = 0
-    last = 0
-    first = None
+    bounds = [_month_start(m) for m in months]
+    first_month = bounds[0]
+    # by raw author line (address and name, as git printed them): the loop stays small,
+    # and each distinct author is decoded, lowercased and judged once, after it
+    first: dict[bytes, int] = {}
+    last: dict[bytes, int] = {}
+    total: Counter[bytes] = Counter()
+    in_365: Counter[bytes] = Counter()
+    in_90: Counter[bytes] = Counter()
+    monthly: Counter[tuple[bytes, int]] = Counter()
     for line in log_lines(path):
         stamp_text, _, who = line.partition(b"\0")
         stamp = int(stamp_text)
         if stamp >= end:
             continue
-        bot = bots.get(who)
-        if bot is None:
-            email_raw, _, name_raw = who.partition(b"\0")
-            email = email_raw.decode("utf-8", "replace").lower()
-            bot = is_bot(email, name_raw.decode("utf-8", "replace"), attribution.bots)
-            bots[who] = bot
-        if bot:
-            if stamp >= since_365:
-                bot_commits += 1
-            continue
-        email = who.partition(b"\0")[0].decode("utf-8", "replace").lower()
-        total += 1
-        last = max(last, stamp)
-        first = stamp if first is None else min(first, stamp)
-        seen = first_seen.get(email)
+        total[who] += 1
+        seen = first.get(who)
         if seen is None or stamp < seen:
-            first_seen[email] = stamp
+            first[who] = stamp
+        if stamp > last.get(who, -1):
+            last[who] = stamp
         if stamp >= since_365:
-            authors_365[email] += 1
+            in_365[who] += 1
             if stamp >= since_90:
-                authors_90[email] += 1
-        month = _month_of(stamp)
-        if month >= first_month:
-            monthly[month] += 1
+                in_90[who] += 1
+        if stamp >= first_month:
+            monthly[who, bisect_right(bounds, stamp) - 1] += 1
+    people: dict[bytes, str] = {}
+    bot_commits = 0
+    for who in total:
+        email_raw, _, name_raw = who.partition(b"\0")
+        email = email_raw.decode("utf-8", "replace").lower()
+        if is_bot(email, name_raw.decode("utf-8", "replace"), attribution.bots):
+            bot_commits += in_365[who]
+        else:
+            people[who] = email
+    authors_90: Counter[str] = Counter()
+    authors_365: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for who, email in people.items():
+        if in_365[who]:
+            authors_365[email] += in_365[who]
+        if in_90[who]:
+            authors_90[email] += in_90[who]
+        first_seen[email] = min(first[who], first_seen.get(email, first[who]))
+    per_month: Counter[int] = Counter()
+    for (who, index), count in monthly.items():
+        if who in people:
+            per_month[index] += count
+    commits = sum(total[who] for who in people)
+    latest = max((last[who] for who in people), default=None)
+    earliest = min((first[who] for who in people), default=None)
     orgs: Counter[str] = Counter()
     individuals = 0
     for email, count in authors_365.items():
@@ -181,6 +194,7 @@ def activity(path: Path, window: Window, attribution: Attribution) -> Activity:
             individuals += count
         else:
             orgs[org] += count
+    quarters = _quarters(window.as_of, 8)
     new_by_quarter = Counter(_quarter_of(stamp) for stamp in first_seen.values())
     return Activity(
         commits_90d=sum(authors_90.values()),
@@ -190,13 +204,13 @@ def activity(path: Path, window: Window, attribution: Attribution) -> Activity:
         authors_365d=dict(authors_365),
         organisations_365d=dict(orgs),
         individual_commits_365d=individuals,
-        days_since_last_commit=(window.as_of - _day(last)).days if total else None,
-        first_commit=_day(first).isoformat() if first is not None else None,
-        last_commit=_day(last).isoformat() if total else None,
-        monthly=tuple((m, monthly[m]) for m in months),
+        days_since_last_commit=(window.as_of - _day(latest)).days if latest is not None else None,
+        first_commit=_day(earliest).isoformat() if earliest is not None else None,
+        last_commit=_day(latest).isoformat() if latest is not None else None,
+        monthly=tuple((m, per_month[i]) for i, m in enumerate(months)),
         new_contributors=tuple((q, new_by_quarter[q]) for q in quarters),
         new_contributors_365d=sum(1 for stamp in first_seen.values() if stamp >= since_365),
-        total_commits=total,
+        total_commits=commits,
     )
 
 
@@ -242,8 +256,9 @@ def _day(stamp: int) -> date:
     return datetime.fromtimestamp(stamp, UTC).date()
 
 
-def _month_of(stamp: int) -> str:
-    return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m")
+def _month_start(month: str) -> int:
+    year, number = month.split("-")
+    return int(datetime(int(year), int(number), 1, tzinfo=UTC).timestamp())
 
 
 def _quarter_of(stamp: int) -> str:
