@@ -20,26 +20,16 @@ from ospo.policy.matching import purl_matches
 from ospo.policy.model import Profile, RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
 
-#: Measured repositories of one evaluation, by (path, day, policy): both rules ask.
-_MEASURED: dict[tuple[str, str, str], RepoHealth | InputError] = {}
-
 
 def _measure(ctx: RuleContext, path: Path) -> RepoHealth | InputError:
     from ospo.health import HealthSettings, repository_health
 
-    key = (str(path.resolve()), ctx.today.isoformat(), ctx.policy.digest)
-    found = _MEASURED.get(key)
-    if found is None:
-        try:
-            found = repository_health(
-                path, ctx.today, HealthSettings.from_policy(ctx.policy), licenses=False
-            )
-        except InputError as exc:
-            found = exc
-        if len(_MEASURED) > 256:
-            _MEASURED.clear()
-        _MEASURED[key] = found
-    return found
+    try:
+        return repository_health(
+            path, ctx.today, HealthSettings.from_policy(ctx.policy), licenses=False
+        )
+    except InputError as exc:
+        return exc
 
 
 def _resolve(ctx: RuleContext, entry: str) -> Path:
@@ -73,8 +63,10 @@ _FIX_HEALTH = (
 
 
 class CommunityHealthRule(Rule):
-    """The organisation's own projects meet their health thresholds; dependencies whose
-    clones show them dormant are reported."""
+    """The organisation's own projects meet their health thresholds; a dependency whose
+    clone shows it dormant, or dominated by a competitor, is reported.
+
+    One rule for both families, so that each clone's history is read once per check."""
 
     name = "community-health"
     docs = (
@@ -87,13 +79,28 @@ class CommunityHealthRule(Rule):
             rule="community/dormant-dependency",
             summary="a dependency whose local clone shows no recent activity (dormant)",
         ),
+        RuleDoc(
+            rule="competition/competitor-dominated",
+            summary="a dependency whose elephant factor is 1 and whose dominant "
+            "organisation is on the policy's competitor list",
+        ),
+        RuleDoc(
+            rule="competition/no-health-data",
+            summary="a dependency's clone named in community.dependencies cannot be read",
+        ),
     )
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
-        """Yield a finding per own project that misses its thresholds, and per dormant
-        dependency."""
+        """Yield a finding per own project that misses its thresholds, and per dependency
+        that is dormant or dominated by a competitor."""
         if ctx.partial:  # a commit's files say nothing about a project's health
             return
+        yield from self._own(ctx)
+        for purl, name, path in _dependencies(ctx):
+            measured = _measure(ctx, path)
+            yield from self._dependency(ctx, purl, name, path, measured)
+
+    def _own(self, ctx: RuleContext) -> Iterator[Finding]:
         community = _community(ctx)
         projects = [(entry, _resolve(ctx, entry)) for entry in community.get("own_projects", [])]
         product = community.get("product", "auto")
@@ -125,10 +132,21 @@ class CommunityHealthRule(Rule):
                 + "; ".join(measured.reasons),
                 how_to_fix=_FIX_HEALTH.format(path=entry),
             )
-        for purl, name, path in _dependencies(ctx):
-            measured = _measure(ctx, path)
-            if isinstance(measured, InputError) or measured.verdict.value != "dormant":
-                continue  # an unreadable clone is reported by the competition rule
+
+    def _dependency(
+        self, ctx: RuleContext, purl: str, name: str, path: Path, measured: RepoHealth | InputError
+    ) -> Iterator[Finding]:
+        if isinstance(measured, InputError):
+            yield Finding(
+                rule="competition/no-health-data",
+                severity=Severity.WARNING,
+                component=purl,
+                message=f"{name}: the clone {path} cannot be measured: {measured.message}",
+                how_to_fix="Clone the dependency's repository with its whole history at "
+                "the path community.dependencies gives, or correct that path.",
+            )
+            return
+        if measured.verdict.value == "dormant":
             yield Finding(
                 rule="community/dormant-dependency",
                 severity=Severity.WARNING,
@@ -137,60 +155,23 @@ class CommunityHealthRule(Rule):
                 how_to_fix="Replace the dependency with a maintained one, or plan to maintain "
                 "it (fork); or ask the OSRB and record it with `ospo decide`.",
             )
-
-
-class CompetitorDominanceRule(Rule):
-    """A dependency whose development one competitor dominates (elephant factor 1)."""
-
-    name = "competitor-dominance"
-    docs = (
-        RuleDoc(
-            rule="competition/competitor-dominated",
-            summary="a dependency whose elephant factor is 1 and whose dominant "
-            "organisation is on the policy's competitor list",
-        ),
-        RuleDoc(
-            rule="competition/no-health-data",
-            summary="a dependency's clone named in community.dependencies cannot be read",
-        ),
-    )
-
-    def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
-        """Yield a review finding per dependency a competitor dominates."""
-        if ctx.partial:
-            return
         community = _community(ctx)
         competitors = {str(c).lower() for c in community.get("competitors", [])}
+        dominant = measured.dominant_organisation
+        if measured.elephant_factor != 1 or dominant is None or not competitors:
+            return
         from ospo.health.orgs import Attribution
 
-        attribution = Attribution.from_policy(community)
-        for purl, name, path in _dependencies(ctx):
-            measured = _measure(ctx, path)
-            if isinstance(measured, InputError):
-                yield Finding(
-                    rule="competition/no-health-data",
-                    severity=Severity.WARNING,
-                    component=purl,
-                    message=f"{name}: the clone {path} cannot be measured: {measured.message}",
-                    how_to_fix="Clone the dependency's repository with its whole history at "
-                    "the path community.dependencies gives, or correct that path.",
-                )
-                continue
-            dominant = measured.dominant_organisation
-            if (
-                measured.elephant_factor != 1
-                or dominant is None
-                or not attribution.names(dominant) & competitors
-            ):
-                continue
-            yield Finding(
-                rule="competition/competitor-dominated",
-                severity=Severity.WARNING,
-                component=purl,
-                message=f"{name} is dominated by competitor {dominant}: elephant factor 1, "
-                f"{measured.dominant_share:.0%} of the attributed commits of the last 365 "
-                f"days (coverage {measured.elephant_coverage:.0%} of "
-                f"{measured.activity.commits_365d} commits attributed to an organisation)",
-                how_to_fix="Ask the OSRB whether depending on a competitor-controlled project "
-                "is acceptable (record it with `ospo decide`), or plan an alternative.",
-            )
+        if not Attribution.from_policy(community).names(dominant) & competitors:
+            return
+        yield Finding(
+            rule="competition/competitor-dominated",
+            severity=Severity.WARNING,
+            component=purl,
+            message=f"{name} is dominated by competitor {dominant}: elephant factor 1, "
+            f"{measured.dominant_share:.0%} of the attributed commits of the last 365 "
+            f"days (coverage {measured.elephant_coverage:.0%} of "
+            f"{measured.activity.commits_365d} commits attributed to an organisation)",
+            how_to_fix="Ask the OSRB whether depending on a competitor-controlled project "
+            "is acceptable (record it with `ospo decide`), or plan an alternative.",
+        )
