@@ -512,6 +512,28 @@ def test_cli_reports_good_repositories_and_exits_2_for_bad_ones(
     ]
 
 
+def test_cli_reads_organisations_and_thresholds_from_the_policy(
+    history: Path, tmp_path: Path
+) -> None:
+    policy = _policy(tmp_path, ALIASES + "  thresholds: {min_active_contributors_90d: 4}\n")
+    ran = run_ospo(
+        "health", history, "--as-of", "2026-06-30", "--format", "json", "--policy", policy
+    )
+    (entry,) = json.loads(ran.stdout)
+    assert (entry["dominant_organisation"], entry["organisations_365d"]) == (
+        "acme",
+        {"acme": 6, "megacorp": 4},
+    )
+    assert (entry["verdict"], entry["reasons"]) == (
+        "at-risk",
+        ["3 active contributors in the last 90 days (fewer than 4)"],
+    )
+    typo = _policy(tmp_path, "  thresholds: {min_active_contributor_90d: 4}\n")
+    ran = run_ospo("health", history, "--policy", typo)
+    assert ran.returncode == 2
+    assert f"{typo}:4: community.thresholds: Additional properties" in ran.stderr
+
+
 def test_cli_rejects_a_bad_date() -> None:
     ran = run_ospo("health", ".", "--as-of", "30/06/2026")
     assert ran.returncode == 2
