@@ -433,6 +433,41 @@ def test_license_history_of_open_license_moves(tmp_path: Path, settings: HealthS
     assert report.license_history[-1].files == ()
 
 
+CUSTOM = (
+    "Acme Community License\n\nYou may read this code. You may not run it in production "
+    "without a paid subscription from Acme Inc.\n"
+)
+
+
+def test_a_license_text_nobody_recognises_is_never_unchanged(
+    tmp_path: Path, settings: HealthSettings
+) -> None:
+    repo = Repo(tmp_path / "custom")
+    repo.commit("A", "a@x.org", "2025-01-01T00:00:00Z", {"LICENSE": _scancode_text("mit")})
+    repo.git("tag", "v1.0")
+    repo.commit("A", "a@x.org", "2025-02-01T00:00:00Z", {"LICENSE": CUSTOM})
+    repo.git("tag", "v1.1")
+    repo.commit("A", "a@x.org", "2025-03-01T00:00:00Z", {"README": "same license\n"})
+    repo.git("tag", "v1.2")
+    repo.commit(
+        "A", "a@x.org", "2025-04-01T00:00:00Z", {"LICENSE": CUSTOM.replace("read", "study")}
+    )
+    repo.git("tag", "v1.3")
+    report = repository_health(repo.path, date(2025, 6, 1), settings)
+    assert [(s.tag, s.expression, s.undetected) for s in report.license_history] == [
+        ("v1.0", "MIT", ()),
+        ("v1.1", None, ("LICENSE",)),
+        ("v1.2", None, ("LICENSE",)),
+        ("v1.3", None, ("LICENSE",)),
+    ]
+    assert [
+        (c.tag, c.before, c.after, c.open_source, c.needs_review) for c in report.license_changes
+    ] == [
+        ("v1.1", "MIT", None, False, True),
+        ("v1.3", None, None, False, True),  # another unrecognised text: read it again
+    ]
+
+
 def test_a_second_run_reads_license_texts_from_the_cache(
     history: Path, settings: HealthSettings, isolated_cache: Path
 ) -> None:

@@ -113,6 +113,8 @@ def license_history(
             date=release.date,
             files=tuple(name for name, _ in files),
             expression=licensing.combine_and(expressions.get(oid) for _, oid in files),
+            undetected=tuple(name for name, oid in files if not expressions.get(oid)),
+            undetected_blobs=tuple(sorted(oid for _, oid in files if not expressions.get(oid))),
         )
         for release, files in per_tag
     )
@@ -158,9 +160,13 @@ def license_changes(
     """Each release where the license files started to say something else."""
     changes = []
     for before, after in pairwise(states):
-        old = licensing.normalize(before.expression) if before.expression else None
-        new = licensing.normalize(after.expression) if after.expression else None
-        if old == new:
+        old = _normal(before.expression)
+        new = _normal(after.expression)
+        # a text nobody recognises that changed is a change: it needs reading, never
+        # "unchanged"
+        if old == new and (
+            not after.undetected or after.undetected_blobs == before.undetected_blobs
+        ):
             continue
         ids = licensing.license_ids(new) if new else ()
         classes = tuple(dict.fromkeys(classifier.classify(i)[0].value for i in ids))
@@ -177,7 +183,13 @@ def license_changes(
                 categories=categories,
                 classes=classes,
                 open_source=bool(ids)
+                and not after.undetected
                 and all(classifier.classify(i)[0] in OPEN_SOURCE_CLASSES for i in ids),
+                needs_review=bool(after.undetected),
             )
         )
     return tuple(changes)
+
+
+def _normal(expression: str | None) -> str | None:
+    return licensing.normalize(expression) if expression else None

@@ -31,6 +31,10 @@ class LicenseState:
     date: str
     files: tuple[str, ...]
     expression: str | None  # None: no license file, or nothing detected in them
+    #: license files in which ScanCode recognised no license (a custom or new text)
+    undetected: tuple[str, ...] = ()
+    #: the blob ids of those files: a changed text that is still unrecognised is a change
+    undetected_blobs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +53,8 @@ class LicenseChange:
     #: ospo's license classes of ``after`` (permissive, source-available...)
     classes: tuple[str, ...]
     open_source: bool  # every license of ``after`` is open source
+    #: a license file of the new release holds a text ScanCode does not recognise
+    needs_review: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -48,7 +48,13 @@ def to_json(report: RepoHealth) -> dict[str, Any]:
         "new_contributors_365d": counts.new_contributors_365d,
         "releases": [{"tag": r.tag, "date": r.date} for r in report.releases],
         "license_history": [
-            {"tag": s.tag, "date": s.date, "files": list(s.files), "license": s.expression}
+            {
+                "tag": s.tag,
+                "date": s.date,
+                "files": list(s.files),
+                "license": s.expression,
+                "undetected_files": list(s.undetected),
+            }
             for s in report.license_history
         ],
         "license_changes": [
@@ -63,6 +69,7 @@ def to_json(report: RepoHealth) -> dict[str, Any]:
                 "categories": list(c.categories),
                 "classes": list(c.classes),
                 "open_source": c.open_source,
+                "needs_review": c.needs_review,
             }
             for c in report.license_changes
         ],
@@ -129,7 +136,13 @@ def render_text(reports: Sequence[RepoHealth]) -> str:
             first = r.license_history[0]
             out.append(f"  license at {first.tag}: {first.expression or 'none found'}")
         for c in r.license_changes:
-            kind = "open source" if c.open_source else "not open source"
+            kind = (
+                "needs review: a license text is not recognised"
+                if c.needs_review
+                else "open source"
+                if c.open_source
+                else "not open source"
+            )
             out.append(
                 f"  license changed at {c.tag} ({c.date}): {c.before or 'none'} -> "
                 f"{c.after or 'none'} [{', '.join(c.categories) or 'no license'}; {kind}]"
