@@ -40,6 +40,8 @@ _AREA_OF_FAMILY = {
     "waiver": "compliance",
     "consumption": "consumption",
     "contribution": "contribution",
+    "community": "community",
+    "competition": "competition",
 }
 
 #: The section ids, in order: anchors in HTML, what the browser and PDF tests look for.

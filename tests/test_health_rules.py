@@ -222,3 +222,23 @@ def test_policy_validate_accepts_the_section_and_rejects_typos(tmp_path: Path) -
     ran = run_ospo("policy", "validate", wrong)
     assert ran.returncode == 2
     assert f"{wrong}:4: community.dependencies.0.purl" in ran.stderr
+
+
+def test_the_packet_counts_them_under_community_and_competition(
+    widget: Path, solo: Path, tmp_path: Path
+) -> None:
+    from ospo.packet import build_packet, roles_for
+
+    policy = load_policy(
+        _policy(
+            tmp_path,
+            ALIASES + f"  competitors: [acme]\n  own_projects: [{solo}]\n"
+            f"  dependencies: [{{purl: pkg:npm/widget, path: {widget}}}]\n",
+        )
+    )
+    judged = evaluate(_inventory("widget"), policy, today=TODAY, root=tmp_path)
+    packet = build_packet(judged, policy)
+    areas = dict(packet.summary.by_area)
+    assert (areas["community"], areas["competition"]) == (1, 1)
+    assert roles_for("community/own-project-health", policy) == ("engineering", "product")
+    assert roles_for("competition/competitor-dominated", policy) == ("product", "legal")
