@@ -569,6 +569,16 @@ def test_cli_reads_organisations_and_thresholds_from_the_policy(
     assert f"{typo}:4: community.thresholds: Additional properties" in ran.stderr
 
 
+def test_a_damaged_repository_is_named_with_gits_reason(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "damaged")
+    repo.commit("A", "a@x.org", "2025-01-01T00:00:00Z")
+    head = repo.git("rev-parse", "HEAD").strip()
+    (repo.path / ".git" / "objects" / head[:2] / head[2:]).unlink()
+    ran = run_ospo("health", repo.path, "--as-of", "2025-06-01")
+    assert (ran.returncode, ran.stdout) == (2, "")
+    assert ran.stderr.startswith(f"ospo: {repo.path}: git log failed: fatal: bad object HEAD")
+
+
 def test_cli_rejects_a_bad_date() -> None:
     ran = run_ospo("health", ".", "--as-of", "30/06/2026")
     assert ran.returncode == 2

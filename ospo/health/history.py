@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from ospo.errors import InputError, OperationalError
 from ospo.health.model import Activity, Release
@@ -69,13 +71,19 @@ def open_repository(path: Path) -> None:
     where, head = git_all(
         path,
         ("rev-parse", "--git-dir", "--is-shallow-repository"),
-        ("rev-parse", "--verify", "-q", "HEAD^{commit}"),
+        ("rev-parse", "--verify", "-q", "HEAD"),
     )
     if where is None:
         raise OperationalError("git is not installed (ospo health reads the history with it)")
     if where.returncode != 0:
-        why = where.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = f" ({why[-1]})" if why and "not a git" not in why[-1] else ""
+        why = [
+            line.removeprefix("fatal: ")
+            for line in where.stderr.decode("utf-8", "replace").splitlines()
+            if line.startswith("fatal: ")
+        ]
+        # "dubious ownership" and the like say why git refused; "not a git repository" is
+        # what the message says already
+        detail = f" ({why[0]})" if why and "not a git" not in why[0] else ""
         raise InputError(
             "not a git repository" + detail,
             path=str(path),
@@ -92,6 +100,11 @@ def open_repository(path: Path) -> None:
 
 def log_lines(path: Path) -> Iterator[bytes]:
     """Stream the lines of one ``git log`` over the history of HEAD."""
+    with tempfile.TemporaryFile() as errors:
+        yield from _stream(path, errors)
+
+
+def _stream(path: Path, errors: IO[bytes]) -> Iterator[bytes]:
     proc = subprocess.Popen(
         [
             "git",
@@ -99,6 +112,8 @@ def log_lines(path: Path) -> Iterator[bytes]:
             str(path),
             "-c",
             "log.showSignature=false",
+            "-c",
+            "i18n.logOutputEncoding=UTF-8",
             "log",
             "--use-mailmap",
             "--no-merges",
@@ -107,7 +122,7 @@ def log_lines(path: Path) -> Iterator[bytes]:
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,  # a file: a pipe nobody reads until the end could fill and stall git
     )
     assert proc.stdout is not None
     rest = b""
@@ -120,12 +135,11 @@ def log_lines(path: Path) -> Iterator[bytes]:
             yield rest
     finally:
         proc.stdout.close()
-        err = proc.stderr.read() if proc.stderr is not None else b""
         code = proc.wait()
     if code != 0:
-        raise InputError(
-            f"git log failed: {err.decode('utf-8', 'replace').strip()}", path=str(path)
-        )
+        errors.seek(0)
+        why = errors.read().decode("utf-8", "replace").strip()
+        raise InputError(f"git log failed: {why}", path=str(path))
 
 
 def activity(path: Path, window: Window, attribution: Attribution) -> Activity:
