@@ -328,6 +328,7 @@ def test_releases_are_version_tags_dated_by_the_tag(
         ("v2.0.0", "2026-02-01"),
     ]
     assert report.days_since_last_release == 149
+    assert report.median_days_between_releases == 376.5  # 417 and 336 days
     later = repository_health(history, date(2026, 7, 2), settings, licenses=False)
     assert later.releases[-1].tag == "v3.0.0"
     assert later.days_since_last_release == 1

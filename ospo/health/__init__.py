@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from ospo.health.history import Window, absence_factor, activity, open_repository, release_tags
@@ -93,6 +95,8 @@ def repository_health(
     days_since_release = (
         (as_of - date.fromisoformat(max(r.date for r in releases))).days if releases else None
     )
+    days = [date.fromisoformat(r.date) for r in releases]
+    gaps = [(later - earlier).days for earlier, later in pairwise(days)]
     verdict, reasons = judge(counts, days_since_release, settings.thresholds)
     return RepoHealth(
         path=str(path),
@@ -106,6 +110,7 @@ def repository_health(
         dominant_share=orgs[dominant] / attributed if dominant is not None else 0.0,
         releases=releases,
         days_since_last_release=days_since_release,
+        median_days_between_releases=float(median(gaps)) if gaps else None,
         license_history=states,
         license_changes=changes,
         verdict=verdict,

@@ -92,6 +92,8 @@ class RepoHealth:
     dominant_share: float  # the dominant organisation's share of the attributed commits
     releases: tuple[Release, ...]
     days_since_last_release: int | None
+    #: the median number of days between consecutive releases (the cadence)
+    median_days_between_releases: float | None
     license_history: tuple[LicenseState, ...]
     license_changes: tuple[LicenseChange, ...]
     verdict: HealthVerdict

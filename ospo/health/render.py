@@ -47,6 +47,7 @@ def to_json(report: RepoHealth) -> dict[str, Any]:
         "new_contributors": [{"quarter": q, "count": n} for q, n in counts.new_contributors],
         "new_contributors_365d": counts.new_contributors_365d,
         "releases": [{"tag": r.tag, "date": r.date} for r in report.releases],
+        "median_days_between_releases": report.median_days_between_releases,
         "license_history": [
             {
                 "tag": s.tag,
@@ -129,6 +130,11 @@ def render_text(reports: Sequence[RepoHealth]) -> str:
             out.append(
                 f"  releases: {len(r.releases)}; last {last.tag} on {last.date} "
                 f"({r.days_since_last_release} days ago)"
+                + (
+                    f"; a release every {r.median_days_between_releases:g} days (median)"
+                    if r.median_days_between_releases is not None
+                    else ""
+                )
             )
         else:
             out.append("  releases: no release-like tag")
