@@ -92,6 +92,7 @@ bench: install
 	$(PY) bench/packet.py
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
+	$(PY) bench/health.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

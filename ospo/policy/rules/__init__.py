@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ospo.policy.model import RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
+from ospo.policy.rules.community import CommunityHealthRule
 from ospo.policy.rules.consumption import NewDependencyRule, PackageListRule
 from ospo.policy.rules.contribution import ContributionRule
 from ospo.policy.rules.licenses import ComponentLicenseRule, FileLicenseRule, LicenseEvidenceRule
@@ -27,6 +28,7 @@ RULES: dict[str, type[Rule]] = {
         ContributionRule,
         RegistryConsumptionRule,
         RegistryRelicensingRule,
+        CommunityHealthRule,
     )
 }
 
