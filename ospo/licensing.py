@@ -151,6 +151,7 @@ def normalize(expression: str | None) -> str | None:
     return check(expression).normalized
 
 
+@cache
 def license_ids(expression: str) -> tuple[str, ...]:
     """Return the license and exception ids in a valid expression, in order of appearance."""
     checked = check(expression)
