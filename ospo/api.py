@@ -245,7 +245,22 @@ def release_packet(
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
     if not signoffs and root is not None:
         signoffs = recorded_signoffs(judged, policy, root)
-    return build_packet(judged, policy, baseline=baseline, signoffs=signoffs)
+    return build_packet(
+        judged, policy, baseline=baseline, signoffs=signoffs, health=_health(judged, policy, root)
+    )
+
+
+def _health(judged: Inventory, policy: Policy, root: Path | None) -> list[Any]:
+    """The projects the policy's Community and Competition rules measure, measured again
+    for the packet's chart (one streamed ``git log`` each)."""
+    from ospo.policy.model import Profile
+    from ospo.policy.rules.community import measured_projects
+
+    ev = judged.evaluation
+    if ev is None or "community" not in policy.data:
+        return []
+    today = date.fromisoformat(ev.today) if ev.today else date.today()
+    return measured_projects(policy, root, Profile(ev.profile), judged.components, today)
 
 
 def recorded_signoffs(judged: Inventory, policy: Policy, root: Path) -> tuple[Any, ...]:

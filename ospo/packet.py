@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ospo.policy.judge import Judge
     from ospo.policy.loader import Policy
     from ospo.policy.model import Profile
+    from ospo.policy.rules.community import MeasuredProject
 
 #: The roles of the board whose sign-off a release asks for, in the packet's order.
 BOARD_ROLES = ("engineering", "product", "legal", "compliance")
@@ -344,6 +345,41 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HealthRow:
+    """One project's health (section 10): an own project or a dependency's clone, as
+    ``ospo health`` measures it, with its commits of the last twelve months."""
+
+    project: str
+    component: str | None
+    verdict: str  # active | at-risk | dormant | "not measured"
+    reasons: tuple[str, ...]
+    commits_90d: int | None = None
+    commits_365d: int | None = None
+    active_contributors_90d: int | None = None
+    absence_factor: int | None = None
+    elephant: str | None = None  # "1 (Acme, coverage 40%)"
+    last_release: str | None = None  # "v2.1 (2026-03-01)"
+    monthly: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def bars(self) -> str:
+        """The monthly commits as a one-line bar chart (text formats)."""
+        from ospo.health.render import sparkline
+
+        return sparkline([n for _, n in self.monthly])
+
+    @property
+    def chart(self) -> tuple[tuple[int, int, str], ...]:
+        """(x, height, title) of each month's bar in a 96 x 24 drawing (HTML)."""
+        top = max((n for _, n in self.monthly), default=0) or 1
+        width = 96 // max(1, len(self.monthly))
+        return tuple(
+            (i * width, max(1 if n else 0, round(22 * n / top)), f"{month}: {n} commits")
+            for i, (month, n) in enumerate(self.monthly)
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Packet:
     """The review board's packet for one release."""
 
@@ -364,6 +400,7 @@ class Packet:
     outbound_license: str | None
     upstream: tuple[UpstreamFinding, ...]
     registry_notes: tuple[str, ...]  # components the registries gave no data about
+    health: tuple[HealthRow, ...]  # the projects the policy measures (ospo health)
     inventory: tuple[InventoryRow, ...]
     not_shipped: int
     differing_files: tuple[tuple[str, str], ...]  # path, license
@@ -396,6 +433,7 @@ def build_packet(
     *,
     baseline: Inventory | None = None,
     signoffs: Sequence[SignoffRecord] = (),
+    health: Sequence[MeasuredProject] = (),
 ) -> Packet:
     """Build the packet of an evaluated ``inventory`` (``ospo.api.check_inventory``).
 
@@ -519,6 +557,7 @@ def build_packet(
         registry_notes=tuple(
             f"{i.path}: {i.message}" for i in inventory.scan.issues if i.kind.value == "registry"
         ),
+        health=tuple(_health_row(m) for m in health),
         inventory=tuple(
             InventoryRow(
                 name=c.name,
@@ -544,6 +583,39 @@ def build_packet(
         ),
         signoff=signoff,
         openchain=_openchain(ev, identity.inventory_digest, blocking),
+    )
+
+
+def _health_row(measured: MeasuredProject) -> HealthRow:
+    from ospo.errors import InputError
+
+    h = measured.health
+    project = "this repository (the product)" if measured.label == "." else measured.label
+    if isinstance(h, InputError):
+        return HealthRow(
+            project=project,
+            component=measured.component,
+            verdict="not measured",
+            reasons=(h.message,),
+        )
+    elephant = None
+    if h.elephant_factor is not None:
+        elephant = (
+            f"{h.elephant_factor} ({h.dominant_organisation}, coverage {h.elephant_coverage:.0%})"
+        )
+    last = h.releases[-1] if h.releases else None
+    return HealthRow(
+        project=project,
+        component=measured.component,
+        verdict=h.verdict.value,
+        reasons=tuple(h.reasons),
+        commits_90d=h.activity.commits_90d,
+        commits_365d=h.activity.commits_365d,
+        active_contributors_90d=len(h.activity.authors_90d),
+        absence_factor=h.contributor_absence_factor,
+        elephant=elephant,
+        last_release=f"{last.tag} ({last.date})" if last else None,
+        monthly=tuple(h.activity.monthly),
     )
 
 

@@ -242,3 +242,43 @@ def test_the_packet_counts_them_under_community_and_competition(
     assert (areas["community"], areas["competition"]) == (1, 1)
     assert roles_for("community/own-project-health", policy) == ("engineering", "product")
     assert roles_for("competition/competitor-dominated", policy) == ("legal", "product")
+
+
+def test_the_packet_shows_each_measured_project_with_its_monthly_commits(
+    widget: Path, solo: Path, tmp_path: Path
+) -> None:
+    from ospo import inventory_json
+
+    policy = _policy(
+        tmp_path,
+        ALIASES + f"  own_projects: [{solo}]\n"
+        f"  dependencies: [{{purl: pkg:npm/widget, path: {widget}}}]\n",
+    )
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(inventory_json.dumps(_inventory("widget")), encoding="utf-8")
+    common = ("--inventory", inventory, "--policy", policy, "--offline", "--today", "2026-06-30")
+    md = run_ospo("packet", tmp_path, *common, "--format", "md", "-o", tmp_path / "p.md")
+    assert md.returncode == 0, md.stderr
+    text = (tmp_path / "p.md").read_text(encoding="utf-8")
+    rows = [
+        line for line in text.splitlines() if line.startswith(f"| {solo}") or "widget (" in line
+    ]
+    assert len(rows) == 2, text
+    own, dependency = rows
+    # the solo project: commits in November and January, none in 90 days; one author
+    assert own.startswith(f"| {solo} | at-risk; last commit 166 days ago (more than 90);"), own
+    assert own.endswith(
+        "| 0 / 2 | 0 | 1 | 1 (example.org, coverage 100%) | none | `    █ █     ` |"
+    )
+    # widget: 7 commits in May 2026 by 5 people; acme holds 4 of the 5 attributed ones
+    assert dependency.startswith("| widget (`pkg:npm/widget@1.0.0`) | active |"), dependency
+    assert "| 7 / 7 | 5 |" in dependency
+    assert "| 1 (acme, coverage 71%) | none | `          █ ` |" in dependency, dependency
+
+    html = run_ospo("packet", tmp_path, *common, "--format", "html", "-o", tmp_path / "p.html")
+    assert html.returncode == 0, html.stderr
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="community">') : page.index('<section id="inventory">')]
+    assert section.count('<svg class="spark"') == 2
+    assert "<title>2026-05: 7 commits</title>" in section
+    assert section.count("<rect ") == 24  # twelve months each

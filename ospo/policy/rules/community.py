@@ -9,9 +9,11 @@ from the same history ``ospo health`` reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ospo.errors import InputError
 from ospo.evaluation import Finding, Severity
@@ -20,39 +22,79 @@ from ospo.policy.matching import purl_matches
 from ospo.policy.model import Profile, RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
 
+if TYPE_CHECKING:
+    from ospo.model import Component
+    from ospo.policy.loader import Policy
 
-def _measure(ctx: RuleContext, path: Path) -> RepoHealth | InputError:
-    from ospo.health import HealthSettings, repository_health
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasuredProject:
+    """A project whose health the policy asks about, and what its clone says."""
+
+    label: str  # the policy's entry for an own project ("." for the product), else the name
+    path: Path
+    component: str | None  # the purl, for a dependency
+    health: RepoHealth | InputError
+
+
+def measured_projects(
+    policy: Policy,
+    root: Path | None,
+    profile: Profile,
+    components: Sequence[Component],
+    today: date,
+) -> list[MeasuredProject]:
+    """The organisation's own projects, then the dependencies mapped to local clones, each
+    measured as ``ospo health`` measures it (without the license history)."""
+    from ospo.health import HealthSettings
+
+    community: Mapping[str, Any] = policy.data.get("community", {})
+    settings = HealthSettings.from_policy(policy)
+    own = [(str(entry), _resolve(root, entry)) for entry in community.get("own_projects", [])]
+    product = community.get("product", "auto")
+    if (
+        root is not None
+        and (product is True or (product == "auto" and profile is Profile.SOURCE))
+        and (root / ".git").exists()
+    ):
+        own.insert(0, (".", root))
+    out = [
+        MeasuredProject(
+            label=label, path=path, component=None, health=_measure(path, today, settings)
+        )
+        for label, path in own
+    ]
+    entries = community.get("dependencies", [])
+    for comp in components if entries else ():
+        for entry in entries:
+            if purl_matches(entry["purl"], comp.purl):
+                path = _resolve(root, entry["path"])
+                health = _measure(path, today, settings)
+                out.append(
+                    MeasuredProject(label=comp.name, path=path, component=comp.purl, health=health)
+                )
+                break
+    return out
+
+
+def _measure(path: Path, today: date, settings: Any) -> RepoHealth | InputError:
+    from ospo.health import repository_health
 
     try:
-        return repository_health(
-            path, ctx.today, HealthSettings.from_policy(ctx.policy), licenses=False
-        )
+        return repository_health(path, today, settings, licenses=False)
     except InputError as exc:
         return exc
 
 
-def _resolve(ctx: RuleContext, entry: str) -> Path:
+def _resolve(root: Path | None, entry: str) -> Path:
     """A path of the policy, relative to the product's root (else the current directory)."""
     path = Path(entry).expanduser()
-    return path if path.is_absolute() or ctx.root is None else ctx.root / path
+    return path if path.is_absolute() or root is None else root / path
 
 
 def _community(ctx: RuleContext) -> Mapping[str, Any]:
     community: Mapping[str, Any] = ctx.policy.data.get("community", {})
     return community
-
-
-def _dependencies(ctx: RuleContext) -> Iterator[tuple[str, str, Path]]:
-    """(purl, name, clone) of each inventory component the policy maps to a clone."""
-    entries = _community(ctx).get("dependencies", [])
-    if not entries:
-        return
-    for comp in ctx.inventory.components:
-        for entry in entries:
-            if purl_matches(entry["purl"], comp.purl):
-                yield comp.purl, comp.name, _resolve(ctx, entry["path"])
-                break
 
 
 _FIX_HEALTH = (
@@ -95,43 +137,39 @@ class CommunityHealthRule(Rule):
         that is dormant or dominated by a competitor."""
         if ctx.partial:  # a commit's files say nothing about a project's health
             return
-        yield from self._own(ctx)
-        for purl, name, path in _dependencies(ctx):
-            measured = _measure(ctx, path)
-            yield from self._dependency(ctx, purl, name, path, measured)
-
-    def _own(self, ctx: RuleContext) -> Iterator[Finding]:
-        community = _community(ctx)
-        projects = [(entry, _resolve(ctx, entry)) for entry in community.get("own_projects", [])]
-        product = community.get("product", "auto")
-        if (
-            ctx.root is not None
-            and (product is True or (product == "auto" and ctx.profile is Profile.SOURCE))
-            and (ctx.root / ".git").exists()
-        ):
-            projects.insert(0, (".", ctx.root))
-        for entry, path in projects:
-            measured = _measure(ctx, path)
-            if isinstance(measured, InputError):
-                yield Finding(
-                    rule="community/own-project-health",
-                    severity=Severity.WARNING,
-                    path=entry,
-                    message=f"own project {entry} cannot be measured: {measured.message}",
-                    how_to_fix="Point community.own_projects at a full local clone of the "
-                    "project (not shallow, with its history).",
+        measured = measured_projects(
+            ctx.policy, ctx.root, ctx.profile, ctx.inventory.components, ctx.today
+        )
+        for project in measured:
+            if project.component is None:
+                yield from self._own(project.label, project.health)
+        for project in measured:
+            if project.component is not None:
+                yield from self._dependency(
+                    ctx, project.component, project.label, project.path, project.health
                 )
-                continue
-            if measured.verdict.value == "active":
-                continue
+
+    def _own(self, entry: str, measured: RepoHealth | InputError) -> Iterator[Finding]:
+        if isinstance(measured, InputError):
             yield Finding(
                 rule="community/own-project-health",
                 severity=Severity.WARNING,
                 path=entry,
-                message=f"own project {entry} is {measured.verdict.value}: "
-                + "; ".join(measured.reasons),
-                how_to_fix=_FIX_HEALTH.format(path=entry),
+                message=f"own project {entry} cannot be measured: {measured.message}",
+                how_to_fix="Point community.own_projects at a full local clone of the "
+                "project (not shallow, with its history).",
             )
+            return
+        if measured.verdict.value == "active":
+            return
+        yield Finding(
+            rule="community/own-project-health",
+            severity=Severity.WARNING,
+            path=entry,
+            message=f"own project {entry} is {measured.verdict.value}: "
+            + "; ".join(measured.reasons),
+            how_to_fix=_FIX_HEALTH.format(path=entry),
+        )
 
     def _dependency(
         self, ctx: RuleContext, purl: str, name: str, path: Path, measured: RepoHealth | InputError
