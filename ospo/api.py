@@ -186,6 +186,12 @@ def check_inventory(
         from ospo.advisor.fill import fill_declared
 
         inventory = fill_declared(inventory, advice)
+    health = None
+    if not partial and "community" in policy.data:
+        from ospo.health.projects import measured_projects
+
+        today = settings.today or date.today()
+        health = measured_projects(policy, root, profile, inventory.components, today)
     return evaluate(
         inventory,
         policy,
@@ -199,6 +205,7 @@ def check_inventory(
         commits=settings.commits,
         partial=partial,
         registry=advice,
+        health=health,
     )
 
 
@@ -253,8 +260,8 @@ def release_packet(
 def _health(judged: Inventory, policy: Policy, root: Path | None) -> list[Any]:
     """The projects the policy's Community and Competition rules measure, measured again
     for the packet's chart (one streamed ``git log`` each)."""
+    from ospo.health.projects import measured_projects
     from ospo.policy.model import Profile
-    from ospo.policy.rules.community import measured_projects
 
     ev = judged.evaluation
     if ev is None or "community" not in policy.data:

@@ -25,10 +25,10 @@ from ospo.evaluation import BaselineStatus, Evaluation, Finding, Severity
 from ospo.model import Component, Inventory, LicenseSource, Scope
 
 if TYPE_CHECKING:
+    from ospo.health.projects import MeasuredProject
     from ospo.policy.judge import Judge
     from ospo.policy.loader import Policy
     from ospo.policy.model import Profile
-    from ospo.policy.rules.community import MeasuredProject
 
 #: The roles of the board whose sign-off a release asks for, in the packet's order.
 BOARD_ROLES = ("engineering", "product", "legal", "compliance")

@@ -146,7 +146,8 @@ def test_engine_and_reporters_apply_one_gate_rule(
 
     text = _render("check-text", judged).splitlines()
     assert text[0].startswith(f"product: {verdict.value.upper()} — ")
-    assert f"; {expected_failing} count against the gate" in text[1]
+    verb = "counts" if expected_failing == 1 else "count"
+    assert f"; {expected_failing} {verb} against the gate" in text[1]
     marks = [line.split()[0] for line in text if line.startswith(f"  ✗ {rule}")]
     assert marks == (["✗"] if finding_counts else [])
 

@@ -61,11 +61,14 @@ def _inventory(*names: str) -> Inventory:
 def _findings(
     tmp_path: Path, community: str, inv: Inventory, today: date = TODAY, **kw: object
 ) -> list[tuple[str, str | None, Severity, str]]:
+    policy = load_policy(_policy(tmp_path, community))
+    root: Path = kw.pop("root", tmp_path)  # type: ignore[assignment]
     ev = evaluate(
         inv,
-        load_policy(_policy(tmp_path, community)),
+        policy,
         today=today,
-        root=kw.pop("root", tmp_path),  # type: ignore[arg-type]
+        root=root,
+        health=_measured(policy, root, inv, today, kw.get("profile")),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     ).evaluation
     assert ev is not None
@@ -74,6 +77,17 @@ def _findings(
         for f in ev.findings
         if f.rule.startswith(("community/", "competition/"))
     ]
+
+
+def _measured(
+    policy: object, root: Path, inv: Inventory, today: date, profile: object = None
+) -> list[object]:
+    """What ``ospo check`` measures before the rules run."""
+    from ospo.health.projects import measured_projects
+    from ospo.policy import resolve_profile
+
+    chosen = profile or resolve_profile(policy, None, inv)  # type: ignore[arg-type]
+    return measured_projects(policy, root, chosen, inv.components, today)  # type: ignore[arg-type]
 
 
 ALIASES = "  organisations:\n    aliases: {acme: [acme.com, acme.io]}\n"
@@ -236,7 +250,9 @@ def test_the_packet_counts_them_under_community_and_competition(
             f"  dependencies: [{{purl: pkg:npm/widget, path: {widget}}}]\n",
         )
     )
-    judged = evaluate(_inventory("widget"), policy, today=TODAY, root=tmp_path)
+    inv = _inventory("widget")
+    health = _measured(policy, tmp_path, inv, TODAY)
+    judged = evaluate(inv, policy, today=TODAY, root=tmp_path, health=health)  # type: ignore[arg-type]
     packet = build_packet(judged, policy)
     areas = dict(packet.summary.by_area)
     assert (areas["community"], areas["competition"]) == (1, 1)

@@ -319,7 +319,7 @@ CASES = (
     Case(
         "long-value-quoted",
         "a message quotes at most 80 characters of a value, however long it is",
-        app(_dot_ospo_dot_yml=CONFIG + "profile: " + "y" * 200_000 + "\n"),
+        app(_dot_ospo_dot_yml=CONFIG.replace("profile: binary", "profile: " + "y" * 200_000)),
         ("check", "{tmp}/app"),
         2,
         (".ospo.yml:4: profile: 'yyy",),

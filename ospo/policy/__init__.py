@@ -24,6 +24,7 @@ from ospo.policy.waivers import Waiver, apply_waivers, load_waivers
 
 if TYPE_CHECKING:
     from ospo.advisor.model import Advice
+    from ospo.health.projects import MeasuredProject
 
 __all__ = ["Policy", "evaluate", "load_policy", "load_waivers", "resolve_profile"]
 
@@ -48,9 +49,12 @@ def evaluate(
     judge: Judge | None = None,
     partial: bool = False,
     registry: Advice | None = None,
+    health: Sequence[MeasuredProject] | None = None,
 ) -> Inventory:
     """Return ``inventory`` with its evaluation under ``policy``; ``registry`` is what the
-    package registries said about its components, for the rules that judge it."""
+    package registries said about its components, ``health`` the projects the policy asks
+    about, measured (:func:`ospo.health.projects.measured_projects`), for the rules that
+    judge them."""
     today = today or date.today()
     profile = profile or resolve_profile(policy, None, inventory)
     judge = judge or Judge(policy)
@@ -65,6 +69,7 @@ def evaluate(
         commits=commits,
         partial=partial,
         registry=registry,
+        health=None if health is None else tuple(health),
     )
     findings = [f for rule in RULES.values() for f in rule().evaluate(ctx)]
     findings = apply_waivers(findings, waivers, today, partial=partial)

@@ -139,8 +139,9 @@ class CheckTextReporter(Reporter):
             f"{inventory.subject.name}: {ev.verdict.upper()} — policy {ev.policy}, profile "
             f"{ev.profile}, failing on {ev.fail_on.value}"
             f"{' (new findings only)' if ev.only_new else ''}",
-            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
-            f"{counts['waived']} waived; {counts['failing']} count against the gate",
+            f"{_many(counts['error'], 'error')}, {_many(counts['warning'], 'warning')}, "
+            f"{counts['info']} info, {counts['waived']} waived; "
+            f"{counts['failing']} count{'s' * (counts['failing'] == 1)} against the gate",
         ]
         for severity in Severity.ERROR, Severity.WARNING, Severity.INFO:
             group = [f for f in ev.findings if f.severity is severity and not f.waived]
@@ -186,8 +187,8 @@ class MarkdownReporter(Reporter):
             "",
             f"Policy **{_md(ev.policy)}**, profile **{ev.profile}**, failing on "
             f"**{ev.fail_on.value}**{' (new findings only)' if ev.only_new else ''}: "
-            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info, "
-            f"{counts['waived']} waived.",
+            f"{_many(counts['error'], 'error')}, {_many(counts['warning'], 'warning')}, "
+            f"{counts['info']} info, {counts['waived']} waived.",
         ]
         blocking = ev.failing
         if blocking:
@@ -280,3 +281,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _escaped(found: re.Match[str]) -> str:
     return found.group().encode("unicode_escape").decode("ascii")
+
+
+def _many(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``, ``0 errors``."""
+    return f"{count} {noun}{'s' * (count != 1)}"

@@ -19,6 +19,7 @@ from ospo.policy.model import Linkage, Outcome, Profile, RuleDoc
 
 if TYPE_CHECKING:
     from ospo.advisor.model import Advice
+    from ospo.health.projects import MeasuredProject
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,6 +36,8 @@ class RuleContext:
     commits: str | None = None  # a git revision range, for the DCO rule
     partial: bool = False  # the inventory holds only some files (a pre-commit check)
     registry: Advice | None = None  # what the package registries said (ospo.advisor)
+    #: the projects the policy asks about, measured (ospo.health.projects); None: not asked
+    health: tuple[MeasuredProject, ...] | None = None
 
     def shipped(self, component: Component) -> bool:
         """Whether the component ships with the product (not dev or test)."""

@@ -4,92 +4,24 @@
 The organisation's own projects (``community.own_projects``, and the product itself when
 ``community.product`` says so) must meet the health thresholds. Dependencies get health
 data from local clones the policy maps to their purls (``community.dependencies``): offline,
-from the same history ``ospo health`` reads.
+from the same history ``ospo health`` reads. The projects are measured before the rules run
+(:func:`ospo.health.projects.measured_projects`, in ``RuleContext.health``): the health
+package judges licenses with the policy, so the policy does not import it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ospo.errors import InputError
 from ospo.evaluation import Finding, Severity
-from ospo.health.model import RepoHealth
-from ospo.policy.matching import purl_matches
-from ospo.policy.model import Profile, RuleDoc
+from ospo.policy.model import RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from ospo.model import Component
-    from ospo.policy.loader import Policy
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MeasuredProject:
-    """A project whose health the policy asks about, and what its clone says."""
-
-    label: str  # the policy's entry for an own project ("." for the product), else the name
-    path: Path
-    component: str | None  # the purl, for a dependency
-    health: RepoHealth | InputError
-
-
-def measured_projects(
-    policy: Policy,
-    root: Path | None,
-    profile: Profile,
-    components: Sequence[Component],
-    today: date,
-) -> list[MeasuredProject]:
-    """The organisation's own projects, then the dependencies mapped to local clones, each
-    measured as ``ospo health`` measures it (without the license history)."""
-    from ospo.health import HealthSettings
-
-    community: Mapping[str, Any] = policy.data.get("community", {})
-    settings = HealthSettings.from_policy(policy)
-    own = [(str(entry), _resolve(root, entry)) for entry in community.get("own_projects", [])]
-    product = community.get("product", "auto")
-    if (
-        root is not None
-        and (product is True or (product == "auto" and profile is Profile.SOURCE))
-        and (root / ".git").exists()
-    ):
-        own.insert(0, (".", root))
-    out = [
-        MeasuredProject(
-            label=label, path=path, component=None, health=_measure(path, today, settings)
-        )
-        for label, path in own
-    ]
-    entries = community.get("dependencies", [])
-    for comp in components if entries else ():
-        for entry in entries:
-            if purl_matches(entry["purl"], comp.purl):
-                path = _resolve(root, entry["path"])
-                health = _measure(path, today, settings)
-                out.append(
-                    MeasuredProject(label=comp.name, path=path, component=comp.purl, health=health)
-                )
-                break
-    return out
-
-
-def _measure(path: Path, today: date, settings: Any) -> RepoHealth | InputError:
-    from ospo.health import repository_health
-
-    try:
-        return repository_health(path, today, settings, licenses=False)
-    except InputError as exc:
-        return exc
-
-
-def _resolve(root: Path | None, entry: str) -> Path:
-    """A path of the policy, relative to the product's root (else the current directory)."""
-    path = Path(entry).expanduser()
-    return path if path.is_absolute() or root is None else root / path
+    from ospo.health.model import RepoHealth
+    from ospo.health.projects import MeasuredProject
 
 
 def _community(ctx: RuleContext) -> Mapping[str, Any]:
@@ -135,19 +67,15 @@ class CommunityHealthRule(Rule):
     def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield a finding per own project that misses its thresholds, and per dependency
         that is dormant or dominated by a competitor."""
-        if ctx.partial:  # a commit's files say nothing about a project's health
+        if ctx.partial or ctx.health is None:  # a commit's files say nothing about health
             return
-        measured = measured_projects(
-            ctx.policy, ctx.root, ctx.profile, ctx.inventory.components, ctx.today
-        )
+        measured: tuple[MeasuredProject, ...] = ctx.health
         for project in measured:
             if project.component is None:
                 yield from self._own(project.label, project.health)
         for project in measured:
             if project.component is not None:
-                yield from self._dependency(
-                    ctx, project.component, project.label, project.path, project.health
-                )
+                yield from self._dependency(ctx, project)
 
     def _own(self, entry: str, measured: RepoHealth | InputError) -> Iterator[Finding]:
         if isinstance(measured, InputError):
@@ -171,9 +99,13 @@ class CommunityHealthRule(Rule):
             how_to_fix=_FIX_HEALTH.format(path=entry),
         )
 
-    def _dependency(
-        self, ctx: RuleContext, purl: str, name: str, path: Path, measured: RepoHealth | InputError
-    ) -> Iterator[Finding]:
+    def _dependency(self, ctx: RuleContext, project: MeasuredProject) -> Iterator[Finding]:
+        purl, name, path, measured = (
+            project.component or "",
+            project.label,
+            project.path,
+            project.health,
+        )
         if isinstance(measured, InputError):
             yield Finding(
                 rule="competition/no-health-data",
@@ -198,9 +130,7 @@ class CommunityHealthRule(Rule):
         dominant = measured.dominant_organisation
         if measured.elephant_factor != 1 or dominant is None or not competitors:
             return
-        from ospo.health.orgs import Attribution
-
-        if not Attribution.from_policy(community).names(dominant) & competitors:
+        if not project.dominant_names & competitors:
             return
         yield Finding(
             rule="competition/competitor-dominated",
