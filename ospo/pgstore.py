@@ -92,6 +92,10 @@ def run_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{stamp}"
 
 
+class _NoDriver(Exception):
+    pass
+
+
 class PostgresResultStore(ResultStore):
     """Per-file results shared by every runner that uses the same database. Use :meth:`open`."""
 
@@ -143,19 +147,27 @@ class PostgresResultStore(ResultStore):
         return store
 
     def _connect(self, target: str) -> psycopg.Connection[Any]:
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise _NoDriver("psycopg is not installed: pip install 'ospo[postgresql]'") from None
 
         options: dict[str, Any] = {"autocommit": True, "application_name": "ospo"}
         if "connect_timeout" not in target:
             options["connect_timeout"] = _CONNECT_TIMEOUT
         conn = psycopg.connect(target, **options)
-        if not self.read_only:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
-                conn.execute(_SCHEMA)
-        elif conn.execute("SELECT to_regclass('ospo_results')").fetchone() == (None,):
-            self._empty = True  # nobody has written to it yet: every file is a miss
+        if not self._exists(conn):
+            if self.read_only:
+                self._empty = True  # nobody has written to it yet: every file is a miss
+            else:  # made once, by whoever comes first; a writer needs no CREATE after that
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                    conn.execute(_SCHEMA)
         return conn
+
+    @staticmethod
+    def _exists(conn: psycopg.Connection[Any]) -> bool:
+        return conn.execute("SELECT to_regclass('ospo_results')").fetchone() != (None,)
 
     def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Return the stored, intact records of ``digests``, looked up in one query."""
@@ -234,7 +246,11 @@ class PostgresResultStore(ResultStore):
                 (self.engine_key, digests),
             )
         except Exception as exc:  # psycopg.Error
-            self._failed(exc)
+            if self._conn.broken:
+                self._failed(exc)
+            else:  # e.g. a role that may insert but not delete: the rows stay misses
+                reason = " ".join(str(exc).split())
+                self.warnings.append(f"store: damaged record(s) not removed ({reason})")
 
     def known_hashes(
         self, signatures: Mapping[str, str], *, under: str | None = None

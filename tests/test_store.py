@@ -210,6 +210,35 @@ def test_postgresql_store_is_read_only_unless_its_url_says_rw(postgres_url: str)
     assert _open(postgres_url).get_many(["b" * 64]) == {}
 
 
+def test_a_writer_that_may_not_delete_keeps_the_damaged_row_and_goes_on(
+    postgres_url: str,
+) -> None:
+    _open(postgres_url + "?mode=rw").put_many({SHA: RECORD})
+    _tamper(postgres_url, SHA, '{"x":1}')
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS ospo_inserter")
+        conn.execute("CREATE ROLE ospo_inserter LOGIN")
+        conn.execute("GRANT SELECT, INSERT ON ospo_results TO ospo_inserter")
+    url = postgres_url.replace("postgres@", "ospo_inserter@") + "?mode=rw"
+    store = _open(url)
+    assert store.get_many([SHA]) == {}
+    assert store.problems == [], store.problems
+    assert any("not removed" in w and "permission denied" in w for w in store.warnings)
+    store.put_many({"b" * 64: RECORD})
+    assert store.get_many(["b" * 64]) == {"b" * 64: RECORD}
+    assert store.problems == []
+
+
+def test_without_psycopg_the_store_is_a_problem_not_a_crash(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what a Python without it imports
+    store = _open(postgres_url + "?mode=rw")
+    assert store.get_many([SHA]) == {}
+    assert len(store.problems) == 1
+    assert "pip install 'ospo[postgresql]'" in store.problems[0]
+
+
 def test_a_mode_that_is_neither_ro_nor_rw_is_a_problem_not_a_crash(postgres_url: str) -> None:
     store = _open(postgres_url + "?mode=write")
     assert store.get_many([SHA]) == {}
