@@ -94,6 +94,7 @@ bench: install
 	$(PY) bench/packet.py
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
+	$(PY) bench/store.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
