@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the test suite's throwaway server
+sys.path.insert(0, str(ROOT))  # this checkout's ospo, whichever the interpreter has installed
 
 from benchlib.environment import loadavg  # noqa: E402
 from benchlib.report import write_atomically  # noqa: E402
@@ -91,6 +92,7 @@ def _ospo(
         text=True,
         env=env,
         check=False,
+        cwd=ROOT,
     )
     seconds = time.monotonic() - started
     if ran.returncode != 0:
@@ -109,6 +111,7 @@ def _scans(server: PostgresServer, tree: Path, work: Path) -> dict[str, object]:
 
     store = server.create_database("runners") + "?mode=rw"
     t_first, _ = _ospo(tree, work / "runner1", "--cache", store, "-o", str(work / "1.json"))
+    t_again, _ = _ospo(tree, work / "runner1", "--cache", store, "-o", str(work / "1b.json"))
     t_second, second = _ospo(
         tree, work / "runner2", "--cache", store, "-o", str(second_out), probe=True
     )
@@ -134,6 +137,7 @@ def _scans(server: PostgresServer, tree: Path, work: Path) -> dict[str, object]:
                 "1",
             ],
             env={**env, "OSPO_CACHE_DIR": str(work / f"shard{i}")},
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -163,6 +167,7 @@ def _scans(server: PostgresServer, tree: Path, work: Path) -> dict[str, object]:
         "single": t_single,
         "rescan": t_rescan,
         "first": t_first,
+        "again": t_again,
         "second": t_second,
         "second_matched": second_stats["matched"],
         "second_from_cache": second_stats["from_cache"],
@@ -182,6 +187,7 @@ def _lookup(server: PostgresServer, rows: int, keys: int) -> dict[str, float]:
     import psycopg
 
     from ospo.cache import open_store, record_text
+    from ospo.pgstore import PostgresResultStore
 
     url = server.create_database("lookup")
     store = open_store("bench-engine", url + "?mode=rw")  # creates the table
@@ -204,17 +210,26 @@ def _lookup(server: PostgresServer, rows: int, keys: int) -> dict[str, float]:
     fill = time.monotonic() - started
     wanted = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(0, rows, rows // keys)]
     wanted = wanted[:keys]
-    timings = []
+    timings, queries = [], []
     for _ in range(3):
         store = open_store("bench-engine", url)
-        assert store is not None
+        assert isinstance(store, PostgresResultStore) and store._conn is not None
+        started = time.monotonic()
+        rows = store._select(store._conn, wanted)  # the round trip alone, unchecked
+        queries.append(time.monotonic() - started)
         started = time.monotonic()
         found = store.get_many(wanted)
         timings.append(time.monotonic() - started)
         store.close()
-        if len(found) != len(wanted):
+        if len(found) != len(wanted) or len(rows) != len(wanted):
             raise SystemExit(f"looked up {len(wanted)} hashes, found {len(found)}")
-    return {"fill": fill, "seconds": min(timings), "worst": max(timings), "keys": len(wanted)}
+    return {
+        "fill": fill,
+        "seconds": min(timings),
+        "worst": max(timings),
+        "query": min(queries),
+        "keys": len(wanted),
+    }
 
 
 def _report(
@@ -247,13 +262,16 @@ def _report(
         f"| one process, empty local cache | {s['single']:.1f} |",
         f"| the same, local cache rescan | {s['rescan']:.1f} |",
         f"| runner 1, empty shared store | {s['first']:.1f} |",
+        f"| runner 1 again (the store, its own local memory of file hashes) | {s['again']:.1f} |",
         f"| runner 2, same store, its own empty local cache | {s['second']:.1f} |",
         "",
         f"Runner 2 scanned **{s['second_matched']} files** ({s['second_from_cache']} results "
         f"from the store) and loaded ScanCode's index: {'yes' if s['index_loaded'] else '**no**'} "
         f"(target: 0 files, never). It took {ratio:.2f}x the local rescan (target: at most 2x): "
         f"{'**met**' if ratio <= 2 else '**not met**'}. Runner 2 hashes every file (its machine "
-        "has no memory of them); the local rescan does not even read unchanged files.",
+        "has no memory of them) and starts a local cache; the local rescan does not even read "
+        "unchanged files. Runner 1's rescan through the store costs what the local rescan "
+        "costs: the store's look-up adds little; a new machine's first run pays for hashing.",
         "",
         "## Two shards on two cores",
         "",
@@ -274,7 +292,11 @@ def _report(
         "parsed) in a "
         f"store of {args.rows:,} results (filled in {lookup['fill']:.0f} s): best of 3 "
         f"**{lookup['seconds']:.2f} s**, worst {lookup['worst']:.2f} s (target: under 1 s): "
-        f"{'**met**' if lookup['seconds'] < 1 else '**not met**'}.",
+        f"{'**met**' if lookup['seconds'] < 1 else '**not met**'}. Of that, the query itself "
+        f"(copy the keys, join, fetch the rows) took {lookup['query']:.2f} s at best; the rest "
+        "is checking each record's digest and parsing it, which every scan does with what it "
+        "reads (from the local cache too). Every record here is distinct, the worst case: in "
+        "a real tree many files share one record (no license, no copyright), checked once.",
     ]
 
 
