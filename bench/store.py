@@ -61,7 +61,12 @@ def main() -> int:
     parser.add_argument("--tree", default="lodash", choices=sorted(TREES))
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--keys", type=int, default=100_000)
+    parser.add_argument("--lookup-only", action="store_true", help="print the look-up only")
     args = parser.parse_args()
+    if args.lookup_only:
+        with postgres_server() as server:
+            print(_lookup(server, args.rows, args.keys))
+        return 0
 
     tree = prepare(TREES[args.tree], WORK, Path(sys.executable)).path
     run_dir = WORK / "store"

@@ -197,6 +197,11 @@ class PostgresResultStore(ResultStore):
                 (self.engine_key, wanted),
             ).fetchall()
         with conn.transaction():
+            # A tree's keys are a small part of a shared store: probing the index for each
+            # (in order) beats reading the whole table for a hash join, which the planner
+            # picks for want of statistics on the keys.
+            conn.execute("SET LOCAL enable_hashjoin = off")
+            conn.execute("SET LOCAL enable_mergejoin = off")
             conn.execute("CREATE TEMPORARY TABLE ospo_wanted (sha256 text) ON COMMIT DROP")
             with conn.cursor().copy("COPY ospo_wanted (sha256) FROM STDIN") as copy:
                 for sha in sorted(wanted):  # in the index's order: probes that stay near
