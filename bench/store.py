@@ -186,8 +186,12 @@ def _scans(server: PostgresServer, tree: Path, work: Path) -> dict[str, object]:
 
 def _lookup(server: PostgresServer, rows: int, keys: int) -> dict[str, float]:
     """Fill a database with ``rows`` results (distinct records, as a real store holds),
-    then look ``keys`` of them up at once through the store, as a scan does."""
+    then look ``keys`` of them up at once through the store, as a scan does (with the
+    garbage collector's thresholds ``ospo.cli.main`` sets for every run)."""
+    import gc
     import hashlib
+
+    gc.set_threshold(50_000, 20, 100)
 
     import psycopg
 
