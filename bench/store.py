@@ -279,8 +279,9 @@ def _report(
         f"(target: 0 files, never). It took {ratio:.2f}x the local rescan (target: at most 2x): "
         f"{'**met**' if ratio <= 2 else '**not met**'}. Runner 2 hashes every file (its machine "
         "has no memory of them) and starts a local cache; the local rescan does not even read "
-        "unchanged files. Runner 1's rescan through the store costs what the local rescan "
-        "costs: the store's look-up adds little; a new machine's first run pays for hashing.",
+        "unchanged files; runner 1's rescan through the store shows what the look-up itself "
+        "adds. Each step runs once, on a machine shared with other work (see the load "
+        "averages): rerun for another sample.",
         "",
         "## Two shards on two cores",
         "",
