@@ -18,14 +18,17 @@ install: $(STAMP) $(REAL)/.installed
 # Debian packages the project needs, installed only where missing (as root, on a fresh
 # machine): git (file listing honours .gitignore), npm (the real npm packages the tests
 # read), Pango and a font (WeasyPrint lays out the PDF packet), poppler-utils (pdftotext:
-# the tests read the PDF back) and chromium (the tests open the HTML packet headless).
-# Tools are looked for on PATH (tool:package), libraries with dpkg.
+# the tests read the PDF back), chromium (the tests open the HTML packet headless) and
+# postgresql (the tests start a throwaway server for the shared result store). Tools are
+# looked for on PATH (tool:package), libraries with dpkg; Debian keeps PostgreSQL's
+# server programs off PATH, so they are looked for where it puts them too.
 DEBIAN_TOOLS := git:git npm:npm pdftotext:poppler-utils chromium:chromium
 DEBIAN_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system-deps:
 	@missing=""; \
 	for pair in $(DEBIAN_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
 	for pkg in $(DEBIAN_LIBS); do dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$pkg"; done; \
+	{ command -v initdb && command -v pg_ctl; } >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -39,7 +42,7 @@ CYCLONEDX_BOM := cyclonedx-bom==7.5.0
 $(STAMP): pyproject.toml Makefile | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,pdf]'
+	$(PY) -m pip install --quiet -e '.[dev,pdf,postgresql]'
 	$(PYTHON) -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/python -m pip install --quiet '$(CYCLONEDX_BOM)'
 	touch $(STAMP)
@@ -93,6 +96,7 @@ bench: install
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
 	$(PY) bench/health.py
+	$(PY) bench/store.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ospo.config import ExcludeRule, load_config
+from ospo.config import ExcludeRule, ProjectConfig, load_config
 from ospo.model import Inventory
 from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
@@ -27,6 +27,11 @@ class ScanSettings:
     jobs: int = 1
     use_cache: bool = True
     cache_dir: Path | None = None
+    #: The result store: a ``postgresql://`` URL or a directory; None: ``OSPO_CACHE_URL``,
+    #: else ``cache:`` in .ospo.yml, else the local cache.
+    cache_url: str | None = None
+    cache_read_only: bool = False  # read results from the store, never write them
+    shard: tuple[int, int] | None = None  # (I, N): only the missing files of shard I of N
     excludes: Sequence[str] = ()
     timeout: float | None = None
     max_file_size: int | None = None
@@ -53,6 +58,9 @@ def scan_tree(
         jobs=settings.jobs,
         use_cache=settings.use_cache,
         cache_dir=settings.cache_dir,
+        cache_url=store_location(settings.cache_url, config),
+        cache_read_only=settings.cache_read_only,
+        shard=settings.shard,
         timeout=settings.timeout if settings.timeout is not None else config.timeout,
         max_file_size=settings.max_file_size
         if settings.max_file_size is not None
@@ -64,6 +72,16 @@ def scan_tree(
         import_sboms=settings.import_sboms,
     )
     return scan(request, config)
+
+
+def store_location(given: str | None, config: ProjectConfig) -> str | None:
+    """Where results are kept: ``given`` (``--cache``), else ``OSPO_CACHE_URL``, else
+    ``cache:`` in .ospo.yml; None for the local cache."""
+    import os
+
+    from ospo.cache import URL_VARIABLE
+
+    return given or os.environ.get(URL_VARIABLE) or config.cache
 
 
 def write_outputs(

@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-"""A content-addressed cache of per-file detection results, in SQLite.
+"""A content-addressed store of per-file detection results: the interface and its local
+backend, a SQLite file.
+
+:class:`ResultStore` is what a scan asks; :func:`open_store` picks the backend from a
+location: nothing or a directory is the local SQLite cache below (the default: one
+machine configures nothing), a ``postgresql://`` URL is the shared store of
+:mod:`ospo.pgstore`, which many machines read and write at once.
 
 Results are keyed by the file's sha256 and by the engine key (ScanCode's version and
 license data, ospo's engine revision), never by options that do not change a result.
@@ -20,6 +26,7 @@ import os
 import sqlite3
 import sys
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -57,22 +64,142 @@ def installation_stamp() -> list[str]:
     return stamp
 
 
-class ResultCache:
-    """Per-file results by (engine key, sha256). Use :meth:`open`."""
+#: The environment variables that choose the store and forbid writing to it.
+URL_VARIABLE = "OSPO_CACHE_URL"
+READ_ONLY_VARIABLE = "OSPO_CACHE_READ_ONLY"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, engine_key: str) -> None:
+
+class ResultStore(ABC):
+    """Per-file detection records by (engine key, content sha256), whatever keeps them.
+
+    No method raises for a problem of the store: reading fails into misses, writing into
+    :attr:`warnings` (what the user should know) or :attr:`problems` (a store that failed
+    during the scan, which the scan reports as an issue). A read-only store reads and
+    never writes records.
+    """
+
+    engine_key: str
+    read_only: bool
+    warnings: list[str]
+    #: Failures of the store itself during this run, reported as issues of the scan.
+    problems: list[str]
+
+    @abstractmethod
+    def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Return the stored records of those ``digests`` that are stored and intact, in
+        one look-up for all of them."""
+
+    @abstractmethod
+    def put_many(self, items: Mapping[str, Mapping[str, Any]]) -> None:
+        """Store records by sha256, at once; storing a record again is no error."""
+
+    @abstractmethod
+    def known_hashes(
+        self, signatures: Mapping[str, str], *, under: str | None = None
+    ) -> dict[str, str]:
+        """Return the sha256 of each path whose file signature is unchanged since it was
+        hashed on this machine (see :meth:`ResultCache.known_hashes`)."""
+
+    @abstractmethod
+    def remember_hashes(self, entries: Mapping[str, tuple[str, str]]) -> None:
+        """Remember ``path -> (signature, sha256)`` for this machine's next scan."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+
+def open_store(
+    engine_key: str,
+    location: str | None = None,
+    *,
+    directory: Path | None = None,
+    read_only: bool = False,
+) -> ResultStore | None:
+    """Open the store at ``location`` for ``engine_key``; None when there is no usable one.
+
+    ``location`` is a ``postgresql://`` URL (the shared store), a directory (the local
+    cache in it), or None: the local cache in ``directory``, else in :func:`cache_dir`.
+    ``read_only``, or ``OSPO_CACHE_READ_ONLY`` set to a true value, forbids writing
+    records whatever the location says.
+    """
+    read_only = read_only or env_flag(READ_ONLY_VARIABLE)
+    if location is not None and location.startswith(POSTGRES_SCHEMES):
+        from ospo.pgstore import PostgresResultStore
+
+        return PostgresResultStore.open(
+            engine_key, location, directory=directory, read_only=read_only
+        )
+    if location is not None:
+        directory = Path(location.removeprefix("sqlite://") or ".")
+    return ResultCache.open(engine_key, directory, read_only=read_only)
+
+
+def env_flag(name: str) -> bool:
+    """Whether the environment variable ``name`` is set to a true value (1, true, yes, on)."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def verify_records(
+    rows: Iterable[tuple[str, str, str]],
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Check ``(sha256, record text, digest)`` rows: return the intact records parsed, by
+    sha256, and the sha256 of the rows that fail their digest (or are not JSON)."""
+    found: dict[str, dict[str, Any]] = {}
+    bad: list[str] = []
+    seen: dict[str, tuple[str, dict[str, Any]]] = {}
+    for sha, record, digest in rows:
+        # Many files share one record (no license, no copyright): check and parse each
+        # distinct text once. Records are read, never changed.
+        known = seen.get(record)
+        if known is None:
+            actual = text_digest(record)
+            try:
+                parsed = json.loads(record) if actual == digest else None
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, dict):
+                bad.append(sha)
+                continue
+            known = seen[record] = (actual, parsed)
+        if known[0] != digest:
+            bad.append(sha)
+            continue
+        found[sha] = known[1]
+    return found, bad
+
+
+def record_text(record: Mapping[str, Any]) -> tuple[str, str]:
+    """A record's stored text (canonical JSON) and its digest."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return text, text_digest(text)
+
+
+class ResultCache(ResultStore):
+    """Per-file results by (engine key, sha256) in a local SQLite file. Use :meth:`open`."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, engine_key: str, *, read_only: bool = False
+    ) -> None:
         self._conn = conn
         self.path = path
         self.engine_key = engine_key
+        self.read_only = read_only
         self.warnings: list[str] = []
+        self.problems: list[str] = []
         #: Records read along with the file hashes, by sha256: (record, digest), unchecked.
         self._prefetched: dict[str, tuple[str, str]] = {}
 
     @classmethod
-    def open(cls, engine_key: str, directory: Path | None = None) -> ResultCache | None:
+    def open(
+        cls, engine_key: str, directory: Path | None = None, *, read_only: bool = False
+    ) -> ResultCache | None:
         """Open (or create) the cache; return None with no cache when it cannot be used.
 
         Warnings about a cache moved aside are in :attr:`warnings` of the returned cache.
+        A ``read_only`` cache stores no records (it still remembers file hashes, which
+        are this machine's own).
         """
         directory = directory or cache_dir()
         warnings: list[str] = []
@@ -96,7 +223,7 @@ class ResultCache:
                 warnings.append(_unusable(path, exc))
             except OSError:
                 return None
-            cache = cls(conn, path, engine_key)
+            cache = cls(conn, path, engine_key, read_only=read_only)
             cache.warnings = warnings
             return cache
         return None
@@ -117,27 +244,7 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self._failed(exc)
             return {}
-        found: dict[str, dict[str, Any]] = {}
-        bad: list[str] = []
-        seen: dict[str, tuple[str, dict[str, Any]]] = {}
-        for sha, record, digest in rows:
-            # Many files share one record (no license, no copyright): check and parse each
-            # distinct text once. Records are read, never changed.
-            known = seen.get(record)
-            if known is None:
-                actual = text_digest(record)
-                try:
-                    parsed = json.loads(record) if actual == digest else None
-                except ValueError:
-                    parsed = None
-                if parsed is None:
-                    bad.append(sha)
-                    continue
-                known = seen[record] = (actual, parsed)
-            if known[0] != digest:
-                bad.append(sha)
-                continue
-            found[sha] = known[1]
+        found, bad = verify_records(rows)
         if bad:
             self.warnings.append(
                 f"cache: {len(bad)} damaged record(s) dropped and recomputed in {self.path}"
@@ -147,10 +254,9 @@ class ResultCache:
 
     def put_many(self, items: Mapping[str, Mapping[str, Any]]) -> None:
         """Store records by sha256; a failure to store is a warning, never an error."""
-        rows = []
-        for sha, record in items.items():
-            text = json.dumps(record, sort_keys=True, separators=(",", ":"))
-            rows.append((self.engine_key, sha, text, text_digest(text)))
+        if self.read_only:
+            return
+        rows = [(self.engine_key, sha, *record_text(record)) for sha, record in items.items()]
         if not rows:
             return
         try:
@@ -229,6 +335,8 @@ class ResultCache:
             self._conn.close()
 
     def _delete(self, digests: list[str]) -> None:
+        if self.read_only:
+            return
         with contextlib.suppress(sqlite3.DatabaseError), self._conn:
             self._conn.executemany(
                 "DELETE FROM results WHERE engine = ? AND sha256 = ?",

@@ -77,6 +77,8 @@ class ProjectConfig:
     timeout: float = DEFAULT_TIMEOUT
     policy: Path | None = None  # the organisation's policy file, relative to the config
     archive: Path | None = None  # approved releases, relative to the config
+    #: The result store: a ``postgresql://`` URL, or a directory relative to the config.
+    cache: str | None = None
 
 
 def find_config(root: Path) -> Path | None:
@@ -116,7 +118,18 @@ def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
         timeout=float(scan.get("timeout", DEFAULT_TIMEOUT)),
         policy=(path.parent / data["policy"]) if data.get("policy") else None,
         archive=(path.parent / data["archive"]) if data.get("archive") else None,
+        cache=_cache_location(path, data.get("cache")),
     )
+
+
+def _cache_location(config: Path, value: str | None) -> str | None:
+    """``cache:`` of the configuration file ``config``: a URL as it is, a directory
+    relative to the file."""
+    if not value:
+        return None
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
+    return str(config.parent / value.removeprefix("sqlite://"))
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)

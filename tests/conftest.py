@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from pgserver import PostgresServer, postgres_server
 
 from realtree import build_real_tree, site_packages
 
@@ -47,10 +49,29 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never touch the user's cache: every test (and its subprocesses) uses the session's."""
+    """Never touch the user's cache: every test (and its subprocesses) uses the session's,
+    and no store the environment names."""
     monkeypatch.setenv("OSPO_CACHE_DIR", str(session_cache))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("OSPO_CACHE_URL", raising=False)
+    monkeypatch.delenv("OSPO_CACHE_READ_ONLY", raising=False)
     return session_cache
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session, in a throwaway cluster (``pgserver``)."""
+    with postgres_server() as server:
+        yield server
+
+
+_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty database of the session's server, for this test alone."""
+    return postgres.create_database(f"test_{next(_DATABASES)}")
 
 
 @pytest.fixture(autouse=True)

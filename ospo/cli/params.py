@@ -113,6 +113,24 @@ class SizeType(click.ParamType[int]):
             self.fail(str(exc), param, ctx)
 
 
+class ShardType(click.ParamType[tuple[int, int]]):
+    """A shard of a scan, ``I/N`` (shard I of N, counted from 1)."""
+
+    name = "shard"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        from ospo.shards import parse_shard
+
+        try:
+            return parse_shard(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 class DateType(click.ParamType[date]):
     """A day, written ``YYYY-MM-DD``."""
 

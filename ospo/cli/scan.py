@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, EXISTING, FILE, PositiveNumber, SizeType
+from ospo.cli.params import ANY_PATH, EXISTING, FILE, PositiveNumber, ShardType, SizeType
 from ospo.errors import ExitCode
 
 #: The SBOM versions ospo writes, listed here so that building the command imports no
@@ -74,6 +74,27 @@ SPDX_VERSIONS = ("2.3", "3.0")
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option(
+    "--cache",
+    "cache_url",
+    metavar="URL",
+    help="Where results are kept: a postgresql:// URL (a store shared by many runners; "
+    "?mode=rw to write to it) or a directory [default: OSPO_CACHE_URL, or cache: in "
+    ".ospo.yml, or the local cache].",
+)
+@click.option(
+    "--cache-read-only",
+    is_flag=True,
+    help="Read results from the cache, never write them (untrusted pipelines); also "
+    "OSPO_CACHE_READ_ONLY=1.",
+)
+@click.option(
+    "--shard",
+    type=ShardType(),
+    metavar="I/N",
+    help="Scan only the missing files of shard I of N into the cache and write no "
+    "outputs; a run without --shard then assembles the inventory.",
+)
+@click.option(
     "--exclude",
     "excludes",
     multiple=True,
@@ -123,6 +144,9 @@ def _scan(
     import_sboms: tuple[Path, ...],
     jobs: int | None,
     no_cache: bool,
+    cache_url: str | None,
+    cache_read_only: bool,
+    shard: tuple[int, int] | None,
     excludes: tuple[str, ...],
     timeout: float | None,
     max_file_size: int | None,
@@ -131,9 +155,14 @@ def _scan(
 ) -> int:
     from ospo.api import ScanSettings, scan_tree, write_outputs
 
+    if shard is not None:
+        _check_shard(no_cache, cache_read_only, (output, cyclonedx, spdx))
     settings = ScanSettings(
         jobs=jobs or os.cpu_count() or 1,
         use_cache=not no_cache,
+        cache_url=cache_url,
+        cache_read_only=cache_read_only,
+        shard=shard,
         excludes=excludes,
         timeout=timeout,
         max_file_size=max_file_size,
@@ -145,6 +174,8 @@ def _scan(
         outcome = scan_tree(path, settings, progress=progress.update)
     for warning in outcome.warnings:
         say(f"ospo: warning: {warning}", err=True)
+    if shard is not None:
+        return _shard_done(outcome.inventory, shard, quiet)
     written = write_outputs(
         outcome.inventory,
         inventory_path=output,
@@ -167,6 +198,37 @@ def _scan(
             "written with those files unscanned",
             err=True,
         )
+        return int(ExitCode.OPERATIONAL_FAILURE)
+    return int(ExitCode.PASS)
+
+
+def _check_shard(no_cache: bool, read_only: bool, outputs: tuple[Path | None, ...]) -> None:
+    """A shard's results go to the cache and nowhere else: refuse what contradicts that."""
+    if no_cache:
+        raise click.UsageError("--shard stores its results in the cache: not with --no-cache")
+    if read_only:
+        raise click.UsageError(
+            "--shard stores its results in the cache: not with --cache-read-only"
+        )
+    if any(o is not None for o in outputs):
+        raise click.UsageError(
+            "--shard writes no outputs: run ospo scan without --shard after the shards to "
+            "assemble the inventory"
+        )
+
+
+def _shard_done(inventory: Any, shard: tuple[int, int], quiet: bool) -> int:
+    """Report a shard's run; exit 3 when the store failed, since its results are lost."""
+    stats = inventory.scan.stats
+    store_failed = [i for i in inventory.scan.issues if i.kind.value == "cache"]
+    for issue in store_failed:
+        say(f"ospo: error: {issue.message}", err=True)
+    if not quiet:
+        say(
+            f"Shard {shard[0]}/{shard[1]}: {stats.matched} file(s) scanned, "
+            f"{stats.from_cache} already in the cache"
+        )
+    if store_failed or any(i.kind.value == "scan-error" for i in inventory.scan.issues):
         return int(ExitCode.OPERATIONAL_FAILURE)
     return int(ExitCode.PASS)
 

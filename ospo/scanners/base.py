@@ -24,6 +24,12 @@ class ScanRequest:
     jobs: int = 1
     use_cache: bool = True
     cache_dir: Path | None = None
+    #: Where results are kept: a ``postgresql://`` URL or a directory; None: ``cache_dir``.
+    cache_url: str | None = None
+    #: Read results from the store, never write them (an untrusted pipeline).
+    cache_read_only: bool = False
+    #: ``(I, N)``: scan only the missing files of shard I of N (see ``ospo.shards``).
+    shard: tuple[int, int] | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     excludes: tuple[ExcludeRule, ...] = ()

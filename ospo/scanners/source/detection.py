@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ospo.cache import ResultCache
+from ospo.cache import ResultStore, open_store
 from ospo.errors import Interrupted, interruption
 from ospo.model import (
     CopyrightStatement,
@@ -77,7 +77,6 @@ class SourceFileScanner(Scanner):
 
     def scan(self, request: ScanRequest) -> ScanContribution:
         """Scan every file below ``request.root``."""
-        from ospo.engine import scancode_engine
 
         root = request.root
         listing = list_files(root, request.excludes)
@@ -108,11 +107,7 @@ class SourceFileScanner(Scanner):
             else _selection(request.root, listing.files, request.only)
         )
         # one connection for the whole scan: the hash memory, then the records
-        cache = (
-            ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
-            if request.use_cache
-            else None
-        )
+        cache = _open_store(request) if request.use_cache else None
         try:
             return self._scan(request, listing, selected, issues, cache)
         finally:
@@ -125,7 +120,7 @@ class SourceFileScanner(Scanner):
         listing: Listing,
         selected: tuple[str, ...],
         issues: list[ScanIssue],
-        cache: ResultCache | None,
+        cache: ResultStore | None,
     ) -> ScanContribution:
         from ospo.engine import scancode_engine
 
@@ -154,6 +149,10 @@ class SourceFileScanner(Scanner):
         if cache is not None and memory.learned:
             cache.remember_hashes(memory.learned)
         todo = {h.sha256: base + h.rel for h in hashed if h.scannable}
+        if request.shard is not None:
+            from ospo.shards import in_shard
+
+            todo = {sha: path for sha, path in todo.items() if in_shard(sha, *request.shard)}
         run = detect_contents(todo, request, cache)
         records, failures = run.records, run.failures
 
@@ -166,6 +165,7 @@ class SourceFileScanner(Scanner):
                 issues.append(ScanIssue(kind=failure.kind, path=h.rel, message=failure.message))
             files.append(_entry(h, record, found_in))
 
+        issues += store_issues(cache)
         components, owners = vendored.attribute(
             root, [f.path for f in files], {f.path: f.license_expression for f in files}
         )
@@ -189,6 +189,24 @@ class SourceFileScanner(Scanner):
         )
 
 
+def _open_store(request: ScanRequest) -> ResultStore | None:
+    from ospo.engine import scancode_engine
+
+    return open_store(
+        scancode_engine.engine_key(),
+        request.cache_url,
+        directory=request.cache_dir,
+        read_only=request.cache_read_only,
+    )
+
+
+def store_issues(cache: ResultStore | None) -> list[ScanIssue]:
+    """The failures of the store during the scan, as the scan's issues."""
+    if cache is None:
+        return []
+    return [ScanIssue(kind=IssueKind.CACHE, path=None, message=p) for p in cache.problems]
+
+
 class DetectionRun(NamedTuple):
     """Records by content hash, from the cache or from ScanCode, and what went wrong."""
 
@@ -201,7 +219,7 @@ class DetectionRun(NamedTuple):
 
 
 def detect_contents(
-    contents: dict[str, str], request: ScanRequest, cache: ResultCache | None = None
+    contents: dict[str, str], request: ScanRequest, cache: ResultStore | None = None
 ) -> DetectionRun:
     """Return detection records for ``contents`` (sha256 -> a path holding that content).
 
@@ -210,12 +228,11 @@ def detect_contents(
     already computed. ``cache``, when given, is the caller's open cache (its warnings are
     the caller's to report); else the cache is opened here when the request uses one.
     """
-    from ospo.engine import scancode_engine
 
     warnings: list[str] = []
     own = cache is None and request.use_cache
     if own:
-        cache = ResultCache.open(scancode_engine.engine_key(), request.cache_dir)
+        cache = _open_store(request)
         if cache is None:
             warnings.append(NO_CACHE)
     records: dict[str, dict[str, Any]] = {}
@@ -252,8 +269,8 @@ def detect_contents(
                 cache.put_many(pending)
     finally:
         if cache is not None and own:
-            warnings.extend(cache.warnings)
             cache.close()
+            warnings.extend(cache.warnings + cache.problems)
     return DetectionRun(
         records=records,
         failures=failures,
@@ -345,7 +362,7 @@ def _known_hashes(
     base: str,
     selected: tuple[str, ...],
     stats: Mapping[str, os.stat_result],
-    cache: ResultCache | None,
+    cache: ResultStore | None,
     *,
     whole: bool,
 ) -> _HashMemory:
