@@ -58,6 +58,10 @@ COMMANDS = {
     "releases": LazyCommand(
         "ospo.cli.signoff:releases", "List the approved releases in the archive, oldest first."
     ),
+    "server": LazyCommand(
+        "ospo.cli.server:server",
+        "See or stop the background process that keeps the hook fast.",
+    ),
 }
 
 
