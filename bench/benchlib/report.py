@@ -70,8 +70,10 @@ def render(env: Environment, run: RunInfo, results: Sequence[TreeResult]) -> str
     add("")
     add(
         "Other benchmarks, each written by its own script: "
-        "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`) and "
-        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`)."
+        "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`), "
+        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`) and "
+        "[the pre-commit hook on real commits](benchmarks-hook-commits.md) "
+        "(`bench/hook_commits.py`)."
     )
     add("")
     _summary(out, results)
