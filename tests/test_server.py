@@ -17,6 +17,8 @@ import shutil
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -399,3 +401,16 @@ def test_the_results_of_a_server_go_into_the_cache(use_server: Path, tmp_path: P
     finally:
         cache.close()
     assert all(not isinstance(v, ScanIssue) for v in run.records.values())
+
+
+def test_the_client_imports_no_scancode() -> None:
+    code = (
+        "import sys, ospo.engine.client, ospo.cli.server\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'licensedcode', 'scancode', 'commoncode', 'cluecode', 'typecode'}))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "[]\n"
