@@ -336,6 +336,8 @@ def test_a_killed_server_falls_back_then_restarts_and_ospo_server_stop_ends_it(
     os.kill(pid, signal.SIGKILL)
     _wait(lambda: not _alive(pid), "the killed server to end")
     assert path.exists()  # a socket nobody listens on
+    scratch = path.parent / f".{path.stem}.scratch"
+    (scratch / "left-by-the-killed-server").write_bytes(b"content of a file in detection")
     todo = _todo(_real_files(tmp_path / "files"))
     run = detect_contents(todo, ScanRequest(root=tmp_path, use_cache=False, timeout=120.0))
     assert run.records == {sha: detect_file(p, timeout=120.0) for sha, p in todo.items()}
@@ -343,6 +345,8 @@ def test_a_killed_server_falls_back_then_restarts_and_ospo_server_stop_ends_it(
     _wait(lambda: client.connect(path) is not None, "a new server to listen")
     new_pid = int(_status(path)["pid"])
     assert new_pid != pid
+    # what the killed one could not clean up, the new one removed
+    assert scratch.is_dir() and not list(scratch.iterdir())
     shown = run_ospo("server", "status")
     assert shown.returncode == 0
     assert f"pid {new_pid}:" in shown.stdout and "memory" in shown.stdout
@@ -414,3 +418,13 @@ def test_the_client_imports_no_scancode() -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout == "[]\n"
+
+
+def test_sigterm_ends_the_server_and_it_cleans_up(warm: tuple[Path, Path, int]) -> None:
+    """Last in the module: it ends the module's server."""
+    _directory, path, pid = warm
+    os.kill(pid, signal.SIGTERM)
+    _wait(lambda: not _alive(pid), "the server to end on SIGTERM")
+    assert not path.exists()
+    assert not (path.parent / f".{path.stem}.scratch").exists()
+    assert client.connect(path) is None

@@ -44,7 +44,8 @@ class Server:
         self.started = time.time()
         self.answered = 0
         self.idle = client.idle_seconds()
-        self.scratch = directory / f".scratch-{os.getpid()}"
+        #: the lock holder's alone: what a killed server left in it is removed at start
+        self.scratch = self.path.with_name(f".{self.path.stem}.scratch")
         self.running = True
 
     def serve(self, listener: socket.socket) -> None:
@@ -155,20 +156,6 @@ def _rss_bytes() -> int | None:
     return None
 
 
-def _remove_scratch_of_ended_servers(directory: Path) -> None:
-    """Remove what servers killed before they could clean up left in ``directory``."""
-    for scratch in directory.glob(".scratch-*"):
-        pid = scratch.name.rsplit("-", 1)[-1]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(scratch, ignore_errors=True)
-        except OSError:
-            pass  # alive, or not ours to ask
-
-
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -197,8 +184,8 @@ def main(argv: list[str]) -> int:
     except OSError:
         return 0  # another server for this key is starting or running
     server = Server(directory, key)
-    _remove_scratch_of_ended_servers(directory)
-    server.scratch.mkdir(mode=0o700, exist_ok=True)
+    shutil.rmtree(server.scratch, ignore_errors=True)
+    server.scratch.mkdir(mode=0o700)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     bound = server.path.with_name(f".{server.path.name}.{os.getpid()}")
     ours: int | None = None
