@@ -161,10 +161,21 @@ def connect(path: Path, timeout: float = _CONNECT_TIMEOUT) -> socket.socket | No
     sock.settimeout(timeout)
     try:
         sock.connect(os.fspath(path))
+        if not same_user(sock):
+            raise ConnectionRefusedError(f"{path} is another user's")
     except OSError:
         sock.close()
         return None
     return sock
+
+
+def same_user(sock: socket.socket) -> bool:
+    """Whether the process at the other end of ``sock`` runs as this user."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True  # not Linux: the private directory is the guard
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return bool(uid == os.getuid())
 
 
 def request(path: Path, message: Mapping[str, Any], timeout: float) -> dict[str, Any] | None:
@@ -191,6 +202,8 @@ def detect(todo: Mapping[str, str], engine_key: str, timeout: float | None) -> d
     if disabled() or not todo or len(todo) > SERVER_MAX_FILES:
         return {}
     directory = server_dir()
+    if not private_dir(directory):
+        return {}
     path = socket_path(engine_key, directory)
     files = _contents(todo)
     if not files:

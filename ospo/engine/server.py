@@ -57,7 +57,7 @@ class Server:
             except TimeoutError:
                 return
             with conn:
-                if not _same_user(conn):
+                if not client.same_user(conn):
                     continue
                 conn.settimeout(30.0)  # for the request to arrive; detection has no limit here
                 try:
@@ -133,15 +133,6 @@ class Server:
             "files_answered": self.answered,
             "rss_bytes": _rss_bytes(),
         }
-
-
-def _same_user(conn: socket.socket) -> bool:
-    """Whether the peer runs as this user (the directory is private too)."""
-    if not hasattr(socket, "SO_PEERCRED"):
-        return True
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", creds)
-    return bool(uid == os.getuid())
 
 
 def _rss_bytes() -> int | None:
