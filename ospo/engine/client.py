@@ -59,8 +59,11 @@ class ProtocolError(Exception):
 
 
 def disabled() -> bool:
-    """Whether the environment forbids the server (``OSPO_NO_SERVER`` set and not 0)."""
-    return os.environ.get("OSPO_NO_SERVER", "") not in ("", "0")
+    """Whether there is no server to use: ``OSPO_NO_SERVER`` set (and not 0), or a system
+    without Unix sockets, ``fork`` or user ids (Windows)."""
+    if os.environ.get("OSPO_NO_SERVER", "") not in ("", "0"):
+        return True
+    return not (hasattr(socket, "AF_UNIX") and hasattr(os, "fork") and hasattr(os, "getuid"))
 
 
 def idle_seconds() -> float:
