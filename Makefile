@@ -94,6 +94,7 @@ bench: install
 	$(PY) bench/policy.py
 	$(PY) bench/packet.py
 	$(PY) bench/hook.py
+	$(PY) bench/hook_commits.py
 	$(PY) bench/npm.py
 	$(PY) bench/health.py
 	$(PY) bench/store.py

@@ -50,11 +50,17 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def isolated_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Never touch the user's cache: every test (and its subprocesses) uses the session's,
-    and no store the environment names."""
+    and no store the environment names.
+
+    Nor start a detection server, which would outlive the test: tests/test_server.py
+    starts its own, in a directory of its own, and stops them.
+    """
     monkeypatch.setenv("OSPO_CACHE_DIR", str(session_cache))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.delenv("OSPO_CACHE_URL", raising=False)
     monkeypatch.delenv("OSPO_CACHE_READ_ONLY", raising=False)
+    monkeypatch.setenv("OSPO_NO_SERVER", "1")
+    monkeypatch.delenv("OSPO_SERVER_IDLE", raising=False)
     return session_cache
 
 

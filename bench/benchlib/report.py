@@ -71,8 +71,11 @@ def render(env: Environment, run: RunInfo, results: Sequence[TreeResult]) -> str
     add(
         "Other benchmarks, each written by its own script: "
         "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`), "
-        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`) and "
-        "[project health against git shortlog](benchmarks-health.md) (`bench/health.py`)."
+        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`), "
+        "[project health against git shortlog](benchmarks-health.md) (`bench/health.py`), "
+        "[the pre-commit hook on real commits](benchmarks-hook-commits.md) "
+        "(`bench/hook_commits.py`) and "
+        "[the shared result store](benchmarks-store.md) (`bench/store.py`)."
     )
     add("")
     _summary(out, results)

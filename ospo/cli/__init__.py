@@ -62,6 +62,10 @@ COMMANDS = {
         "ospo.cli.health:health",
         "Measure git clones' activity, contributor diversity, releases and relicensing.",
     ),
+    "server": LazyCommand(
+        "ospo.cli.server:server",
+        "See or stop the background process that keeps the hook fast.",
+    ),
 }
 
 

@@ -223,10 +223,12 @@ def detect_contents(
 ) -> DetectionRun:
     """Return detection records for ``contents`` (sha256 -> a path holding that content).
 
-    Cached records are used where they exist; the rest goes through ScanCode (loading its
-    index only then) and into the cache, batch by batch, so an interruption loses nothing
-    already computed. ``cache``, when given, is the caller's open cache (its warnings are
-    the caller's to report); else the cache is opened here when the request uses one.
+    Cached records are used where they exist; the rest goes through ScanCode (the warm
+    server's for a few files when one answers, see ``ospo.engine.client``; else this
+    process's, loading its index only then) and into the cache, batch by batch, so an
+    interruption loses nothing already computed. ``cache``, when given, is the caller's
+    open cache (its warnings are the caller's to report); else the cache is opened here
+    when the request uses one.
     """
 
     warnings: list[str] = []
@@ -464,8 +466,14 @@ def _detect_all(
     """Yield ``(sha256, record or issue)`` for every file in ``todo``, as each is done."""
     if not todo:
         return
-    from ospo.engine import scancode_engine
+    from ospo.engine import client, scancode_engine
 
+    if len(todo) <= client.SERVER_MAX_FILES:  # a commit's worth: the warm server, if one runs
+        served = client.detect(todo, scancode_engine.engine_key(), timeout)
+        yield from served.items()
+        todo = {sha: path for sha, path in todo.items() if sha not in served}
+        if not todo:
+            return
     scancode_engine.load()  # before forking: the workers share the index
     if jobs <= 1 or len(todo) < _MIN_FILES_FOR_WORKERS:
         for sha, path in todo.items():
