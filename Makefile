@@ -64,11 +64,12 @@ pytest: install
 	$(VENV)/bin/pytest
 
 # ospo's own gate on its own tree and the environment it runs in, every dependency with
-# its license (profile source, decisions in .ospo/waivers.yml).
+# its license (profile source, decisions in .ospo/waivers.yml). Offline, as the tests are:
+# the registries' answers (release dates, relicensing) are asked for by `make demo`.
 selfcheck: install
 	mkdir -p build/self
 	$(VENV)/bin/ospo scan . --env $(VENV) -q -o build/self/inventory.json
-	$(VENV)/bin/ospo check --inventory build/self/inventory.json --fail-on error
+	$(VENV)/bin/ospo check --inventory build/self/inventory.json --fail-on error --offline
 
 test: lint pytest selfcheck
 
@@ -95,6 +96,7 @@ bench: install
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
 	$(PY) bench/store.py
+	$(PY) bench/health.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

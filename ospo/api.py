@@ -15,6 +15,7 @@ from ospo.scanners import ScanOutcome, scan
 from ospo.scanners.base import ProgressCallback, ScanRequest
 
 if TYPE_CHECKING:
+    from ospo.advisor.model import Advice
     from ospo.packet import Packet, SignoffRecord
     from ospo.policy import Policy
 
@@ -158,6 +159,7 @@ class CheckSettings:
     only_new: bool = False
     today: date | None = None
     commits: str | None = None
+    offline: bool = False  # ask no package registry; use only what the cache keeps
 
 
 def settings_policy(settings: CheckSettings, root: Path | None = None) -> Policy:
@@ -197,6 +199,11 @@ def check_inventory(
     waivers = load_waivers(waivers_path) if waivers_path is not None else ()
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
     profile = resolve_profile(policy, settings.profile, inventory)
+    advice = None if partial else registry_advice(inventory, policy, offline=settings.offline)
+    if advice is not None:
+        from ospo.advisor.fill import fill_declared
+
+        inventory = fill_declared(inventory, advice)
     return evaluate(
         inventory,
         policy,
@@ -209,6 +216,28 @@ def check_inventory(
         root=root,
         commits=settings.commits,
         partial=partial,
+        registry=advice,
+    )
+
+
+def registry_advice(
+    inventory: Inventory, policy: Policy, *, offline: bool = False
+) -> Advice | None:
+    """What the package registries say about ``inventory``'s components, or None when no
+    enabled rule needs it: the policy's ``registry:`` section turns the rules off, or
+    ``OSPO_ADVISOR=off``."""
+    import os
+
+    section = policy.data.get("registry", {})
+    wanted = any(
+        section.get(family, {}).get("enabled") for family in ("consumption", "competition")
+    )
+    if not wanted or os.environ.get("OSPO_ADVISOR", "").lower() == "off":
+        return None
+    from ospo.advisor.fetch import RegistrySettings, advise
+
+    return advise(
+        inventory.components, RegistrySettings.from_environment(offline=offline, policy=section)
     )
 
 
@@ -234,7 +263,22 @@ def release_packet(
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None
     if not signoffs and root is not None:
         signoffs = recorded_signoffs(judged, policy, root)
-    return build_packet(judged, policy, baseline=baseline, signoffs=signoffs)
+    return build_packet(
+        judged, policy, baseline=baseline, signoffs=signoffs, health=_health(judged, policy, root)
+    )
+
+
+def _health(judged: Inventory, policy: Policy, root: Path | None) -> list[Any]:
+    """The projects the policy's Community and Competition rules measure, measured again
+    for the packet's chart (one streamed ``git log`` each)."""
+    from ospo.policy.model import Profile
+    from ospo.policy.rules.community import measured_projects
+
+    ev = judged.evaluation
+    if ev is None or "community" not in policy.data:
+        return []
+    today = date.fromisoformat(ev.today) if ev.today else date.today()
+    return measured_projects(policy, root, Profile(ev.profile), judged.components, today)
 
 
 def recorded_signoffs(judged: Inventory, policy: Policy, root: Path) -> tuple[Any, ...]:

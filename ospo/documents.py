@@ -47,7 +47,25 @@ def _loader() -> type[Any]:
     import yaml
 
     class _Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            """Refuse a key written twice in one mapping: YAML would keep the last one
+            silently, and a policy or a waiver would not say what its author thinks."""
+            seen: dict[Any, Any] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, str | int | bool | float) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"the key {key!r} is written twice (the first time on line "
+                        f"{seen[key].line + 1})",
+                        key_node.start_mark,
+                    )
+                if isinstance(key, str | int | bool | float):
+                    seen[key] = key_node.start_mark
+            return super().construct_mapping(node, deep=deep)
 
     _Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]

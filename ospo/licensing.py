@@ -151,6 +151,7 @@ def normalize(expression: str | None) -> str | None:
     return check(expression).normalized
 
 
+@cache
 def license_ids(expression: str) -> tuple[str, ...]:
     """Return the license and exception ids in a valid expression, in order of appearance."""
     checked = check(expression)
@@ -297,6 +298,13 @@ def implies(base: str, term: str) -> bool:
 
 
 _MAX_ALTERNATIVES = 64
+
+
+def alternatives(expression: str) -> list[frozenset[str]] | None:
+    """``expression`` as the choices it offers, each the set of license ids it needs
+    (``MIT OR (Apache-2.0 AND BSD-3-Clause)``: ``{MIT}``, ``{Apache-2.0, BSD-3-Clause}``);
+    None when it does not parse or has too many choices."""
+    return _dnf(expression)
 
 
 def _dnf(expression: str) -> list[frozenset[str]] | None:

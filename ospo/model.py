@@ -47,6 +47,7 @@ class IssueKind(StrEnum):
     SCAN_ERROR = "scan-error"
     CACHE = "cache"
     MANIFEST = "manifest"
+    REGISTRY = "registry"  # a package registry gave no data for some components
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,7 +4,7 @@ inventory.
 
 :func:`build_packet` turns an :class:`~ospo.model.Inventory` whose evaluation is filled in
 (and, optionally, the inventory of the last approved release and the board's sign-offs)
-into a :class:`Packet`: the twelve sections a release manager hands to the Open Source
+into a :class:`Packet`: the thirteen sections a release manager hands to the Open Source
 Review Board. :func:`render_packet` lays it out as HTML, Markdown or PDF from the Jinja2
 templates in ``templates/`` (or an organisation's own directory). Everything in it that
 came from a scanned tree or an SBOM is untrusted text: the HTML is autoescaped, Markdown
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ospo.policy.judge import Judge
     from ospo.policy.loader import Policy
     from ospo.policy.model import Profile
+    from ospo.policy.rules.community import MeasuredProject
 
 #: The roles of the board whose sign-off a release asks for, in the packet's order.
 BOARD_ROLES = ("engineering", "product", "legal", "compliance")
@@ -40,6 +41,8 @@ _AREA_OF_FAMILY = {
     "waiver": "compliance",
     "consumption": "consumption",
     "contribution": "contribution",
+    "community": "community",
+    "competition": "competition",
 }
 
 #: The section ids, in order: anchors in HTML, what the browser and PDF tests look for.
@@ -53,6 +56,7 @@ SECTIONS = (
     ("waivers", "Waivers and elections"),
     ("unknowns", "Unknowns"),
     ("contribution", "Contribution and outbound checks"),
+    ("community", "Community and competition"),
     ("inventory", "Inventory"),
     ("signoff", "Sign-off"),
     ("openchain", "OpenChain ISO/IEC 5230 evidence"),
@@ -219,6 +223,20 @@ class Violation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UpstreamFinding:
+    """A finding on the health, control or licensing course of an upstream project
+    (section 10): the Community and Competition rules and the registry's Consumption
+    signals."""
+
+    rule: str
+    severity: str
+    subject: str
+    message: str
+    how_to_fix: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LicenseChange:
     """A component whose license changed between the releases."""
 
@@ -293,7 +311,7 @@ class Unknowns:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryRow:
-    """One component of the inventory (section 10)."""
+    """One component of the inventory (section 11)."""
 
     name: str
     version: str | None
@@ -307,7 +325,7 @@ class InventoryRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignoffRow:
-    """One role's line of the sign-off (section 11); blank until the role signs."""
+    """One role's line of the sign-off (section 12); blank until the role signs."""
 
     role: str
     name: str
@@ -319,11 +337,46 @@ class SignoffRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Evidence:
-    """Which artifact of this run evidences an OpenChain clause (section 12)."""
+    """Which artifact of this run evidences an OpenChain clause (section 13)."""
 
     clause: str
     requirement: str
     artifact: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthRow:
+    """One project's health (section 10): an own project or a dependency's clone, as
+    ``ospo health`` measures it, with its commits of the last twelve months."""
+
+    project: str
+    component: str | None
+    verdict: str  # active | at-risk | dormant | "not measured"
+    reasons: tuple[str, ...]
+    commits_90d: int | None = None
+    commits_365d: int | None = None
+    active_contributors_90d: int | None = None
+    absence_factor: int | None = None
+    elephant: str | None = None  # "1 (Acme, coverage 40%)"
+    last_release: str | None = None  # "v2.1 (2026-03-01)"
+    monthly: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def bars(self) -> str:
+        """The monthly commits as a one-line bar chart (text formats)."""
+        from ospo.health.render import sparkline
+
+        return sparkline([n for _, n in self.monthly])
+
+    @property
+    def chart(self) -> tuple[tuple[int, int, str], ...]:
+        """(x, height, title) of each month's bar in a 96 x 24 drawing (HTML)."""
+        top = max((n for _, n in self.monthly), default=0) or 1
+        width = 96 // max(1, len(self.monthly))
+        return tuple(
+            (i * width, max(1 if n else 0, round(22 * n / top)), f"{month}: {n} commits")
+            for i, (month, n) in enumerate(self.monthly)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,6 +398,9 @@ class Packet:
     unknowns: Unknowns
     contribution: tuple[Violation, ...] | None  # None: not a source release
     outbound_license: str | None
+    upstream: tuple[UpstreamFinding, ...]
+    registry_notes: tuple[str, ...]  # components the registries gave no data about
+    health: tuple[HealthRow, ...]  # the projects the policy measures (ospo health)
     inventory: tuple[InventoryRow, ...]
     not_shipped: int
     differing_files: tuple[tuple[str, str], ...]  # path, license
@@ -377,6 +433,7 @@ def build_packet(
     *,
     baseline: Inventory | None = None,
     signoffs: Sequence[SignoffRecord] = (),
+    health: Sequence[MeasuredProject] = (),
 ) -> Packet:
     """Build the packet of an evaluated ``inventory`` (``ospo.api.check_inventory``).
 
@@ -432,7 +489,8 @@ def build_packet(
     rejected = [r.role for r in signoff if r.decision == "reject"]
     reasons = []
     if blocking:
-        reasons.append(f"{blocking} violation{'s' * (blocking != 1)} block the release")
+        verb = "block" if blocking != 1 else "blocks"
+        reasons.append(f"{blocking} violation{'s' * (blocking != 1)} {verb} the release")
     if pending:
         reasons.append(f"{pending} decision{'s' * (pending != 1)} pending")
     if rejected:
@@ -495,6 +553,11 @@ def build_packet(
         unknowns=_unknowns(inventory),
         contribution=tuple(contribution) if ev.profile == "source" else None,
         outbound_license=inventory.subject.declared_license,
+        upstream=_upstream(ev, roles_of),
+        registry_notes=tuple(
+            f"{i.path}: {i.message}" for i in inventory.scan.issues if i.kind.value == "registry"
+        ),
+        health=tuple(_health_row(m) for m in health),
         inventory=tuple(
             InventoryRow(
                 name=c.name,
@@ -520,6 +583,66 @@ def build_packet(
         ),
         signoff=signoff,
         openchain=_openchain(ev, identity.inventory_digest, blocking),
+    )
+
+
+def _health_row(measured: MeasuredProject) -> HealthRow:
+    from ospo.errors import InputError
+
+    h = measured.health
+    project = "this repository (the product)" if measured.label == "." else measured.label
+    if isinstance(h, InputError):
+        return HealthRow(
+            project=project,
+            component=measured.component,
+            verdict="not measured",
+            reasons=(h.message,),
+        )
+    elephant = None
+    if h.elephant_factor is not None:
+        elephant = (
+            f"{h.elephant_factor} ({h.dominant_organisation}, coverage {h.elephant_coverage:.0%})"
+        )
+    last = h.releases[-1] if h.releases else None
+    return HealthRow(
+        project=project,
+        component=measured.component,
+        verdict=h.verdict.value,
+        reasons=tuple(h.reasons),
+        commits_90d=h.activity.commits_90d,
+        commits_365d=h.activity.commits_365d,
+        active_contributors_90d=len(h.activity.authors_90d),
+        absence_factor=h.contributor_absence_factor,
+        elephant=elephant,
+        last_release=f"{last.tag} ({last.date})" if last else None,
+        monthly=tuple(h.activity.monthly),
+    )
+
+
+def _upstream(
+    ev: Evaluation, roles_of: Mapping[str, tuple[str, ...]]
+) -> tuple[UpstreamFinding, ...]:
+    """The findings of section 10, most severe first."""
+    from ospo.policy.rules.registry import RegistryConsumptionRule
+
+    registry_consumption = {d.rule for d in RegistryConsumptionRule.docs}
+    chosen = [
+        f
+        for f in ev.findings
+        if not f.waived
+        and (f.rule.startswith(("community/", "competition/")) or f.rule in registry_consumption)
+    ]
+    chosen.sort(key=lambda f: (-f.severity.rank, f.rule, f.component or f.path or ""))
+    return tuple(
+        UpstreamFinding(
+            rule=f.rule,
+            severity=f.severity.value,
+            subject=f.component or f.path or "the product",
+            message=f.message,
+            how_to_fix=f.how_to_fix,
+            roles=roles_of[f.rule],
+        )
+        for f in chosen
     )
 
 
@@ -941,7 +1064,7 @@ def _openchain(ev: Evaluation, digest: str, blocking: int) -> tuple[Evidence, ..
             clause="3.3.1",
             requirement="a bill of materials of the open source in the supplied software",
             artifact=f"the inventory (sha256 {digest[:16]}…, `ospo scan -o`) and its SBOM "
-            "(`ospo scan --cyclonedx` / `--spdx`); section 10 of this packet",
+            "(`ospo scan --cyclonedx` / `--spdx`); section 11 of this packet",
         ),
         Evidence(
             clause="3.3.2",
@@ -968,7 +1091,7 @@ def _openchain(ev: Evaluation, digest: str, blocking: int) -> tuple[Evidence, ..
             clause="3.4.1",
             requirement="compliance artifacts prepared and archived",
             artifact="this packet, the inventory, the SBOM and the NOTICE, archived with the "
-            "sign-offs of section 11 when the release is approved",
+            "sign-offs of section 12 when the release is approved",
         ),
     )
 

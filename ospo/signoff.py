@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ospo.errors import ConfigError, ExitCode, InputError, OperationalError, OspoError
 from ospo.evaluation import Role
@@ -170,6 +170,8 @@ class ApprovedRelease:
     release: str
     date: str
     root: Path | None = None  # the scanned tree, when there is one (vendored files)
+    #: the inventory of the release approved before this one, if any
+    baseline: Inventory | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,12 +202,28 @@ def _notice_text(approved: ApprovedRelease) -> str:
     return render_notice(build_notice(approved.judged, approved.policy, root=approved.root), "text")
 
 
+def _packet_html(approved: ApprovedRelease) -> str:
+    """The packet the board approved: compared with the release approved before it, with
+    the signatures that approved it."""
+    from ospo.packet import build_packet, render_packet
+
+    status = approved.status
+    signed: tuple[Any, ...] = tuple(
+        r for r in (*status.roles, *status.other_rejections) if r.name is not None
+    )
+    built = build_packet(
+        approved.judged, approved.policy, baseline=approved.baseline, signoffs=signed
+    )
+    return cast(str, render_packet(built, "html"))
+
+
 #: What an approved release's archive holds, one entry per document: the inventory, its
-#: evaluation and the NOTICE the release ships with (``ospo notice``).
+#: evaluation, the NOTICE the release ships with (``ospo notice``) and the board's packet.
 ARTIFACT_WRITERS: tuple[ArtifactWriter, ...] = (
     ArtifactWriter(file_name="inventory.json", render=_inventory_json),
     ArtifactWriter(file_name="evaluation.json", render=_evaluation_json),
     ArtifactWriter(file_name="NOTICE.txt", render=_notice_text),
+    ArtifactWriter(file_name="packet.html", render=_packet_html),
 )
 
 
@@ -668,7 +686,13 @@ def sign_release(
         archived_now = archived is None and status.state is ReleaseState.APPROVED
         if archived_now:
             approved = ApprovedRelease(
-                judged=judged, policy=policy, status=status, release=chosen, date=date, root=root
+                judged=judged,
+                policy=policy,
+                status=status,
+                release=chosen,
+                date=date,
+                root=root,
+                baseline=_previous_inventory(archive),
             )
             archived = archive_release(archive, approved, writers)
     return SignResult(
@@ -679,6 +703,20 @@ def sign_release(
         archived=archived,
         archived_now=archived_now,
     )
+
+
+def _previous_inventory(archive: Path) -> Inventory | None:
+    """The inventory of the release approved last, or None (none yet, or its file is
+    gone or unreadable: the packet then compares with nothing, and says so)."""
+    from ospo import inventory_json
+
+    latest = latest_approved(archive)
+    if latest is None:
+        return None
+    try:
+        return inventory_json.load(latest.directory / "inventory.json")
+    except (InputError, OSError):
+        return None
 
 
 def _evaluation(judged: Inventory) -> Evaluation:

@@ -83,6 +83,14 @@ def no_maven_home(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return repository
 
 
+@pytest.fixture(autouse=True)
+def no_registries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never ask a package registry: the registry advisor is off (and offline, should a
+    test turn it on); tests of the advisor serve recorded answers from 127.0.0.1."""
+    monkeypatch.setenv("OSPO_ADVISOR", "off")
+    monkeypatch.setenv("OSPO_OFFLINE", "1")
+
+
 class Ran(NamedTuple):
     """What a run of ``ospo`` gave: its exit code and what it printed, apart."""
 

@@ -219,6 +219,54 @@ CASES = (
         never_says=("YAML alias",),
     ),
     Case(
+        "duplicate-key-policy",
+        "a policy that names one key twice in a mapping is refused at the second, with both "
+        "lines: YAML would keep the last silently",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "dup.yml": "version: 1\nname: dup\nroles:\n  license: [legal]\n"
+                "  file: [legal]\n  license: [product]\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/dup.yml"),
+        2,
+        ("dup.yml:6:", "the key 'license' is written twice (the first time on line 4)"),
+    ),
+    Case(
+        "duplicate-key-config",
+        ".ospo.yml naming profile twice is refused with its line",
+        app(_dot_ospo_dot_yml=CONFIG + "profile: saas\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:5:", "the key 'profile' is written twice (the first time on line 4)"),
+    ),
+    Case(
+        "duplicate-key-waiver",
+        "a waiver naming its rule twice is refused, not read as the second rule",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("    decision: approve\n", "    decision: approve\n    decision: deny\n")
+        ),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:5:", "the key 'decision' is written twice (the first time on line 4)"),
+    ),
+    Case(
+        "merge-key-override",
+        "a key a merge (<<) brings in may be overridden: that is no duplicate",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("  - rule: license/review\n", "  - &first\n    rule: license/review\n")
+            + "  - <<: *first\n    component: pkg:npm/right-pad\n"
+        ),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("written twice",),
+    ),
+    Case(
         "huge-config",
         "a YAML document larger than 8 MiB is refused before it is parsed",
         app(_dot_ospo_dot_yml=CONFIG + "#" + "x" * (9 * 1024 * 1024) + "\n"),

@@ -402,3 +402,96 @@ def test_pre_commit_validates_the_hook_definitions(env: dict[str, str]) -> None:
         timeout=120,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
+
+
+def _readme_three_commands() -> list[str]:
+    """The commands of the README's "In your repository: three commands", comments off."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## In your repository: three commands") :]
+    block = section[section.index("```sh\n") + 6 : section.index("```\n", section.index("```sh"))]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_three_commands_give_a_blocking_hook_and_a_ci_gate(
+    tmp_path: Path, offline_install: dict[str, str]
+) -> None:
+    """A new user follows the README: install ospo and pre-commit, `ospo init`, `pre-commit
+    install`. The installation is the real one (pip, from this checkout, into a new virtual
+    environment; offline, its dependencies found installed); `--action` then names where the
+    organisation keeps ospo, here this checkout at its current commit."""
+    install, init, activate = _readme_three_commands()
+    assert install == "pip install /path/to/ospo pre-commit", install
+    assert init == "ospo init --profile binary --action OWNER/REPO@REF", init
+    assert activate == "pre-commit install", activate
+
+    venv = tmp_path / "venv"
+    made = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    env = {**offline_install, "PATH": f"{venv / 'bin'}{os.pathsep}{offline_install['PATH']}"}
+
+    def shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+        )
+
+    installed = shell(install.replace("/path/to/ospo", str(ROOT)), tmp_path)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    # pip found pre-commit installed already (the dependencies of the test environment), so
+    # it wrote no `pre-commit` command into the new environment: give it one
+    (venv / "bin" / "pre-commit").write_text(
+        f"#!{venv / 'bin' / 'python'}\nfrom pre_commit.main import main\nraise SystemExit(main())\n"
+    )
+    (venv / "bin" / "pre-commit").chmod(0o755)
+
+    repo = tmp_path / "acme-server"
+    (repo / "src").mkdir(parents=True)
+    _init(repo)
+    _git(repo, "remote", "add", "origin", "https://github.com/acme/acme-server.git")
+    (repo / "package.json").write_text(
+        '{"name": "acme-server", "version": "1.0.0", "license": "UNLICENSED"}\n'
+    )
+    (repo / "src" / "server.js").write_text("module.exports = (port) => port;\n")
+    rev = _git(ROOT, "rev-parse", "HEAD").stdout.strip()
+    ran = shell(init.replace("OWNER/REPO@REF", "acme/ospo@v1"), repo)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert (repo / ".github" / "workflows" / "ospo.yml").is_file(), ran.stdout
+    assert "uses: acme/ospo@v1" in (repo / ".github" / "workflows" / "ospo.yml").read_text()
+    # the organisation's copy of ospo: this checkout, at its commit
+    config = repo / ".pre-commit-config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "repo: https://github.com/acme/ospo" in text and "rev: v1" in text, text
+    config.write_text(
+        text.replace("https://github.com/acme/ospo", str(ROOT)).replace("rev: v1", f"rev: {rev}")
+    )
+    # UNLICENSED: the product owner names the proprietary license, as init's hint says
+    dot_ospo = repo / ".ospo.yml"
+    dot_ospo.write_text(
+        re.sub(
+            r"(?m)^  # license:.*$",
+            "  license: LicenseRef-Acme-Proprietary",
+            dot_ospo.read_text(encoding="utf-8"),
+        )
+    )
+    assert "license: LicenseRef-Acme-Proprietary" in dot_ospo.read_text(encoding="utf-8")
+    _git(repo, "add", "-A")
+    assert _git(repo, "commit", "-q", "-m", "ospo init").returncode == 0
+    hooked = shell(activate, repo)
+    assert hooked.returncode == 0, hooked.stdout + hooked.stderr
+
+    lines = [*(f"// {line}".rstrip() for line in _gpl_notice()), "module.exports = {};"]
+    (repo / "src" / "router.js").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _git(repo, "add", "src/router.js")
+    before = _commit_count(repo)
+    blocked = _commit(repo, env, "Add the router")
+    out = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, out
+    assert _commit_count(repo) == before
+    assert "src/router.js:1" in out, out
+
+    _git(repo, "rm", "-q", "--cached", "src/router.js")
+    (repo / "src" / "router.js").unlink()
+    (repo / "src" / "server.js").write_text("module.exports = (port) => port + 1;\n")
+    _git(repo, "add", "src/server.js")
+    passed = _commit(repo, env, "Serve on the next port")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert _commit_count(repo) == before + 1

@@ -137,7 +137,7 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
     (entry,) = read_index(archive)
     assert (entry.release, entry.product, entry.version) == ("2.0", "app", "2.0")
     assert (entry.date, entry.digest) == ("2026-12-02", digest)
-    assert entry.files == ("inventory.json", "evaluation.json", "NOTICE.txt")
+    assert entry.files == ("inventory.json", "evaluation.json", "NOTICE.txt", "packet.html")
     assert [s["name"] for s in entry.signoffs] == [
         "Eve Engineer",
         "Pat Product",
@@ -149,8 +149,14 @@ def test_four_roles_approve_and_the_release_is_archived(project: Path) -> None:
         "NOTICE.txt",
         "evaluation.json",
         "inventory.json",
+        "packet.html",
         "release.json",
     ]
+    packet = (folder / "packet.html").read_text(encoding="utf-8")
+    assert "APPROVED — every finding is decided and every role of the board signed off." in packet
+    assert "NOT APPROVED" not in packet
+    for signer in ("Eve Engineer", "Pat Product", "Jane Counsel", "Chris Compliance", "pin six"):
+        assert signer in packet
     from ospo.notice import build_notice, render_notice
 
     assert (folder / "NOTICE.txt").read_text(encoding="utf-8") == render_notice(
@@ -204,6 +210,23 @@ def test_the_next_check_compares_with_the_approved_release(project: Path) -> Non
     status = {(f["rule"], f["path"]): f["status"] for f in findings}
     assert status[("file/license", "src/copied.c")] == "new"
     assert {s for (rule, _), s in status.items() if rule != "file/license"} == {"unchanged"}
+
+    packet = run_ospo_process(
+        "packet", "--format", "md", "-o", project.parent / "p.md", cwd=project
+    )
+    assert packet.returncode == 0, packet.stderr
+    assert "ospo: comparing with approved release 2.0" in packet.stderr
+    text = (project.parent / "p.md").read_text(encoding="utf-8")
+    assert "| Compared with | app 2.0 (inventory sha256 " in text
+    assert "1 violation blocks the release" in text
+    assert "**New findings (1)**\n- file/license src/copied.c" in text
+    unpinned = run_ospo_process(
+        "packet", "--no-baseline", "--format", "md", "-o", project.parent / "q.md", cwd=project
+    )
+    assert unpinned.returncode == 0 and "comparing" not in unpinned.stderr
+    assert "every component and finding is shown as if new" in (
+        (project.parent / "q.md").read_text(encoding="utf-8")
+    )
 
     only_new = run_ospo_process("check", "--only-new", "--fail-on", "error", cwd=project)
     assert only_new.returncode == 1, "the new GPL file still fails"
@@ -592,6 +615,7 @@ def test_the_archive_takes_more_writers(project: Path) -> None:
         "inventory.json",
         "evaluation.json",
         "NOTICE.txt",
+        "packet.html",
         "components.txt",
     )
     text = (project / "archive" / "2.0" / "components.txt").read_text(encoding="utf-8")

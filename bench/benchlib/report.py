@@ -70,8 +70,9 @@ def render(env: Environment, run: RunInfo, results: Sequence[TreeResult]) -> str
     add("")
     add(
         "Other benchmarks, each written by its own script: "
-        "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`) and "
-        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`)."
+        "[npm dependencies against cyclonedx-npm](benchmarks-npm.md) (`bench/npm.py`), "
+        "[the policy engine](benchmarks-policy.md) (`bench/policy.py`) and "
+        "[project health against git shortlog](benchmarks-health.md) (`bench/health.py`)."
     )
     add("")
     _summary(out, results)

@@ -58,6 +58,10 @@ COMMANDS = {
     "releases": LazyCommand(
         "ospo.cli.signoff:releases", "List the approved releases in the archive, oldest first."
     ),
+    "health": LazyCommand(
+        "ospo.cli.health:health",
+        "Measure git clones' activity, contributor diversity, releases and relicensing.",
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, DateType, FailOnType, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, OFFLINE, DateType, FailOnType, ProfileType
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
     help="Git revision range for the DCO sign-off rule, e.g. origin/main..HEAD.",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@OFFLINE
 # pretend today is this date (waiver expiry), for reproducible runs
 @click.option("--today", type=DateType(), hidden=True)
 def check(
@@ -117,6 +118,7 @@ def check(
     staged: bool,
     commits: str | None,
     no_cache: bool,
+    offline: bool,
     today: date | None,
 ) -> int:
     """Scan (or read) the product, judge it and emit the result in the asked format."""
@@ -131,7 +133,7 @@ def check(
         say("ospo: no files to check", err=True)
         return int(ExitCode.PASS)
     if baseline_path is None and not no_baseline and files is None:
-        baseline_path = _approved_baseline(root)
+        baseline_path = approved_baseline(root)
     if only_new and baseline_path is None:
         raise click.UsageError("--only-new needs --baseline (or an approved release)")
     inventory = read_or_scan(root, inventory_path, sbom_path, files=files, no_cache=no_cache)
@@ -144,10 +146,13 @@ def check(
         only_new=only_new,
         today=today,
         commits=commits,
+        offline=offline,
     )
     judged = check_inventory(
         inventory, settings, root=root if root.is_dir() else None, partial=files is not None
     )
+    for issue in judged.scan.issues[len(inventory.scan.issues) :]:
+        say(f"ospo: note: {issue.path}: {issue.message}", err=True)
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
@@ -183,7 +188,7 @@ def read_or_scan(
     return outcome.inventory
 
 
-def _approved_baseline(root: Path) -> Path | None:
+def approved_baseline(root: Path) -> Path | None:
     """The inventory of the latest approved release in the project's archive, said on
     stderr; None when nothing was approved yet."""
     if not root.is_dir():

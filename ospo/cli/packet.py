@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, DateType, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, OFFLINE, DateType, ProfileType
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -60,7 +60,13 @@ FORMATS = ("html", "md", "pdf")
     "baseline_path",
     type=FILE,
     metavar="FILE",
-    help="Inventory of the last approved release: the packet shows what changed since.",
+    help="Inventory of the last approved release: the packet shows what changed since "
+    "[default: the latest release in the archive of approved releases, if there is one].",
+)
+@click.option(
+    "--no-baseline",
+    is_flag=True,
+    help="Compare with no release, not even the latest approved one.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option(
@@ -71,6 +77,7 @@ FORMATS = ("html", "md", "pdf")
 )
 @click.option("-o", "--output", type=FILE, metavar="FILE", required=True, help="Write it here.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@OFFLINE
 # pretend today is this date (waiver expiry, the packet's date), for reproducible runs
 @click.option("--today", type=DateType(), hidden=True)
 def packet(
@@ -81,21 +88,27 @@ def packet(
     profile: Profile | None,
     waivers_path: Path | None,
     baseline_path: Path | None,
+    no_baseline: bool,
     fmt: str,
     template_dir: Path | None,
     output: Path,
     no_cache: bool,
+    offline: bool,
     today: date | None,
 ) -> int:
     """Read or scan the product, judge it, and write its packet."""
     from ospo.api import CheckSettings, release_packet
     from ospo.atomic import atomic_write_bytes, atomic_write_text
-    from ospo.cli.check import read_or_scan
+    from ospo.cli.check import approved_baseline, read_or_scan
     from ospo.packet import render_packet
 
+    if no_baseline and baseline_path is not None:
+        raise click.UsageError("give either --baseline or --no-baseline, not both")
     root = path or Path(".")
     if not root.exists():
         raise InputError("path does not exist", path=str(root))
+    if baseline_path is None and not no_baseline:
+        baseline_path = approved_baseline(root)
     if output.is_dir():
         raise InputError("output path is a directory; give a file name", path=str(output))
     inventory = read_or_scan(root, inventory_path, sbom_path, no_cache=no_cache)
@@ -105,6 +118,7 @@ def packet(
         waivers_path=waivers_path,
         baseline_path=baseline_path,
         today=today,
+        offline=offline,
     )
     built = release_packet(inventory, settings, root if root.is_dir() else None)
     document = render_packet(built, fmt, template_dir=template_dir)

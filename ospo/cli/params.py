@@ -198,3 +198,10 @@ FILE = click.Path(dir_okay=False, path_type=Path)
 EXISTING = click.Path(exists=True, path_type=Path)
 #: A path as given (its existence is the command's business).
 ANY_PATH = click.Path(path_type=Path)
+
+#: ``--offline``, for every command that judges a product (the registry rules).
+OFFLINE = click.option(
+    "--offline",
+    is_flag=True,
+    help="Ask no package registry; the registry rules use only what the cache keeps.",
+)

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, BoardRoleType, DateType, ProfileType, SignoffType
+from ospo.cli.params import (
+    ANY_PATH,
+    FILE,
+    OFFLINE,
+    BoardRoleType,
+    DateType,
+    ProfileType,
+    SignoffType,
+)
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -72,6 +80,7 @@ if TYPE_CHECKING:
     "--status", "status_only", is_flag=True, help="Show the board's status; sign nothing."
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@OFFLINE
 def signoff(
     path: Path | None,
     inventory_path: Path | None,
@@ -89,6 +98,7 @@ def signoff(
     signoffs_path: Path | None,
     status_only: bool,
     no_cache: bool,
+    offline: bool,
 ) -> int:
     """Judge the release, record the signature, show the board's status, archive."""
     from ospo.api import CheckSettings, check_inventory, settings_policy
@@ -117,7 +127,9 @@ def signoff(
     if not root.is_dir():
         raise InputError("PATH is the product's directory; give a file with --inventory")
     inventory = read_or_scan(root, inventory_path, sbom_path, no_cache=no_cache)
-    settings = CheckSettings(policy_path=policy_path, profile=profile, waivers_path=waivers_path)
+    settings = CheckSettings(
+        policy_path=policy_path, profile=profile, waivers_path=waivers_path, offline=offline
+    )
     policy = settings_policy(settings, root)
     judged = check_inventory(inventory, settings, root=root)
     target = signoffs_path or root / DEFAULT_SIGNOFFS

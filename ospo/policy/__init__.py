@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ospo.evaluation import BaselineStatus, Evaluation, Finding, LicenseObligations, Severity
 from ospo.model import Inventory
@@ -20,6 +21,9 @@ from ospo.policy.loader import Policy, load_policy
 from ospo.policy.model import Outcome, Profile
 from ospo.policy.rules import RULES, RuleContext
 from ospo.policy.waivers import Waiver, apply_waivers, load_waivers
+
+if TYPE_CHECKING:
+    from ospo.advisor.model import Advice
 
 __all__ = ["Policy", "evaluate", "load_policy", "load_waivers", "resolve_profile"]
 
@@ -43,8 +47,10 @@ def evaluate(
     commits: str | None = None,
     judge: Judge | None = None,
     partial: bool = False,
+    registry: Advice | None = None,
 ) -> Inventory:
-    """Return ``inventory`` with its evaluation under ``policy``."""
+    """Return ``inventory`` with its evaluation under ``policy``; ``registry`` is what the
+    package registries said about its components, for the rules that judge it."""
     today = today or date.today()
     profile = profile or resolve_profile(policy, None, inventory)
     judge = judge or Judge(policy)
@@ -58,6 +64,7 @@ def evaluate(
         root=root,
         commits=commits,
         partial=partial,
+        registry=registry,
     )
     findings = [f for rule in RULES.values() for f in rule().evaluate(ctx)]
     findings = apply_waivers(findings, waivers, today, partial=partial)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from ospo.policy.model import RuleDoc
 from ospo.policy.rules.base import Rule, RuleContext
+from ospo.policy.rules.community import CommunityHealthRule
 from ospo.policy.rules.consumption import NewDependencyRule, PackageListRule
 from ospo.policy.rules.contribution import ContributionRule
 from ospo.policy.rules.licenses import ComponentLicenseRule, FileLicenseRule, LicenseEvidenceRule
+from ospo.policy.rules.registry import RegistryConsumptionRule, RegistryRelicensingRule
 from ospo.policy.waivers import WAIVER_DOCS
 
 #: Every rule, by name.
@@ -24,6 +26,9 @@ RULES: dict[str, type[Rule]] = {
         PackageListRule,
         NewDependencyRule,
         ContributionRule,
+        RegistryConsumptionRule,
+        RegistryRelicensingRule,
+        CommunityHealthRule,
     )
 }
 

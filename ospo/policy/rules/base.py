@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ospo.evaluation import Finding, Severity
 from ospo.model import Component, Inventory, Scope
@@ -16,6 +16,9 @@ from ospo.policy.judge import Judge
 from ospo.policy.loader import Policy
 from ospo.policy.matching import purl_matches
 from ospo.policy.model import Linkage, Outcome, Profile, RuleDoc
+
+if TYPE_CHECKING:
+    from ospo.advisor.model import Advice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +34,7 @@ class RuleContext:
     root: Path | None = None  # the source tree, for rules that read git history
     commits: str | None = None  # a git revision range, for the DCO rule
     partial: bool = False  # the inventory holds only some files (a pre-commit check)
+    registry: Advice | None = None  # what the package registries said (ospo.advisor)
 
     def shipped(self, component: Component) -> bool:
         """Whether the component ships with the product (not dev or test)."""

@@ -74,13 +74,9 @@ def cyclonedx_inventory(data: dict[str, Any], path: Path, *, validate: bool = Tr
     With ``validate`` (the default) the document is first checked against the JSON schema
     of its ``specVersion``; the XML reader passes False, having validated against the XSD.
     """
-    if validate:
-        _validate_json(data, path)
-    return _build(data, path)
-
-
-def _validate_json(data: dict[str, Any], path: Path) -> None:
-    from ospo.sbom.cyclonedx.validation import validation_error
+    if not validate:
+        return _build(data, path)
+    from ospo.sbom.cyclonedx.validation import Validation
 
     version = str(data.get("specVersion", ""))
     if version not in CYCLONEDX_VERSIONS:
@@ -88,7 +84,20 @@ def _validate_json(data: dict[str, Any], path: Path) -> None:
             f"CycloneDX specVersion {version!r} is not supported ({', '.join(CYCLONEDX_VERSIONS)})",
             path=str(path),
         )
-    detail = validation_error(data, version)  # the most specific reason, if any
+    # a large document is read while most of it is being validated; a document that is
+    # not valid is refused for that, whatever reading it made of it
+    with Validation(data, version) as validation:
+        try:
+            inventory = _build(data, path)
+        except Exception:
+            _raise_invalid(validation.error(), version, path)
+            raise
+        _raise_invalid(validation.error(), version, path)
+    return inventory
+
+
+def _raise_invalid(detail: Any | None, version: str, path: Path) -> None:
+    """Raise InputError for the schema error ``detail``, if there is one."""
     if detail is not None:
         where = "/".join(str(p) for p in detail.absolute_path) or "(top level)"
         message = str(detail.message)
