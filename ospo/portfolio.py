@@ -19,6 +19,7 @@ replacing is asked for.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -256,6 +257,11 @@ def publish(
     findings = _finding_rows(judged)
     summary = _summary(judged, source, len(rows), len(findings))
     with connect(url, writing=True) as conn, conn.transaction():
+        # publishers of one release at once take turns: the later one finds it published
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            (json.dumps([product, release]),),
+        )
         conn.execute(
             "INSERT INTO ospo_products (name) VALUES (%s) ON CONFLICT DO NOTHING", (product,)
         )
@@ -281,11 +287,8 @@ def publish(
             conn.execute("DELETE FROM ospo_releases WHERE id = %s", (known[0],))
             state = "replaced"
         release_id = _insert_release(conn, product_id, release, digest, judged, summary)
-        if release_id is None:  # another publisher recorded it first, in this instant
-            raise OperationalError(
-                f"release {release!r} of {product!r} was being published by another run; "
-                "publish it again to compare"
-            )
+        if release_id is None:  # the lock above keeps other publishers out: never here
+            raise OperationalError(f"release {release!r} of {product!r} appeared meanwhile")
         _copy(conn, "ospo_components", _COMPONENT_COLUMNS, ((release_id, *r) for r in rows))
         _copy(
             conn,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -411,3 +413,23 @@ def test_without_a_store_signing_publishes_nothing(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     assert "Archived release 3.1.0" in ran.stdout
     assert "portfolio" not in ran.stdout + ran.stderr
+
+
+def test_two_publishers_of_one_release_at_once(postgres_url: str) -> None:
+    """Both succeed, one publishes and the other finds it published; one row each."""
+    command = [
+        sys.executable, "-m", "ospo", "portfolio", "publish", "--store", postgres_url,
+        "--sbom", str(FLASK_REQUESTS), "--product", "web", "--release", "1.0", "--offline",
+    ]  # fmt: skip
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+    runs.append(
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    )
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    said = sorted(out.split(" web 1.0")[0] for out, _ in outputs)
+    assert said == ["Already published, unchanged:", "Published"]
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT count(*) FROM ospo_releases").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM ospo_components").fetchone() == (14,)
+        assert conn.execute("SELECT count(*) FROM ospo_products").fetchone() == (1,)
