@@ -433,3 +433,32 @@ def test_two_publishers_of_one_release_at_once(postgres_url: str) -> None:
         assert conn.execute("SELECT count(*) FROM ospo_releases").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM ospo_components").fetchone() == (14,)
         assert conn.execute("SELECT count(*) FROM ospo_products").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    ("expression", "terms"),
+    [
+        ("MIT OR AGPL-3.0-only", (("MIT", "permissive"), ("AGPL-3.0-only", "network-copyleft"))),
+        (
+            "GPL-2.0-only WITH Classpath-exception-2.0",
+            (
+                ("GPL-2.0-only", "weak-copyleft-file"),
+                ("Classpath-exception-2.0", "weak-copyleft-file"),
+            ),
+        ),
+        ("GPL-2.0-only", (("GPL-2.0-only", "strong-copyleft"),)),
+        ("BUSL-1.1 AND MIT", (("BUSL-1.1", "source-available"), ("MIT", "permissive"))),
+        (None, (("NOASSERTION", "unknown"),)),
+        ("MIT AND AND", (("NOASSERTION", "unknown"),)),
+    ],
+)
+def test_the_license_ids_and_classes_a_component_ships(
+    expression: str | None, terms: tuple[tuple[str, str], ...]
+) -> None:
+    """Each alternative of a choice ships; an exception the policy's table classes for
+    every product gives its class to the license it modifies."""
+    from ospo.policy import load_policy
+    from ospo.policy.judge import Classifier
+    from ospo.portfolio import license_terms
+
+    assert license_terms(expression, Classifier(load_policy(None))) == terms
