@@ -69,6 +69,7 @@ _SCHEMA = (
     " rule text NOT NULL, severity text NOT NULL, component text, path text,"
     " license text, waived boolean NOT NULL, message text NOT NULL)",
     "CREATE INDEX IF NOT EXISTS ospo_findings_release ON ospo_findings (release_id)",
+    "CREATE INDEX IF NOT EXISTS ospo_findings_rule ON ospo_findings (rule)",
     "CREATE TABLE IF NOT EXISTS ospo_release_licenses ("
     " release_id bigint NOT NULL REFERENCES ospo_releases (id) ON DELETE CASCADE,"
     " license_id text NOT NULL, license_class text NOT NULL, components integer NOT NULL,"
@@ -105,6 +106,7 @@ class MatchedComponent:
     version: str | None
     scope: str
     license_expression: str | None
+    finding: str | None = None  # what the finding that answers says, for relicensing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,15 +121,18 @@ class ReleaseMatch:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Question:
-    """One question to the portfolio: exactly one of purl, license and category; ``vers``
-    (a ``vers:`` range) narrows a purl without a version."""
+    """One question to the portfolio: exactly one of purl, license, category and
+    relicensed; ``vers`` (a ``vers:`` range) narrows a purl without a version."""
 
     purl: str | None = None
     vers: str | None = None
     license: str | None = None
     category: str | None = None
+    #: Releases with a component whose newer versions changed license (the registry
+    #: rules' findings, stored when the release was published with registry data).
+    relicensed: bool = False
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | bool]:
         """The question as the JSON answer repeats it (only what was asked)."""
         asked = {
             "purl": self.purl,
@@ -135,7 +140,10 @@ class Question:
             "license": self.license,
             "category": self.category,
         }
-        return {key: value for key, value in asked.items() if value is not None}
+        found: dict[str, str | bool] = {k: v for k, v in asked.items() if v is not None}
+        if self.relicensed:
+            found["relicensed"] = True
+        return found
 
 
 # --- where the portfolio is ---------------------------------------------------------------
@@ -446,11 +454,13 @@ def _purl_type(purl: str) -> str:
 
 _SELECT = (
     "SELECT p.name, r.name, r.verdict, c.purl, c.name, c.version, c.scope,"
-    " c.license_expression FROM ospo_components AS c"
+    " c.license_expression, NULL::text FROM ospo_components AS c"
     " JOIN ospo_releases AS r ON r.id = c.release_id"
     " JOIN ospo_products AS p ON p.id = r.product_id"
 )
 _ORDER = " ORDER BY p.name, r.name, c.purl"
+#: The registry rules' findings of a dependency whose newer versions changed license.
+RELICENSING_RULES = ("competition/relicensed", "competition/license-changed")
 
 
 def ask(url: str | None, question: Question) -> tuple[ReleaseMatch, ...]:
@@ -461,6 +471,8 @@ def ask(url: str | None, question: Question) -> tuple[ReleaseMatch, ...]:
     ``question.vers``. A license expression matches releases shipping any of its license
     ids; a category, those shipping a component of that license class. License and
     category questions count shipped components only (runtime and optional scope).
+    Relicensing lists the releases whose check found a dependency relicensed by its newer
+    versions (from the registries' data, where the release was published with it).
     """
     sql, params, keep = _plan(question)
     with connect(url, writing=False) as conn:
@@ -468,13 +480,18 @@ def ask(url: str | None, question: Question) -> tuple[ReleaseMatch, ...]:
             return ()  # nothing was ever published there
         rows = conn.execute(sql + _ORDER, params).fetchall()
     matches: dict[tuple[str, str], tuple[str | None, list[MatchedComponent]]] = {}
-    for product, release, verdict, purl, name, version, scope, expression in rows:
+    for product, release, verdict, purl, name, version, scope, expression, finding in rows:
         if not keep(purl, version):
             continue
         entry = matches.setdefault((product, release), (verdict, []))
         entry[1].append(
             MatchedComponent(
-                purl=purl, name=name, version=version, scope=scope, license_expression=expression
+                purl=purl,
+                name=name,
+                version=version,
+                scope=scope,
+                license_expression=expression,
+                finding=finding,
             )
         )
     return tuple(
@@ -486,8 +503,8 @@ def ask(url: str | None, question: Question) -> tuple[ReleaseMatch, ...]:
 def _plan(question: Question) -> tuple[str, dict[str, Any], Any]:
     """The SQL of ``question``, its parameters and the test each row must pass after it."""
     asked = [q for q in (question.purl, question.license, question.category) if q is not None]
-    if len(asked) != 1:
-        raise InputError("ask one question: --purl, --license or --category")
+    if len(asked) + question.relicensed != 1:
+        raise InputError("ask one question: --purl, --license, --category or --relicensed")
     if question.vers is not None and question.purl is None:
         raise InputError("--vers narrows a --purl")
 
@@ -496,6 +513,16 @@ def _plan(question: Question) -> tuple[str, dict[str, Any], Any]:
 
     if question.purl is not None:
         return _purl_plan(question.purl, question.vers)
+    if question.relicensed:
+        sql = (
+            "SELECT p.name, r.name, r.verdict, c.purl, c.name, c.version, c.scope,"
+            " c.license_expression, f.message FROM ospo_findings AS f"
+            " JOIN ospo_releases AS r ON r.id = f.release_id"
+            " JOIN ospo_products AS p ON p.id = r.product_id"
+            " JOIN ospo_components AS c ON c.release_id = f.release_id AND c.purl = f.component"
+            " WHERE f.rule = ANY(%(rules)s)"
+        )
+        return sql, {"rules": list(RELICENSING_RULES)}, every
     shipped = " AND c.scope = ANY(%(shipped)s)"
     if question.license is not None:
         from ospo import licensing
@@ -579,6 +606,7 @@ def answer_json(question: Question, matches: Sequence[ReleaseMatch]) -> dict[str
                         "version": c.version,
                         "scope": c.scope,
                         "license_expression": c.license_expression,
+                        "finding": c.finding,
                     }
                     for c in m.components
                 ],

@@ -16,9 +16,11 @@ import psycopg
 import pytest
 from packageurl import PackageURL
 from pgserver import PostgresServer
+from test_advisor import Registry, registry  # noqa: F401  # the recorded registries
 
 from conftest import DATA, run_ospo, run_ospo_process
 from ospo import inventory_json
+from ospo.model import Component
 from ospo.sbom import load_sbom
 
 FLASK_REQUESTS = DATA / "sbom" / "cyclonedx-py-flask-requests.cdx.json"
@@ -77,6 +79,7 @@ def test_releases_shipping_an_exact_purl(portfolio: str) -> None:
             "version": "1.9.0",
             "scope": "runtime",
             "license_expression": "MIT",
+            "finding": None,
         }
     ]
     assert _query(portfolio, "--purl", "pkg:pypi/blinker@1.8.2")["releases"] == []
@@ -342,8 +345,11 @@ def test_the_store_comes_from_the_environment(postgres_url: str, tmp_path: Path)
 @pytest.mark.parametrize(
     ("question", "message"),
     [
-        (("--purl", "pkg:pypi/pip", "--license", "MIT"), "give one of --purl, --license"),
-        ((), "give one of --purl, --license"),
+        (
+            ("--purl", "pkg:pypi/pip", "--license", "MIT"),
+            "give one of --purl, --license, --category and --relicensed",
+        ),
+        ((), "give one of --purl, --license, --category and --relicensed"),
         (("--purl", "not a purl"), "'not a purl' is not a package URL"),
         (("--purl", "pkg:pypi/pip@1", "--vers", "vers:pypi/<2"), "without a version with --vers"),
         (("--purl", "pkg:pypi/pip", "--vers", "<2"), "'<2' is not a vers: version range"),
@@ -462,3 +468,44 @@ def test_the_license_ids_and_classes_a_component_ships(
     from ospo.portfolio import license_terms
 
     assert license_terms(expression, Classifier(load_policy(None))) == terms
+
+
+def test_releases_affected_by_a_relicensing(
+    postgres_url: str,
+    tmp_path: Path,
+    registry: Registry,  # noqa: F811
+) -> None:
+    """A release published with the registries' data keeps the relicensing finding; one
+    published offline before anything was asked has none, and does not answer."""
+    directus = Component(
+        purl="pkg:npm/directus@9.22.4",
+        name="directus",
+        version="9.22.4",
+        license_expression="GPL-3.0-only",
+    )
+    loaded = load_sbom(FLASK)
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(
+        inventory_json.dumps(
+            dataclasses.replace(loaded, components=(*loaded.components, directus))
+        ),
+        encoding="utf-8",
+    )
+    publish = ("portfolio", "publish", "--store", postgres_url, "--inventory", inventory)
+    # offline first: the advisor's cache is empty, so the check knows of no relicensing
+    offline = run_ospo(*publish, "--product", "cms-offline", "--release", "1.0", "--offline")
+    assert offline.returncode == 0, offline.stderr
+    assert registry.asked == []
+    online = run_ospo(*publish, "--product", "cms", "--release", "1.0")
+    assert online.returncode == 0, online.stderr
+    assert "/directus" in registry.asked
+    answer = _query(postgres_url, "--relicensed")
+    assert answer["query"] == {"relicensed": True}
+    assert _releases(answer) == [("cms", "1.0")]
+    (found,) = answer["releases"][0]["components"]
+    assert found["purl"] == "pkg:npm/directus@9.22.4"
+    assert "changed license in 10.0.0" in found["finding"]
+    assert "9.22.4, is before the change" in found["finding"]
+    text = run_ospo("portfolio", "query", "--store", postgres_url, "--relicensed")
+    assert text.stdout.splitlines()[0] == "1 release(s) ship relicensed"
+    assert text.stdout.splitlines()[3].startswith("    directus changed license in 10.0.0")

@@ -105,8 +105,8 @@ def publish(
 @portfolio.command(
     "query",
     help="List the releases that ship a package (--purl, any version without one, or the "
-    "versions in --vers), a license (--license: any id of the expression) or a license "
-    "category (--category).",
+    "versions in --vers), a license (--license: any id of the expression), a license "
+    "category (--category), or a dependency relicensed upstream (--relicensed).",
     context_settings=CONTEXT,
 )
 @click.option("--store", metavar="URL", help=_STORE_HELP)
@@ -119,6 +119,11 @@ def publish(
     help="A license category (class).",
 )
 @click.option(
+    "--relicensed",
+    is_flag=True,
+    help="Releases with a dependency whose newer versions changed license (registry data).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
 )
 def query(
@@ -127,22 +132,27 @@ def query(
     vers: str | None,
     license_expr: str | None,
     category: str | None,
+    relicensed: bool,
     fmt: str,
 ) -> int:
     """Ask the portfolio one question and print the releases that answer it."""
     from ospo import portfolio as pf
 
-    if sum(q is not None for q in (purl, license_expr, category)) != 1:
-        raise click.UsageError("give one of --purl, --license and --category")
-    question = pf.Question(purl=purl, vers=vers, license=license_expr, category=category)
+    if sum(q is not None for q in (purl, license_expr, category)) + relicensed != 1:
+        raise click.UsageError("give one of --purl, --license, --category and --relicensed")
+    question = pf.Question(
+        purl=purl, vers=vers, license=license_expr, category=category, relicensed=relicensed
+    )
     matches = pf.ask(pf.store_url(store, Path(".")), question)
     if fmt == "json":
         say(json.dumps(pf.answer_json(question, matches), indent=2, ensure_ascii=False))
         return int(ExitCode.PASS)
-    asked = " ".join(f"{k} {v}" for k, v in question.as_json().items())
+    asked = " ".join(k if v is True else f"{k} {v}" for k, v in question.as_json().items())
     say(f"{len(matches)} release(s) ship {asked}")
     for m in matches:
         say(f"{m.product} {m.release}" + (f" ({m.verdict})" if m.verdict else ""))
         for c in m.components:
             say(f"  {c.purl}  {c.license_expression or 'unknown license'}  [{c.scope}]")
+            if c.finding:
+                say(f"    {c.finding}")
     return int(ExitCode.PASS)
