@@ -24,6 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -85,14 +86,22 @@ _COMPONENT_COLUMNS = (
 )
 
 
+class PublishState(StrEnum):
+    """What publishing did to the release."""
+
+    PUBLISHED = "published"
+    REPLACED = "replaced"  # other contents were there, and --replace was given
+    UNCHANGED = "unchanged"  # the same contents were there
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PublishResult:
-    """What publishing a release did: ``published``, ``replaced`` or ``unchanged``."""
+    """What publishing a release did, and what the release holds."""
 
     product: str
     release: str
     digest: str
-    state: str
+    state: PublishState
     components: int
     findings: int
 
@@ -252,13 +261,12 @@ def publish(
     The same contents published again are left as they are (``unchanged``); other contents
     under the same release raise :class:`~ospo.errors.InputError` unless ``replace``.
     """
+    from ospo.policy.judge import Classifier
     from ospo.signoff import inventory_digest
 
     if not product.strip() or not release.strip():
         raise InputError("the product and the release need a name (--product, --release)")
     digest = inventory_digest(judged)
-    from ospo.policy.judge import Classifier
-
     classifier = Classifier(policy)
     rows = _component_rows(judged, classifier)
     rollup = _rollup(judged, classifier)
@@ -280,11 +288,11 @@ def publish(
             "SELECT id, digest FROM ospo_releases WHERE product_id = %s AND name = %s FOR UPDATE",
             (product_id, release),
         ).fetchone()
-        state = "published"
+        state = PublishState.PUBLISHED
         if known is not None:
             if known[1] == digest:
                 return PublishResult(
-                    product=product, release=release, digest=digest, state="unchanged",
+                    product=product, release=release, digest=digest, state=PublishState.UNCHANGED,
                     components=len(rows), findings=len(findings),
                 )  # fmt: skip
             if not replace:
@@ -293,7 +301,7 @@ def publish(
                     f"({known[1]}, now {digest}): name this one otherwise, or --replace it"
                 )
             conn.execute("DELETE FROM ospo_releases WHERE id = %s", (known[0],))
-            state = "replaced"
+            state = PublishState.REPLACED
         release_id = _insert_release(conn, product_id, release, digest, judged, summary)
         if release_id is None:  # the lock above keeps other publishers out: never here
             raise OperationalError(f"release {release!r} of {product!r} appeared meanwhile")

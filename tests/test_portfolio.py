@@ -302,6 +302,18 @@ def test_a_bad_url_is_an_input_error(url: str, message: str) -> None:
         assert "Traceback" not in ran.stderr
 
 
+def test_a_release_needs_names(postgres_url: str) -> None:
+    ran = _publish(postgres_url, FLASK, " ", "2.0")
+    assert ran.returncode == 2
+    assert "the product and the release need a name (--product, --release)" in ran.stderr
+    both = run_ospo(
+        "portfolio", "publish", "--store", postgres_url, "--sbom", FLASK, "--inventory", FLASK,
+        "--product", "web", "--release", "2.0",
+    )  # fmt: skip
+    assert both.returncode == 2
+    assert "give --inventory or --sbom (one of them)" in both.stderr
+
+
 def test_a_read_only_url_takes_no_release(postgres_url: str) -> None:
     ran = _publish(postgres_url + "?mode=ro", FLASK, "web", "2.0")
     assert ran.returncode == 2

@@ -91,9 +91,9 @@ def publish(
         source="inventory" if inventory_path is not None else "sbom",
     )
     what = {
-        "published": "Published",
-        "replaced": "Replaced",
-        "unchanged": "Already published, unchanged:",
+        pf.PublishState.PUBLISHED: "Published",
+        pf.PublishState.REPLACED: "Replaced",
+        pf.PublishState.UNCHANGED: "Already published, unchanged:",
     }[result.state]
     say(
         f"{what} {result.product} {result.release} ({result.components} component(s), "
