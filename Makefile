@@ -96,6 +96,7 @@ bench: install
 	$(PY) bench/hook.py
 	$(PY) bench/npm.py
 	$(PY) bench/store.py
+	$(PY) bench/portfolio.py
 	$(PY) bench/health.py
 
 clean:
