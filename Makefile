@@ -98,6 +98,7 @@ bench: install
 	$(PY) bench/npm.py
 	$(PY) bench/health.py
 	$(PY) bench/store.py
+	$(PY) bench/portfolio.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ospo.evaluation import Evaluation, Finding
     from ospo.model import Inventory
     from ospo.policy.loader import Policy
+    from ospo.portfolio import PublishResult
 
 #: Where signatures are kept, relative to the project's root.
 DEFAULT_SIGNOFFS = Path(".ospo") / "signoffs.yml"
@@ -243,13 +244,8 @@ def release_digest(inventory: Inventory, evaluation: Evaluation, policy: Policy)
     a baseline and the findings resolved since it (they change with the baseline, which
     changes when a release is approved), and where a waiver was read from.
     """
-    from ospo import inventory_json
-
-    document = inventory_json.to_json_dict(inventory)
-    scan = {k: v for k, v in document["scan"].items() if k not in {"timestamp", "stats", "tools"}}
-    subject = {k: v for k, v in document["subject"].items() if k != "vcs_revision"}
     judged = {
-        "inventory": {**document, "subject": subject, "scan": scan},
+        "inventory": _stable_document(inventory),
         "evaluation": {
             "profile": evaluation.profile,
             "findings": sorted(
@@ -261,6 +257,25 @@ def release_digest(inventory: Inventory, evaluation: Evaluation, policy: Policy)
     }
     text = json.dumps(judged, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inventory_digest(inventory: Inventory) -> str:
+    """Return ``sha256:HEX``, the digest of the inventory alone, as :func:`release_digest`
+    sees it (without what differs between two scans of the same files): what the
+    portfolio knows a published release's contents by."""
+    text = json.dumps(
+        _stable_document(inventory), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _stable_document(inventory: Inventory) -> dict[str, Any]:
+    from ospo import inventory_json
+
+    document = inventory_json.to_json_dict(inventory)
+    scan = {k: v for k, v in document["scan"].items() if k not in {"timestamp", "stats", "tools"}}
+    subject = {k: v for k, v in document["subject"].items() if k != "vcs_revision"}
+    return {**document, "subject": subject, "scan": scan}
 
 
 def _finding_facts(finding: Finding) -> dict[str, Any]:
@@ -581,6 +596,10 @@ class SignResult:
     release: str
     archived: ArchivedRelease | None = None  # the release in the archive, once approved
     archived_now: bool = False  # whether this signature's approval archived it
+    #: The approved release as published to the portfolio, when a store is configured.
+    published: PublishResult | None = None
+    #: Why the approved release could not be published (the signature stands).
+    publish_problem: str | None = None
 
 
 def archive_dir(root: Path) -> Path:
@@ -628,9 +647,12 @@ def sign_release(
     release: str | None = None,
     writers: Sequence[ArtifactWriter] = ARTIFACT_WRITERS,
     root: Path | None = None,
+    store: str | None = None,
 ) -> SignResult:
     """Record one role's signature for the judged inventory and, when it completes the
-    approval, archive the release.
+    approval, archive the release and publish it to the portfolio at ``store`` (a
+    PostgreSQL URL; none when None). A release that cannot be published is said in
+    :attr:`SignResult.publish_problem`: the signature and the archive stand.
 
     ``judged`` is the inventory with its evaluation (:func:`ospo.api.check_inventory`),
     ``policy`` the policy it was judged with. Raise :class:`~ospo.errors.InputError` for a
@@ -695,6 +717,16 @@ def sign_release(
                 baseline=_previous_inventory(archive),
             )
             archived = archive_release(archive, approved, writers)
+    published, problem = None, None
+    if archived_now and store is not None:
+        from ospo.portfolio import publish
+
+        try:
+            published = publish(
+                store, judged, policy, product=judged.subject.name, release=chosen, source="signoff"
+            )
+        except OspoError as exc:
+            problem = str(exc)
     return SignResult(
         record=record,
         count=count,
@@ -702,6 +734,8 @@ def sign_release(
         release=chosen,
         archived=archived,
         archived_now=archived_now,
+        published=published,
+        publish_problem=problem,
     )
 
 

@@ -41,7 +41,9 @@ def test_version() -> None:
     ("words", "offered"),
     [
         ("ospo sc", ["scan"]),
-        ("ospo po", ["policy"]),
+        ("ospo po", ["policy", "portfolio"]),
+        ("ospo portfolio ", ["publish", "query"]),
+        ("ospo portfolio query --category network", ["network-copyleft"]),
         ("ospo policy ", ["explain", "validate"]),
         ("ospo check --profile ", ["internal", "saas", "binary", "source"]),
         ("ospo check --fail-on ", ["error", "warning"]),

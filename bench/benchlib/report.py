@@ -74,8 +74,10 @@ def render(env: Environment, run: RunInfo, results: Sequence[TreeResult]) -> str
         "[the policy engine](benchmarks-policy.md) (`bench/policy.py`), "
         "[project health against git shortlog](benchmarks-health.md) (`bench/health.py`), "
         "[the pre-commit hook on real commits](benchmarks-hook-commits.md) "
-        "(`bench/hook_commits.py`) and "
-        "[the shared result store](benchmarks-store.md) (`bench/store.py`)."
+        "(`bench/hook_commits.py`), "
+        "[the shared result store](benchmarks-store.md) (`bench/store.py`) and "
+        "[the portfolio: 1,000 releases of 1,000 components](benchmarks-portfolio.md) "
+        "(`bench/portfolio.py`)."
     )
     add("")
     _summary(out, results)

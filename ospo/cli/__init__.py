@@ -58,6 +58,10 @@ COMMANDS = {
     "releases": LazyCommand(
         "ospo.cli.signoff:releases", "List the approved releases in the archive, oldest first."
     ),
+    "portfolio": LazyCommand(
+        "ospo.cli.portfolio:portfolio",
+        "Publish releases to the portfolio; ask which releases ship a package or license.",
+    ),
     "health": LazyCommand(
         "ospo.cli.health:health",
         "Measure git clones' activity, contributor diversity, releases and relicensing.",

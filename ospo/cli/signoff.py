@@ -153,6 +153,7 @@ def signoff(
         signoffs=target,
         archive=archive_dir(root),
         root=root if inventory_path is None and sbom_path is None else None,
+        store=_portfolio_store(root),
     )
     say(
         f"Recorded sign-off {result.count} in {target}: {role.value} {decision.value} "
@@ -162,7 +163,24 @@ def signoff(
     if result.archived is not None:
         done = "Archived" if result.archived_now else "Already archived:"
         say(f"{done} release {result.release} in {result.archived.directory}")
+    if result.published is not None:
+        say(f"Published release {result.release} of {result.published.product} to the portfolio")
+    if result.publish_problem is not None:
+        say(
+            f"ospo: warning: release {result.release} is approved and archived but not in the "
+            f"portfolio: {result.publish_problem}; publish it with `ospo portfolio publish`",
+            err=True,
+        )
     return int(ExitCode.PASS)
+
+
+def _portfolio_store(root: Path) -> str | None:
+    """The portfolio an approved release is published to: ``OSPO_STORE_URL``, else the
+    shared result store's URL; None when neither is a PostgreSQL URL."""
+    from ospo.portfolio import is_postgres, store_url
+
+    url = store_url(None, root)
+    return url if is_postgres(url) else None
 
 
 def _show(status: SignoffStatus) -> None:

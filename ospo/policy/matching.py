@@ -41,3 +41,15 @@ def version_in_range(vers: str, version: str | None) -> bool:
         return bool(spec.version_class(version) in spec)
     except Exception:  # univers raises several unrelated types for odd versions
         return True
+
+
+def package_name(purl: str) -> str | None:
+    """``purl`` without its version, qualifiers and subpath, with its namespace and name
+    normalised as :func:`purl_matches` compares them; None when it does not parse."""
+    try:
+        parsed = PackageURL.from_string(purl)
+    except ValueError:
+        return None
+    namespace = _norm(parsed.type, parsed.namespace)
+    name = _norm(parsed.type, parsed.name)
+    return f"pkg:{parsed.type}/{namespace}/{name}" if namespace else f"pkg:{parsed.type}/{name}"
