@@ -497,6 +497,9 @@ def _ospo(
     # as an installed ospo runs: its modules' bytecode is cached after the first start
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["OSPO_CACHE_DIR"] = str(cache)
+    # the scan's own work only: no detection server (bench/hook_commits.py measures that)
+    # started by the one-file rescan, loading an index beside the next measurement
+    env["OSPO_NO_SERVER"] = "1"
     env["GIT_CEILING_DIRECTORIES"] = str(target.resolve().parent)
     log = output.with_suffix(".log")
     before = source_digest(ROOT)
