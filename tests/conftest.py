@@ -20,6 +20,12 @@ from realtree import build_real_tree, site_packages
 
 DATA = Path(__file__).parent / "data"
 
+# No detection server for any ospo the suite runs, fixtures of a module or of the session
+# included (the per-test isolation below does not reach those): a server outlives the
+# command that starts it. tests/test_server.py starts its own, and stops them.
+os.environ["OSPO_NO_SERVER"] = "1"
+os.environ.pop("OSPO_SERVER_IDLE", None)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden``: rewrite golden files (and the documentation's screenshot) from
