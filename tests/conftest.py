@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -228,3 +229,25 @@ def scanned_real_tree(real_tree: Path, tmp_path_factory: pytest.TempPathFactory)
     proc = run_ospo("scan", real_tree, "-o", out, "-q", env={"OSPO_CACHE_DIR": str(cache)})
     assert proc.returncode == 0, proc.stderr
     yield json.loads(out.read_text(encoding="utf-8"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a detection server started by it is still running (and stop it):
+    a server outlives the command that starts it, and each holds ScanCode's index."""
+    import signal
+
+    base = str(session.config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+    left = []
+    for entry in Path("/proc").glob("[0-9]*/cmdline") if Path("/proc").is_dir() else ():
+        try:
+            argv = entry.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [a.decode(errors="replace") for a in argv]
+        if "ospo.engine.server" in words and any(w.startswith(base) for w in words):
+            left.append(" ".join(words))
+            with contextlib.suppress(OSError, ValueError):
+                os.kill(int(entry.parent.name), signal.SIGTERM)
+    if left:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print("\nDetection servers left running by the tests (stopped now):", *left, sep="\n  ")
