@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, OFFLINE, DateType, FailOnType, ProfileType
+from ospo.cli.params import (
+    ANY_PATH,
+    FILE,
+    OFFLINE,
+    POLICY,
+    WAIVERS,
+    DateType,
+    FailOnType,
+    ProfileType,
+)
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -44,25 +53,13 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
     metavar="FILE",
     help="Judge this CycloneDX or SPDX SBOM instead of scanning.",
 )
-@click.option(
-    "--policy",
-    "policy_path",
-    type=FILE,
-    metavar="FILE",
-    help="Policy file [default: policy: in .ospo.yml, else the shipped default].",
-)
+@POLICY
 @click.option(
     "--profile",
     type=ProfileType(),
     help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
 )
-@click.option(
-    "--waivers",
-    "waivers_path",
-    type=FILE,
-    metavar="FILE",
-    help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
-)
+@WAIVERS
 @click.option(
     "--baseline",
     "baseline_path",

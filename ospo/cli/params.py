@@ -205,3 +205,21 @@ OFFLINE = click.option(
     is_flag=True,
     help="Ask no package registry; the registry rules use only what the cache keeps.",
 )
+
+#: ``--policy FILE``, for every command that judges a product.
+POLICY = click.option(
+    "--policy",
+    "policy_path",
+    type=FILE,
+    metavar="FILE",
+    help="Policy file [default: policy: in .ospo.yml, else the shipped default].",
+)
+
+#: ``--waivers FILE``, for every command that applies the board's decisions.
+WAIVERS = click.option(
+    "--waivers",
+    "waivers_path",
+    type=FILE,
+    metavar="FILE",
+    help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
+)

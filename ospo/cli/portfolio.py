@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import FILE, OFFLINE, ProfileType
+from ospo.cli.params import FILE, OFFLINE, POLICY, ProfileType
 from ospo.errors import ExitCode
 from ospo.policy.model import LicenseClass, Profile
 
@@ -46,13 +46,7 @@ def portfolio() -> None:
 @click.option("--sbom", "sbom_path", type=FILE, metavar="FILE", help="A CycloneDX or SPDX SBOM.")
 @click.option("--product", required=True, metavar="NAME", help="The product's name.")
 @click.option("--release", required=True, metavar="VERSION", help="The release's name.")
-@click.option(
-    "--policy",
-    "policy_path",
-    type=FILE,
-    metavar="FILE",
-    help="Policy file [default: policy: in .ospo.yml, else the shipped default].",
-)
+@POLICY
 @click.option(
     "--profile", type=ProfileType(), help="How the product ships [default: the policy's]."
 )

@@ -14,6 +14,8 @@ from ospo.cli.params import (
     ANY_PATH,
     FILE,
     OFFLINE,
+    POLICY,
+    WAIVERS,
     BoardRoleType,
     DateType,
     ProfileType,
@@ -60,15 +62,9 @@ if TYPE_CHECKING:
     metavar="NAME",
     help="Name of the release in the archive [default: the product's version].",
 )
-@click.option("--policy", "policy_path", type=FILE, metavar="FILE", help="Policy file.")
+@POLICY
 @click.option("--profile", type=ProfileType(), help="How the product ships.")
-@click.option(
-    "--waivers",
-    "waivers_path",
-    type=FILE,
-    metavar="FILE",
-    help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
-)
+@WAIVERS
 @click.option(
     "--signoffs",
     "signoffs_path",
