@@ -339,7 +339,15 @@ def test_a_killed_server_falls_back_then_restarts_and_ospo_server_stop_ends_it(
     scratch = path.parent / f".{path.stem}.scratch"
     (scratch / "left-by-the-killed-server").write_bytes(b"content of a file in detection")
     todo = _todo(_real_files(tmp_path / "files"))
+    # a whole tree's scan uses a server but starts none
     run = detect_contents(todo, ScanRequest(root=tmp_path, use_cache=False, timeout=120.0))
+    assert run.records == {sha: detect_file(p, timeout=120.0) for sha, p in todo.items()}
+    assert client.connect(path) is None
+    assert not client.starting(scancode_engine.engine_key(), path.parent), "none is starting"
+    # a commit's check (the pre-commit hook) falls back and starts one for the next commit
+    commit = tuple(Path(p).relative_to(tmp_path).as_posix() for p in todo.values())
+    request = ScanRequest(root=tmp_path, use_cache=False, timeout=120.0, only=commit)
+    run = detect_contents(todo, request)
     assert run.records == {sha: detect_file(p, timeout=120.0) for sha, p in todo.items()}
     # the fallback started a new server for the next commit
     _wait(lambda: client.connect(path) is not None, "a new server to listen")

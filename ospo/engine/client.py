@@ -195,12 +195,14 @@ def request(path: Path, message: Mapping[str, Any], timeout: float) -> dict[str,
             return None
 
 
-def detect(todo: Mapping[str, str], engine_key: str, timeout: float | None) -> dict[str, Outcome]:
+def detect(
+    todo: Mapping[str, str], engine_key: str, timeout: float | None, *, start_server: bool = True
+) -> dict[str, Outcome]:
     """Detect the files of ``todo`` (sha256 -> a path holding that content) in the server.
 
     Returns the outcome (a record, or the issue ``detect_file`` met) of each file the
     server answered for, checked; files missing from the result are the caller's to
-    detect. Starts a server for the next call when none answers.
+    detect. With ``start_server``, starts a server for the next call when none answers.
     """
     if disabled() or not todo or len(todo) > SERVER_MAX_FILES:
         return {}
@@ -221,7 +223,8 @@ def detect(todo: Mapping[str, str], engine_key: str, timeout: float | None) -> d
     if answer is None:
         listening = connect(path)
         if listening is None:  # none listens (a busy one is not none): one for the next call
-            start(directory, engine_key)
+            if start_server:
+                start(directory, engine_key)
         else:
             listening.close()
         return {}

@@ -249,7 +249,10 @@ def detect_contents(
         pending: dict[str, dict[str, Any]] = {}
         done = 0
         try:
-            for sha, outcome in _detect_all(todo, request.jobs, request.timeout):
+            # only a commit's check starts a server (the pre-commit hook's next commit will
+            # use it); any command uses one that runs
+            commit = request.only is not None
+            for sha, outcome in _detect_all(todo, request.jobs, request.timeout, commit):
                 done += 1
                 if isinstance(outcome, ScanIssue):
                     failures[sha] = outcome
@@ -461,7 +464,7 @@ def _with_package(entry: FileEntry, purl: str | None) -> FileEntry:
 
 
 def _detect_all(
-    todo: dict[str, str], jobs: int, timeout: float
+    todo: dict[str, str], jobs: int, timeout: float, start_server: bool = False
 ) -> Iterator[tuple[str, dict[str, Any] | ScanIssue]]:
     """Yield ``(sha256, record or issue)`` for every file in ``todo``, as each is done."""
     if not todo:
@@ -469,7 +472,9 @@ def _detect_all(
     from ospo.engine import client, scancode_engine
 
     if len(todo) <= client.SERVER_MAX_FILES:  # a commit's worth: the warm server, if one runs
-        served = client.detect(todo, scancode_engine.engine_key(), timeout)
+        served = client.detect(
+            todo, scancode_engine.engine_key(), timeout, start_server=start_server
+        )
         yield from served.items()
         todo = {sha: path for sha, path in todo.items() if sha not in served}
         if not todo:
