@@ -65,34 +65,29 @@ SECTIONS = (
 NOTICE_ARTIFACT = "NOTICE (ospo notice)"
 SOURCE_ARTIFACT = "the release's source archive and written source offer"
 
+#: The license classes whose licenses ask for attribution and their own text.
+_ATTRIBUTED = frozenset(
+    {
+        "permissive",
+        "weak-copyleft-file",
+        "weak-copyleft-library",
+        "strong-copyleft",
+        "network-copyleft",
+    }
+)
+
 #: Obligation types of the checklist: the license classes that bring each, the licenses
 #: that bring it whatever their class, and the artifact of the release that fulfils it.
 OBLIGATION_TYPES: tuple[tuple[str, frozenset[str], frozenset[str], str], ...] = (
     (
         "attribution",
-        frozenset(
-            {
-                "permissive",
-                "weak-copyleft-file",
-                "weak-copyleft-library",
-                "strong-copyleft",
-                "network-copyleft",
-            }
-        ),
+        _ATTRIBUTED,
         frozenset(),
         NOTICE_ARTIFACT,
     ),
     (
         "license text",
-        frozenset(
-            {
-                "permissive",
-                "weak-copyleft-file",
-                "weak-copyleft-library",
-                "strong-copyleft",
-                "network-copyleft",
-            }
-        ),
+        _ATTRIBUTED,
         frozenset(),
         NOTICE_ARTIFACT,
     ),

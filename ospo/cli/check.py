@@ -17,10 +17,10 @@ from ospo.cli.params import (
     FILE,
     OFFLINE,
     POLICY,
+    PROFILE,
     WAIVERS,
     DateType,
     FailOnType,
-    ProfileType,
 )
 from ospo.errors import ExitCode, InputError
 
@@ -54,11 +54,7 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "codequality")
     help="Judge this CycloneDX or SPDX SBOM instead of scanning.",
 )
 @POLICY
-@click.option(
-    "--profile",
-    type=ProfileType(),
-    help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
-)
+@PROFILE
 @WAIVERS
 @click.option(
     "--baseline",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, PROFILE
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -47,11 +47,7 @@ FORMATS = ("text", "html", "md")
     help="Policy that elects among OR alternatives "
     "[default: policy: in .ospo.yml, else the shipped default].",
 )
-@click.option(
-    "--profile",
-    type=ProfileType(),
-    help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
-)
+@PROFILE
 @click.option(
     "--format",
     "fmt",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ospo.cli.core import CONTEXT, say
-from ospo.cli.params import ANY_PATH, FILE, OFFLINE, POLICY, WAIVERS, DateType, ProfileType
+from ospo.cli.params import ANY_PATH, FILE, OFFLINE, POLICY, PROFILE, WAIVERS, DateType
 from ospo.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
@@ -37,11 +37,7 @@ FORMATS = ("html", "md", "pdf")
     "--sbom", "sbom_path", type=FILE, metavar="FILE", help="Use this CycloneDX or SPDX SBOM."
 )
 @POLICY
-@click.option(
-    "--profile",
-    type=ProfileType(),
-    help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
-)
+@PROFILE
 @WAIVERS
 @click.option(
     "--baseline",

@@ -223,3 +223,10 @@ WAIVERS = click.option(
     metavar="FILE",
     help="OSRB decisions [default: .ospo/waivers.yml if it exists].",
 )
+
+#: ``--profile NAME``, for every command that judges how the product ships.
+PROFILE = click.option(
+    "--profile",
+    type=ProfileType(),
+    help="How the product ships [default: profile: in .ospo.yml, else the policy's].",
+)
