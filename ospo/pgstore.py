@@ -22,7 +22,7 @@ import contextlib
 import os
 import socket
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 #: Above this many keys a look-up copies them into a temporary table and joins it.
 _COPY_FROM = 2000
+#: Rows the server sends at a time in a large look-up (libpq 17 and later).
+_CHUNK = 1000
 #: Seconds to wait for a server before going on without it (unless the URL sets its own).
 _CONNECT_TIMEOUT = 10
 #: Serialises creating the table among runners starting at once on a new database.
@@ -90,6 +92,13 @@ def run_id() -> str:
             return env[name]
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return f"{socket.gethostname()}:{os.getpid()}:{stamp}"
+
+
+def _chunked_rows() -> bool:
+    """Whether this libpq can receive a result in chunks of rows (version 17 and later)."""
+    import psycopg
+
+    return psycopg.pq.version() >= 170000
 
 
 class _NoDriver(Exception):
@@ -170,16 +179,19 @@ class PostgresResultStore(ResultStore):
         return conn.execute("SELECT to_regclass('ospo_results')").fetchone() != (None,)
 
     def get_many(self, digests: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Return the stored, intact records of ``digests``, looked up in one query."""
+        """Return the stored, intact records of ``digests``, looked up in one query.
+
+        Rows are checked as they arrive: the server finds the next ones while this process
+        checks and parses the first.
+        """
         wanted = list(dict.fromkeys(digests))
         if self._conn is None or self._empty or not wanted:
             return {}
         try:
-            rows = self._select(self._conn, wanted)
+            found, bad = verify_records(self._rows(self._conn, wanted))
         except Exception as exc:  # psycopg.Error: the store failed; misses from now on
             self._failed(exc)
             return {}
-        found, bad = verify_records(rows)
         if bad:
             self.warnings.append(
                 f"store: {len(bad)} damaged record(s) in {shown_url(self.url)} ignored "
@@ -189,28 +201,35 @@ class PostgresResultStore(ResultStore):
                 self._delete(bad)
         return found
 
-    def _select(self, conn: psycopg.Connection[Any], wanted: list[str]) -> list[Any]:
+    def _rows(self, conn: psycopg.Connection[Any], wanted: list[str]) -> Iterator[Any]:
+        """``(sha256, record, digest)`` of the stored ``wanted``, as the server sends them."""
         if len(wanted) < _COPY_FROM:
-            return conn.execute(
+            yield from conn.execute(
                 "SELECT sha256, record, digest FROM ospo_results "
                 "WHERE engine = %s AND sha256 = ANY(%s)",
                 (self.engine_key, wanted),
-            ).fetchall()
+            )
+            return
         with conn.transaction():
             # A tree's keys are a small part of a shared store: probing the index for each
             # (in order) beats reading the whole table for a hash join, which the planner
-            # picks for want of statistics on the keys.
+            # picks for want of statistics on the keys. Compiling the plan (JIT) costs more
+            # than the probes save.
             conn.execute("SET LOCAL enable_hashjoin = off")
             conn.execute("SET LOCAL enable_mergejoin = off")
+            conn.execute("SET LOCAL jit = off")
             conn.execute("CREATE TEMPORARY TABLE ospo_wanted (sha256 text) ON COMMIT DROP")
             with conn.cursor().copy("COPY ospo_wanted (sha256) FROM STDIN") as copy:
                 for sha in sorted(wanted):  # in the index's order: probes that stay near
                     copy.write_row((sha,))
-            return conn.execute(
+            query = (
                 "SELECT r.sha256, r.record, r.digest FROM ospo_wanted AS w "
-                "JOIN ospo_results AS r ON r.engine = %s AND r.sha256 = w.sha256",
-                (self.engine_key,),
-            ).fetchall()
+                "JOIN ospo_results AS r ON r.engine = %s AND r.sha256 = w.sha256"
+            )
+            if _chunked_rows():
+                yield from conn.cursor().stream(query, (self.engine_key,), size=_CHUNK)
+            else:  # an older libpq sends one row at a time or all: all
+                yield from conn.execute(query, (self.engine_key,)).fetchall()
 
     def put_many(self, items: Mapping[str, Mapping[str, Any]]) -> None:
         """Store ``items`` in one transaction; rows another runner stored first stay."""

@@ -15,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 #: Where Debian's ``postgresql`` package puts the server's programs (not on PATH there).
@@ -42,10 +42,17 @@ def _free_port() -> int:
 class PostgresServer:
     """One running cluster: its URL, a way to make databases, and a way to stop it."""
 
-    def __init__(self, directory: Path, port: int, as_user: str | None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        port: int,
+        as_user: str | None,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.directory = directory
         self.port = port
         self._as_user = as_user
+        self.settings = dict(settings or {})
 
     def url(self, database: str = "postgres") -> str:
         """The URL of ``database`` on this server (the superuser ``postgres``, no password)."""
@@ -71,6 +78,7 @@ class PostgresServer:
         pg_ctl = server_program("pg_ctl")
         assert pg_ctl is not None
         options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         ran = self._run(
             pg_ctl, "-D", str(self.directory / "data"), "-l", str(self.directory / "log"),
             "-o", options, "-w", "-t", "60", "start",
@@ -87,8 +95,9 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[PostgresServer]:
-    """A new cluster in a temporary directory, started; stopped and removed after."""
+def postgres_server(settings: Mapping[str, str] | None = None) -> Iterator[PostgresServer]:
+    """A new cluster in a temporary directory, started with ``settings`` (server
+    parameters, e.g. ``shared_buffers``) besides the defaults; stopped and removed after."""
     initdb = server_program("initdb")
     if initdb is None or server_program("pg_ctl") is None:
         raise RuntimeError(
@@ -101,7 +110,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         if as_user is not None:
             shutil.chown(directory, user=as_user)
-        server = PostgresServer(directory, _free_port(), as_user)
+        server = PostgresServer(directory, _free_port(), as_user, settings)
         ran = server._run(
             initdb, "-D", str(directory / "data"), "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--no-locale", "--no-sync",

@@ -325,6 +325,68 @@ def test_a_server_that_goes_away_turns_into_misses_and_a_problem(
     store.close()
 
 
+def test_a_large_look_up_is_streamed_and_still_checks_every_row(postgres_url: str) -> None:
+    """Above the copy threshold rows come back in chunks, checked as they arrive: damage in
+    the first chunk and in the last is caught, the rows between are all found."""
+    import ospo.pgstore
+
+    assert ospo.pgstore._chunked_rows()  # this libpq streams: the path below is the chunked one
+    url = postgres_url + "?mode=rw"
+    stored = {_sha(i): {"n": i} for i in range(0, 6000, 2)}
+    _open(url).put_many(stored)
+    _tamper(url, _sha(0), '{"n":"forged"}')
+    _tamper(url, _sha(5998), "not json", text_digest("not json"))
+    store = _open(url)
+    found = store.get_many(_sha(i) for i in range(6000))
+    assert found == {sha: r for sha, r in stored.items() if sha not in (_sha(0), _sha(5998))}
+    assert any("2 damaged record(s)" in w for w in store.warnings)
+    assert _open(url).get_many([_sha(0), _sha(5998), _sha(2)]) == {_sha(2): {"n": 2}}
+
+
+def test_an_older_libpq_gets_the_same_answer_at_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libpq before 17 cannot receive rows in chunks: the look-up fetches them all."""
+    import ospo.pgstore
+
+    url = postgres_url + "?mode=rw"
+    stored = {_sha(i): {"n": i} for i in range(0, 5000, 3)}
+    _open(url).put_many(stored)
+    monkeypatch.setattr(ospo.pgstore, "_chunked_rows", lambda: False)
+    assert _open(url).get_many(_sha(i) for i in range(5000)) == stored
+
+
+def test_a_server_that_goes_away_while_rows_stream_is_a_problem(
+    postgres_url: str, postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server is cut off after the first rows of a look-up too large to sit in the
+    socket's buffers: no partial answer, every file a miss, the failure said once."""
+    import ospo.pgstore
+
+    url = postgres_url + "?mode=rw"
+    padding = "x" * 2000
+    _open(url).put_many({_sha(i): {"n": i, "pad": padding} for i in range(30_000)})
+    checked = ospo.pgstore.verify_records
+
+    def cut_off_after_the_first_row(rows: Any) -> Any:
+        rows = iter(rows)
+        first = next(rows)
+        with psycopg.connect(postgres.url(), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'ospo' AND datname = %s",
+                (postgres_url.rsplit("/", 1)[1],),
+            )
+        return checked([first, *rows])
+
+    monkeypatch.setattr(ospo.pgstore, "verify_records", cut_off_after_the_first_row)
+    store = _open(url)
+    assert store.get_many(_sha(i) for i in range(30_000)) == {}
+    assert len(store.problems) == 1 and "went on without it" in store.problems[0]
+    store.put_many({SHA: RECORD})  # nothing is stored on a failed store, nothing raised
+    assert store.lost == 1
+
+
 def test_a_server_that_cannot_be_reached_is_a_problem(tmp_path: Path) -> None:
     import socket
 
