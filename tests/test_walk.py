@@ -257,3 +257,39 @@ def test_git_questions_started_ahead_are_collected_by_the_listing(tmp_path: Path
     assert not inputs._STARTED
     (repo / ".gitignore").write_text("lib/\n", encoding="utf-8")
     assert not list_files(repo / "lib").git  # asked afresh: now ignored, so walked
+
+
+@pytest.mark.parametrize(
+    "size", [0, 1, 4095, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 7]
+)
+@pytest.mark.parametrize("listed", ["same", "smaller", "larger", "none"])
+def test_a_file_is_hashed_whole_whatever_size_it_had_when_listed(
+    tmp_path: Path, size: int, listed: str
+) -> None:
+    """The size seen when the tree was listed only shortens reading: a file that grew or
+    shrank since, or whose size is not known, is still hashed to its end."""
+    import hashlib
+
+    from ospo.scanners.source.detection import hash_path
+
+    content = os.urandom(size)
+    path = tmp_path / "f.bin"
+    path.write_bytes(content)
+    hint = {"same": size, "smaller": max(size - 3, 0), "larger": size + 100, "none": 0}[listed]
+    hashed, issue = hash_path(str(path), size, size_hint=hint)
+    assert issue is None
+    assert hashed == (hashlib.sha256(content).hexdigest(), size, True)
+    assert hash_path(path, max(size - 1, 0), size_hint=hint)[0] == (
+        hashlib.sha256(content).hexdigest(),
+        size,
+        size == 0,  # over the limit: hashed, not scannable
+    )
+
+
+def test_a_directory_or_a_missing_file_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    from ospo.scanners.source.detection import hash_path
+
+    for path in (tmp_path, tmp_path / "gone"):
+        hashed, issue = hash_path(path, 100, display="x", size_hint=10)
+        assert hashed is None and issue is not None and issue.path == "x"
+        assert issue.message.startswith("cannot read: ")

@@ -309,23 +309,32 @@ def _selection(tree: Path, files: tuple[str, ...], only: tuple[str, ...]) -> tup
 
 
 def hash_path(
-    path: Path, max_size: int, display: str | None = None
+    path: Path | str, max_size: int, display: str | None = None, *, size_hint: int = 0
 ) -> tuple[tuple[str, int, bool] | None, ScanIssue | None]:
     """Return ``((sha256, size, scannable), issue)`` for the file at ``path``.
 
     ``scannable`` is False when the file is larger than ``max_size`` (the issue says so);
     an unreadable file gives ``(None, issue)``. ``display`` names the file in issues.
+    ``size_hint``, the size the file had when it was listed, lets a small file be read in
+    one call (a read shorter than asked is the end of a regular file; one that changed
+    size since is still read to its end).
     """
     import hashlib  # not imported by a rescan that finds every file unchanged
 
     name = display if display is not None else str(path)
-    digest = hashlib.sha256()
-    size = 0
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_READ_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            want = size_hint + 1 if size_hint < _READ_CHUNK else _READ_CHUNK
+            chunk = os.read(fd, want)
+            digest = hashlib.sha256(chunk)
+            size = len(chunk)
+            if size == want:  # not the end yet
+                while chunk := os.read(fd, _READ_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=name, message=f"cannot read: {exc.strerror or exc}"
@@ -417,7 +426,7 @@ def _hash_file(
         return None, ScanIssue(
             kind=IssueKind.UNREADABLE, path=shown, message="file name is not valid UTF-8; skipped"
         )
-    hashed, issue = hash_path(Path(full), max_size, display=rel)
+    hashed, issue = hash_path(full, max_size, display=rel, size_hint=stats[rel].st_size)
     if hashed is None:
         return None, issue
     sha, size, scannable = hashed
