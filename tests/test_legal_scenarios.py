@@ -241,6 +241,97 @@ PROFILE_ROWS = [
         "CPAL-1.0 s.15: network use is distribution, file-level (MPL-1.1 based) obligations",
     ),
     ("CPAL-1.0", BINARY, Linkage.STATIC, OBLIGATIONS, "file-level copyleft: keep the files open"),
+    # deprecated SPDX ids: the same license as their current id, judged the same
+    ("GPL-2.0+", BINARY, Linkage.DYNAMIC, DENY, "SPDX: GPL-2.0+ is GPL-2.0-or-later"),
+    ("GPL-2.0", SAAS, Linkage.STATIC, ALLOW, "SPDX: GPL-2.0 is GPL-2.0-only; s.0 conveying"),
+    ("LGPL-2.1+", BINARY, Linkage.STATIC, REVIEW, "SPDX: LGPL-2.1-or-later; s.6 relinking"),
+    ("LGPL-2.1+", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "LGPL-2.1 s.6(b): a shared library"),
+    ("AGPL-3.0", SAAS, Linkage.DYNAMIC, DENY, "SPDX: AGPL-3.0 is AGPL-3.0-only; s.13"),
+    ("AGPL-3.0", INTERNAL, Linkage.DYNAMIC, ALLOW, "AGPL-3.0 s.13 needs users other than us"),
+    ("gpl-3.0-or-later", BINARY, Linkage.DYNAMIC, DENY, "SPDX ids match case-insensitively"),
+    ("Apache-2.0 OR gpl-2.0+", BINARY, Linkage.STATIC, OBLIGATIONS, "the choice of Apache-2.0"),
+    # deprecated SPDX ids that fold an exception into the license id (SPDX License List,
+    # deprecated since 3.0: "use ... WITH"); ScanCode's database no longer carries them, so
+    # they are the license WITH the exception, not an unknown license
+    (
+        "GPL-2.0-with-classpath-exception",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "GPL-2.0-only WITH Classpath-exception-2.0: independent modules on any terms",
+    ),
+    (
+        "GPL-3.0-with-GCC-exception",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "GPL-3.0 WITH GCC-exception-3.1: target code on terms of your choice",
+    ),
+    (
+        "GPL-2.0-with-GCC-exception",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "GPL-2.0 WITH GCC-exception-2.0: linking the compiled file without restriction",
+    ),
+    (
+        "GPL-2.0-with-bison-exception",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "GPL-2.0 WITH Bison-exception-2.2: the parser skeleton on terms of your choice",
+    ),
+    (
+        "GPL-2.0-with-font-exception",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "GPL-2.0 WITH Font-exception-2.0: documents embedding the font are free",
+    ),
+    (
+        "GPL-2.0-with-autoconf-exception",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "GPL-2.0 WITH Autoconf-exception-2.0: generated configure scripts are free",
+    ),
+    (
+        "GPL-3.0-with-autoconf-exception",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "GPL-3.0 WITH Autoconf-exception-3.0",
+    ),
+    (
+        "eCos-2.0",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "GPL-2.0-or-later WITH eCos-exception-2.0 (ScanCode: 'really GPL v2 or later + an "
+        "exception')",
+    ),
+    (
+        "wxWindows",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "LGPL-2.0-or-later WITH WxWindows-exception-3.1: object code under your own terms",
+    ),
+    (
+        "wxWindows",
+        SOURCE,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "as source the library stays LGPL (WxWindows-exception-3.1 covers object code only)",
+    ),
+    ("GPL-2.0-with-classpath-exception", SAAS, Linkage.STATIC, OBLIGATIONS, "file-level"),
+    (
+        "MIT OR GPL-2.0-with-classpath-exception",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "either alternative is acceptable",
+    ),
 ]
 
 
@@ -251,6 +342,38 @@ def test_profiles(
     judge = Judge(load_policy(None))
     verdict = judge.judge(expression, Context(profile=profile, linkage=linkage))
     assert verdict.outcome is expected, (reason, verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    ("deprecated", "current"),
+    [
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("GPL-3.0-with-GCC-exception", "GPL-3.0-only WITH GCC-exception-3.1"),
+        ("GPL-2.0-with-GCC-exception", "GPL-2.0-only WITH GCC-exception-2.0"),
+        ("GPL-2.0-with-bison-exception", "GPL-2.0-only WITH Bison-exception-2.2"),
+        ("GPL-2.0-with-font-exception", "GPL-2.0-only WITH Font-exception-2.0"),
+        ("GPL-2.0-with-autoconf-exception", "GPL-2.0-only WITH Autoconf-exception-2.0"),
+        ("GPL-3.0-with-autoconf-exception", "GPL-3.0-only WITH Autoconf-exception-3.0"),
+        ("eCos-2.0", "GPL-2.0-or-later WITH eCos-exception-2.0"),
+        ("wxWindows", "LGPL-2.0-or-later WITH WxWindows-exception-3.1"),
+    ],
+)
+def test_a_deprecated_id_with_an_exception_is_judged_as_what_it_stands_for(
+    deprecated: str, current: str
+) -> None:
+    """The verdict is the current expression's, in every profile, and says so."""
+    judge = Judge(load_policy(None))
+    for profile in Profile:
+        for linkage in Linkage:
+            old = judge.judge(deprecated, Context(profile=profile, linkage=linkage))
+            new = judge.judge(current, Context(profile=profile, linkage=linkage))
+            assert (old.outcome, old.licenses) == (new.outcome, new.licenses)
+            assert f"{deprecated} is the deprecated SPDX id of {current}" in old.reasons[0]
+    # and against an outbound license, where compatibility decides
+    for outbound in ("Apache-2.0", "GPL-2.0-only", "GPL-3.0-only"):
+        context = Context(profile=SOURCE, outbound=outbound)
+        old, new = judge.judge(deprecated, context), judge.judge(current, context)
+        assert (old.outcome, old.incompatible) == (new.outcome, new.incompatible)
 
 
 def test_use_restricted_is_said_so() -> None:

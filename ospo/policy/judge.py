@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -239,6 +239,11 @@ class Judge:
         if kind == "LicenseWithExceptionSymbol":
             return self._with_exception(node.license_symbol.key, node.exception_symbol.key, context)
         key = getattr(node, "key", str(node))
+        current = licensing.current_form(key)
+        if current is not None:
+            verdict = self._node(licensing.spdx_licensing().parse(current), context)
+            said = f"{key} is the deprecated SPDX id of {current}"
+            return replace(verdict, reasons=(f"{said}: {verdict.reasons[0]}", *verdict.reasons[1:]))
         klass, why = self.classifier.classify(key)
         return self._leaf(key, klass, why, context)
 
