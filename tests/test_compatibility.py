@@ -183,6 +183,13 @@ WITH_ROWS = [
     ("GPL-2.0-or-later WITH Font-exception-2.0", "MIT", R, "font files themselves"),
     # an exception the table does not name leaves the license it modifies (fsf: #GPLv2)
     ("GPL-2.0-only WITH openvpn-openssl-exception", "GPL-3.0-only", X, "cannot be relicensed"),
+    # LLVM's exception waives sections of Apache-2.0; on a GPL it waives nothing, so the
+    # GPL's own rule decides (text: LLVM-exception; gpl-faq: #AllCompatibility)
+    ("GPL-3.0-only WITH LLVM-exception", "GPL-2.0-only", X, "the two versions do not mix"),
+    ("GPL-2.0-only WITH LLVM-exception", "Apache-2.0", X, "strong copyleft would require"),
+    # an exception only adds permissions: MIT with Classpath's is MIT (SPDX spec Annex D.4)
+    ("MIT WITH Classpath-exception-2.0", "Apache-2.0", C, "which an Apache-2.0 project keeps"),
+    ("BSD-3-Clause WITH Classpath-exception-2.0", "GPL-2.0-only", C, "GPL-compatible"),
     # Commons Clause takes away the right to sell: not open source, not even under the
     # license it modifies (osd: criterion 1; the policy's exception table)
     ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "Apache-2.0", X, "source-available"),

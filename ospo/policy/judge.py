@@ -69,6 +69,15 @@ class ExceptionRule:
     reason: str
     source: str | None = None
     only_if: ExceptionCondition | None = None
+    written_for: tuple[str, ...] = ()  # empty: any license
+
+    def is_written_for(self, license_id: str) -> bool:
+        """Whether the exception speaks of ``license_id`` (an "or later" of one it names
+        included)."""
+        if not self.written_for:
+            return True
+        bare = license_id.lower().removesuffix("+")
+        return any(bare == named.lower() for named in self.written_for)
 
 
 # what each condition means, in words (for reasons and for the generated documentation)
@@ -78,16 +87,16 @@ CONDITIONS = {
     ExceptionCondition.OBJECT_FORM: "a product not distributed as source",
 }
 
-OPEN_SOURCE_CLASSES = frozenset(
-    {
-        LicenseClass.PUBLIC_DOMAIN,
-        LicenseClass.PERMISSIVE,
-        LicenseClass.WEAK_COPYLEFT_FILE,
-        LicenseClass.WEAK_COPYLEFT_LIBRARY,
-        LicenseClass.STRONG_COPYLEFT,
-        LicenseClass.NETWORK_COPYLEFT,
-    }
+#: The open source classes, from the mildest to the strictest copyleft.
+_OPEN_SOURCE_ORDER = (
+    LicenseClass.PUBLIC_DOMAIN,
+    LicenseClass.PERMISSIVE,
+    LicenseClass.WEAK_COPYLEFT_FILE,
+    LicenseClass.WEAK_COPYLEFT_LIBRARY,
+    LicenseClass.STRONG_COPYLEFT,
+    LicenseClass.NETWORK_COPYLEFT,
 )
+OPEN_SOURCE_CLASSES = frozenset(_OPEN_SOURCE_ORDER)
 
 
 def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
@@ -100,6 +109,7 @@ def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
         reason=str(entry["reason"]),
         source=entry.get("source"),
         only_if=None if only_if is None else ExceptionCondition(only_if),
+        written_for=tuple(str(x) for x in entry.get("written_for", ())),
     )
 
 
@@ -260,6 +270,12 @@ class Judge:
             derived, derived_why = self.classifier.classify(exception_id)
             restricted = self._leaf(name, derived, f"{exception_id}: {derived_why}", context)
             return restricted if restricted.outcome.rank > base.outcome.rank else base
+        if not rule.is_written_for(license_id):
+            why = (
+                f"{base_why}; {exception_id} is written for {', '.join(rule.written_for)}: it"
+                f" grants nothing on {license_id} ({rule.reason})"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
         if rule.only_if is not None and not self._holds(rule.only_if, context):
             why = (
                 f"{base_why}; {exception_id} applies only to {CONDITIONS[rule.only_if]}:"
@@ -270,6 +286,23 @@ class Judge:
             why = f"{base_why}; {exception_id} changes no class: {rule.reason}"
             return self._leaf(name, base_class, why, context)
         why = f"{exception_id} makes {license_id} {rule.klass.value}: {rule.reason}"
+        if rule.klass not in OPEN_SOURCE_CLASSES:
+            # it takes rights away: whichever of the two is stricter decides
+            base = self._leaf(name, base_class, base_why, context)
+            restricted = self._leaf(name, rule.klass, why, context)
+            return restricted if restricted.outcome.rank >= base.outcome.rank else base
+        if base_class not in OPEN_SOURCE_CLASSES:
+            why = (
+                f"{base_why}; {exception_id} adds permissions to an open source license and"
+                f" cannot make {license_id} ({base_class.value}) an open source license"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
+        if _OPEN_SOURCE_ORDER.index(rule.klass) > _OPEN_SOURCE_ORDER.index(base_class):
+            why = (
+                f"{base_why}; {exception_id} only adds permissions, and {license_id} already"
+                f" asks less than {rule.klass.value} ({rule.reason})"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
         return self._leaf(name, rule.klass, why, context)
 
     def _holds(self, condition: ExceptionCondition, context: Context) -> bool:
@@ -282,7 +315,17 @@ class Judge:
             and all(self.classifier.classify(i)[0] in OPEN_SOURCE_CLASSES for i in outbound)
         )
 
-    def _leaf(self, license_id: str, klass: LicenseClass, why: str, context: Context) -> Verdict:
+    def _leaf(
+        self,
+        license_id: str,
+        klass: LicenseClass,
+        why: str,
+        context: Context,
+        *,
+        compat_id: str | None = None,
+    ) -> Verdict:
+        """The verdict on one license (or ``X WITH E``) of class ``klass``; ``compat_id`` is
+        what compatibility judges where an exception adds nothing to the license."""
         outcome = self._matrix_outcome(klass, context)
         where = (
             f"the {context.profile.value} profile" if context.shipped else "a dev/test dependency"
@@ -292,7 +335,7 @@ class Judge:
         compat_note = ""
         incompatible = False
         if context.profile is Profile.SOURCE and context.shipped and context.outbound:
-            compat, rationale = compatibility(context.outbound, license_id, klass)
+            compat, rationale = compatibility(context.outbound, compat_id or license_id, klass)
             compat_note = f"; {compat.value} with the outbound {context.outbound}: {rationale}"
             if compat is Compatibility.INCOMPATIBLE:
                 outcome, incompatible = Outcome.DENY, True
