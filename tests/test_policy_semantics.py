@@ -213,6 +213,54 @@ def test_obligations_follow_the_licenses(judge: Judge) -> None:
     assert any("license text" in o for o in obligations)
 
 
+#: (expression, profile, a phrase one of its obligations holds, a phrase none may hold), why
+OBLIGATION_ROWS = [
+    # "All advertising materials mentioning features or use of this software must display
+    # the following acknowledgement" (BSD-4-Clause clause 3; fsf: #OriginalBSD)
+    ("BSD-4-Clause", Profile.BINARY, "advertising materials", None),
+    ("BSD-4-Clause-UC", Profile.SAAS, "advertising materials", None),
+    # the OpenSSL and SSLeay licenses carry the same clause (OpenSSL clause 3, SSLeay 3)
+    ("OpenSSL", Profile.BINARY, "advertising materials", None),
+    ("SSLeay-standalone", Profile.BINARY, "advertising materials", None),
+    ("Apache-1.0", Profile.BINARY, "advertising materials", None),
+    # Apache-1.1 clause 3: the acknowledgement goes in the end-user documentation
+    ("Apache-1.1", Profile.BINARY, "end-user documentation", "advertising materials"),
+    # a choice of MIT carries no advertising duty: only the elected license's obligations
+    ("MIT OR BSD-4-Clause", Profile.BINARY, "NOTICE / attribution", "advertising materials"),
+    ("BSD-4-Clause OR GPL-2.0-only", Profile.BINARY, "advertising materials", "source"),
+    # Apache-2.0 s.4(d): the NOTICE file's attributions travel with the work
+    ("Apache-2.0", Profile.SAAS, "NOTICE file contents", None),
+    ("Apache-2.0 OR GPL-2.0-only", Profile.BINARY, "NOTICE file contents", "source"),
+    ("MIT", Profile.BINARY, "NOTICE / attribution", "NOTICE file contents"),
+    # CC BY-SA 4.0 s.3(b): adaptations under the same or a BY-SA compatible license
+    ("CC-BY-SA-4.0", Profile.BINARY, "BY-SA compatible license", None),
+    ("CC-BY-SA-3.0", Profile.BINARY, "BY-SA compatible license", None),
+    # CC BY s.3(a): credit, a link to the license, and whether changes were made
+    ("CC-BY-3.0", Profile.BINARY, "Give credit", None),
+    # OFL-1.1 conditions 1 and 3: not sold by itself, Reserved Font Names kept off changes
+    ("OFL-1.1", Profile.BINARY, "Reserved Font Name", None),
+    ("OFL-1.1", Profile.BINARY, "sold by themselves", None),
+    # ODbL-1.0 s.4.4: an adapted database used publicly stays under the ODbL
+    ("ODbL-1.0", Profile.SAAS, "adapted database", None),
+    # MPL-2.0 s.3.2: where the source of the covered files is available
+    ("MPL-2.0", Profile.BINARY, "MPL-2.0 files", None),
+    # a public-domain dedication asks nothing (CC0-1.0 s.2; Unlicense)
+    ("CC0-1.0", Profile.BINARY, None, "license text"),
+    ("Unlicense", Profile.BINARY, None, "license text"),
+]
+
+
+@pytest.mark.parametrize(("expression", "profile", "present", "absent"), OBLIGATION_ROWS)
+def test_obligations_of_particular_licenses(
+    judge: Judge, expression: str, profile: Profile, present: str | None, absent: str | None
+) -> None:
+    obligations = judge.obligations(judge.judge(expression, Context(profile=profile)))
+    if present is not None:
+        assert any(present in o for o in obligations), obligations
+    if absent is not None:
+        assert not any(absent in o for o in obligations), obligations
+
+
 @pytest.mark.parametrize(
     ("expression", "profile", "elected", "choices"),
     [
