@@ -313,6 +313,15 @@ def _symbols(expression: str) -> list[str]:
     return [str(s) for s in licensing.license_symbols(parsed, decompose=False)]
 
 
+def licenses_of(expression: str) -> tuple[str, ...]:
+    """The licenses of a valid expression in order, each with its exception (``X WITH E``)
+    and a deprecated id that folds one in written as ``X WITH E``; () when it is invalid."""
+    checked = check(expression)
+    if not checked.valid or checked.normalized is None:
+        return ()
+    return tuple(dict.fromkeys(current_form(s) or s for s in _symbols(checked.normalized)))
+
+
 def mentions(base: str, term: str) -> bool:
     """Whether every license ``term`` names is one ``base`` names (or covers: an alias, a
     version text under "or later", a part of ``X WITH E``): a detected text that agrees

@@ -197,6 +197,48 @@ WITH_ROWS = [
 ]
 
 
+# --- outbound licenses with an exception, and "or later" inbound ---------------------------
+
+OUTBOUND_ROWS = [
+    # a project under GPL-2.0 with the Classpath exception is under GPL-2.0 first: Apache-2.0
+    # code cannot go in (fsf: #apache2), whatever the id the project's license is written in
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "Apache-2.0", X, "GPL-2.0 does not allow"),
+    ("GPL-2.0-with-classpath-exception", "Apache-2.0", X, "GPL-2.0 does not allow"),
+    ("GPL-2.0-with-classpath-exception", "GPL-3.0-only", X, "the two versions do not mix"),
+    # the same license with the same exception is the same license
+    (
+        "GPL-2.0-only WITH Classpath-exception-2.0",
+        "GPL-2.0-only WITH Classpath-exception-2.0",
+        C,
+        "the same license",
+    ),
+    ("Apache-2.0 WITH LLVM-exception", "Apache-2.0 WITH LLVM-exception", C, "the same license"),
+    # permissive code can be offered with the project's exception too (fsf: #GPLCompatible...)
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "MIT", C, "GPL-compatible permissive terms"),
+    ("Apache-2.0 WITH LLVM-exception", "MIT", C, "which an Apache-2.0 project keeps"),
+    ("Apache-2.0 WITH LLVM-exception", "GPL-2.0-only", X, "the whole Apache-2.0 project"),
+    # copyleft code without the exception cannot be offered with it: the project's promise
+    # to its users (link on any terms) would not hold for that code (text: Classpath-exception)
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only", R, "does not carry it"),
+    ("GPL-2.0-or-later WITH Classpath-exception-2.0", "GPL-2.0-or-later", R, "does not carry it"),
+    # "or later" of a license: the recipient may always take that version itself, and no
+    # later version exists to judge, so it is judged as that version (SPDX spec Annex D.2)
+    ("GPL-2.0-only", "Apache-2.0+", X, "further restrictions that GPL-2.0 does not allow"),
+    ("LGPL-2.1-only", "Apache-2.0+", X, "further restrictions under (L)GPL-2.1"),
+    ("GPL-3.0-only", "Apache-2.0+", C, "accepts Apache-2.0's"),
+    ("Apache-2.0", "Apache-2.0+", C, "the same license"),
+    ("GPL-3.0-only", "MPL-1.1+", X, "MPL-1.1 code not also offered under a GNU license"),
+    ("MPL-2.0", "MPL-1.1+", C, "any later version of the MPL"),
+]
+
+
+@pytest.mark.parametrize(("outbound", "inbound", "expected", "because"), OUTBOUND_ROWS)
+def test_outbound_expressions_and_or_later(
+    judge: Judge, outbound: str, inbound: str, expected: Compatibility, because: str
+) -> None:
+    _assert_verdict(judge, outbound, inbound, expected, because)
+
+
 def test_an_exception_the_policy_lifts_is_judged_by_its_class(tmp_path: Path) -> None:
     org = tmp_path / "org.yml"
     org.write_text(

@@ -338,6 +338,10 @@ HAND: list[tuple[str, Profile, Linkage, str | None, Outcome, LicenseClass]] = [
     (UFE, SRC, ST, "Apache-2.0", REVIEW, FILE),
     # ... where plain GPL-2.0 cannot go into an MIT project at all
     ("GPL-2.0-only", SRC, ST, "MIT", DENY, STRONG),
+    # ... whatever id the open source outbound license is written in (a deprecated one, one
+    # with an exception of its own: the license is what counts)
+    (UFE, SRC, ST, "GPL-2.0-with-classpath-exception", REVIEW, FILE),
+    (UFE, SRC, ST, "Apache-2.0 WITH LLVM-exception", REVIEW, FILE),
     # ... a product under a proprietary outbound license is not Other FOSS
     (UFE, SRC, ST, "LicenseRef-Acme-Proprietary", REVIEW, STRONG),
     # Classpath: independent modules on any terms, static as well as dynamic: no relinking

@@ -308,11 +308,14 @@ class Judge:
     def _holds(self, condition: ExceptionCondition, context: Context) -> bool:
         if condition is ExceptionCondition.OBJECT_FORM:
             return context.profile is not Profile.SOURCE or not context.shipped
-        outbound = licensing.license_ids(context.outbound) if context.outbound else ()
+        outbound = licensing.licenses_of(context.outbound) if context.outbound else ()
         return (
             context.profile is Profile.SOURCE
             and bool(outbound)
-            and all(self.classifier.classify(i)[0] in OPEN_SOURCE_CLASSES for i in outbound)
+            and all(
+                self.classifier.classify(i.partition(" WITH ")[0])[0] in OPEN_SOURCE_CLASSES
+                for i in outbound
+            )
         )
 
     def _leaf(
@@ -383,13 +386,28 @@ def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Com
     """Whether ``inbound`` code may go into a project under ``outbound``, and why.
 
     A compound outbound expression must accept the inbound license in every alternative
-    (recipients may pick any of them).
+    (recipients may pick any of them). An outbound ``X WITH E`` is ``X`` with a permission
+    the project grants on its code: copyleft code that does not carry ``E`` cannot be offered
+    with it.
     """
-    outbound_ids = licensing.license_ids(outbound) or (outbound,)
+    outbound_licenses = licensing.licenses_of(outbound) or (outbound,)
     worst = (Compatibility.COMPATIBLE, "")
     order = {Compatibility.COMPATIBLE: 0, Compatibility.REVIEW: 1, Compatibility.INCOMPATIBLE: 2}
-    for out_id in outbound_ids:
+    for out_license in outbound_licenses:
+        out_id, _, granted = out_license.partition(" WITH ")
         verdict = _compatibility_one(out_id, inbound, klass)
+        carried = inbound.partition(" WITH ")[2]
+        if (
+            granted
+            and verdict[0] is Compatibility.COMPATIBLE
+            and carried.lower() != granted.lower()
+            and klass not in (LicenseClass.PUBLIC_DOMAIN, LicenseClass.PERMISSIVE)
+        ):
+            verdict = (
+                Compatibility.REVIEW,
+                f"the project grants {granted} on its {out_id} code; {inbound} code does not"
+                " carry it, so the exception cannot cover that code: the OSRB decides (policy)",
+            )
         if order[verdict[0]] >= order[worst[0]]:
             worst = verdict
     return worst
@@ -408,7 +426,9 @@ def _compatibility_one(
     most specific rule wins: the whole ``X WITH E``, then ``E``, then ``X``, then the class;
     the outbound license's own rules before the ``common`` ones."""
     base, _, exception = inbound.partition(" WITH ")
-    if base == outbound and not (exception and klass in _RESTRICTED):
+    # "X+": the recipient may always take X itself, and no later version exists to judge
+    version = base.removesuffix("+")
+    if version == outbound and not (exception and klass in _RESTRICTED):
         return Compatibility.COMPATIBLE, "the same license"
     data = compatibility_data()
     tables = (data["outbound"].get(outbound, data["fallback"]), data["common"])
@@ -419,7 +439,11 @@ def _compatibility_one(
         if klass in (*_LIFTED, *_RESTRICTED) and (found := _rule(tables, "classes", klass.value)):
             verdict, why = found
             return verdict, f"the policy takes {exception} to make {base} {klass.value}: {why}"
-    found = _rule(tables, "ids", base) or _rule(tables, "classes", klass.value)
+    found = (
+        _rule(tables, "ids", base)
+        or _rule(tables, "ids", version)
+        or _rule(tables, "classes", klass.value)
+    )
     if found:
         return found
     return Compatibility.REVIEW, f"no compatibility rule covers {inbound}: the OSRB decides"
