@@ -69,6 +69,42 @@ OUTBOUND_ROWS = [
         "'for Good, not Evil' restricts the field of use: OSD 6, FSF non-free",
     ),
     ("LicenseRef-Acme-Proprietary", Severity.ERROR, "an unknown, proprietary license"),
+    # ids are case-insensitive and deprecated ids are the licenses they name (SPDX spec
+    # Annex D.1, License List deprecated ids)
+    ("apache-2.0", None, "the approved Apache-2.0, spelled in lower case"),
+    ("BSD-2-Clause-NetBSD", None, "a deprecated id of BSD-2-Clause, which is approved"),
+    ("GPL-2.0+", Severity.WARNING, "GPL-2.0-or-later: OSI-approved copyleft, the OSRB reviews"),
+    (
+        "GPL-2.0-with-classpath-exception",
+        Severity.WARNING,
+        "GPL-2.0-only WITH Classpath-exception-2.0: open source (OpenJDK's license), reviewed",
+    ),
+    ("eCos-2.0", Severity.WARNING, "GPL-2.0-or-later WITH eCos-exception-2.0: open source"),
+    ("wxWindows", Severity.WARNING, "OSI-approved (opensource.org/licenses/wxwindows)"),
+    ("MIT OR Apache-2.0 WITH LLVM-exception", None, "an approved license in each alternative"),
+    # dual licensing, open source or commercial (MySQL, Qt): recipients may take the open
+    # source license, so the project is open source; not every alternative is approved
+    (
+        "GPL-3.0-only OR LicenseRef-Acme-Commercial",
+        Severity.WARNING,
+        "the GPL alternative is open source (OSD); the commercial one is the OSRB's matter",
+    ),
+    (
+        "Apache-2.0 OR LicenseRef-scancode-commercial-license",
+        Severity.WARNING,
+        "an approved open source alternative beside a commercial one",
+    ),
+    # ... but no open source alternative at all is no open source project
+    (
+        "BUSL-1.1 OR LicenseRef-Acme-Commercial",
+        Severity.ERROR,
+        "neither alternative is open source (BUSL restricts production use)",
+    ),
+    (
+        "(Apache-2.0 AND LicenseRef-scancode-commons-clause) OR SSPL-1.0",
+        Severity.ERROR,
+        "each alternative restricts selling or service use: not open source (OSD 1, 6)",
+    ),
 ]
 
 
