@@ -9,14 +9,16 @@ inventories shaped like the real thing.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
-from ospo.evaluation import Severity
+from ospo.evaluation import Decision, Role, Severity
 from ospo.model import Component, FileEntry, Inventory, LicenseEvidence, LicenseSource, Subject
 from ospo.policy import evaluate, load_policy
 from ospo.policy.judge import Context, Judge
 from ospo.policy.model import Linkage, Outcome, Profile
+from ospo.policy.waivers import Waiver
 
 TODAY = date(2026, 12, 1)
 OUTBOUND = "contribution/outbound-license"
@@ -427,3 +429,174 @@ def test_the_class_reference_is_generated_from_the_policy() -> None:
         "docs/policy-classes.md is stale: "
         "python -m ospo.policy.reference classes > docs/policy-classes.md"
     )
+
+
+# --- OSRB decisions: what a waiver covers -------------------------------------------------
+
+
+def _gpl_component(purl: str, license_expression: str = "GPL-3.0-only") -> Component:
+    name = purl.split("/")[-1].split("@")[0]
+    version = purl.split("@")[1] if "@" in purl else None
+    return Component(
+        purl=purl,
+        name=name,
+        version=version,
+        license_expression=license_expression,
+        licenses=(LicenseEvidence(expression=license_expression, source=LicenseSource.DECLARED),),
+    )
+
+
+def _waived(waiver: Waiver, *components: Component) -> dict[str, bool]:
+    """Each component's license finding: covered by ``waiver`` or not (binary profile)."""
+    inventory = Inventory(subject=Subject(name="p", profile="binary"), components=components)
+    judged = evaluate(inventory, load_policy(None), profile=BINARY, waivers=(waiver,), today=TODAY)
+    assert judged.evaluation is not None
+    return {
+        f.component: f.waived
+        for f in judged.evaluation.findings
+        if f.rule.startswith("license/") and f.component is not None
+    }
+
+
+def _waiver(**kw: str) -> Waiver:
+    fields: dict[str, Any] = {
+        "rule": "license/denied",
+        "decision": Decision.APPROVE,
+        "reason": "licensed to us commercially",
+        "approver": "Jane Counsel",
+        "role": Role.LEGAL,
+        "date": "2026-01-10",
+        **kw,
+    }
+    return Waiver(**fields)
+
+
+#: (waiver fields, the component purl, its license, covered?), why
+WAIVER_ROWS: list[tuple[dict[str, str], str, str, bool, str]] = [
+    (
+        {"component": "pkg:npm/gpl-lib"},
+        "pkg:npm/gpl-lib@1.0.0",
+        "GPL-3.0-only",
+        True,
+        "every version",
+    ),
+    # a decision is about one package: not a namesake, another ecosystem, a scoped twin
+    (
+        {"component": "pkg:npm/gpl-lib"},
+        "pkg:npm/gpl-lib-extra@1.0.0",
+        "GPL-3.0-only",
+        False,
+        "other",
+    ),
+    (
+        {"component": "pkg:npm/gpl-lib"},
+        "pkg:pypi/gpl-lib@1.0.0",
+        "GPL-3.0-only",
+        False,
+        "ecosystem",
+    ),
+    (
+        {"component": "pkg:npm/gpl-lib"},
+        "pkg:npm/%40acme/gpl-lib@1.0.0",
+        "GPL-3.0-only",
+        False,
+        "scope",
+    ),
+    # PyPI names compare normalised (PEP 503): Gpl_Lib is gpl-lib
+    ({"component": "pkg:pypi/Gpl_Lib"}, "pkg:pypi/gpl-lib@2.0", "GPL-3.0-only", True, "PEP 503"),
+    # a decision on one version covers that version only
+    ({"component": "pkg:npm/gpl-lib@1.0.0"}, "pkg:npm/gpl-lib@1.0.1", "GPL-3.0-only", False, "pin"),
+    # a version range covers the versions it holds, and none it cannot place: the OSRB
+    # decided on those versions, not on an unknown one
+    (
+        {"component": "pkg:npm/gpl-lib", "versions": "vers:npm/>=1.0.0|<2.0.0"},
+        "pkg:npm/gpl-lib@1.5.0",
+        "GPL-3.0-only",
+        True,
+        "inside the range",
+    ),
+    (
+        {"component": "pkg:npm/gpl-lib", "versions": "vers:npm/>=1.0.0|<2.0.0"},
+        "pkg:npm/gpl-lib@latest",
+        "GPL-3.0-only",
+        False,
+        "a tag is no version the range can place",
+    ),
+    (
+        {"component": "pkg:npm/gpl-lib", "versions": "vers:npm/>=1.0.0|<2.0.0"},
+        "pkg:npm/gpl-lib",
+        "GPL-3.0-only",
+        False,
+        "no version at all",
+    ),
+    (
+        {"component": "pkg:pypi/gpl-lib", "versions": "vers:pypi/>=1.0|<2.0"},
+        "pkg:pypi/gpl-lib@not.a.version",
+        "GPL-3.0-only",
+        False,
+        "an unparsable version",
+    ),
+    # expiry: the day it expires is covered, the day after is not
+    (
+        {"component": "pkg:npm/gpl-lib", "expires": "2026-12-01"},
+        "pkg:npm/gpl-lib@1",
+        "GPL-3.0-only",
+        True,
+        "last day",
+    ),
+    (
+        {"component": "pkg:npm/gpl-lib", "expires": "2026-11-30"},
+        "pkg:npm/gpl-lib@1",
+        "GPL-3.0-only",
+        False,
+        "expired",
+    ),
+    # a decision on a license covers that license, whatever its id's spelling, and no other
+    (
+        {"license": "GPL-3.0"},
+        "pkg:npm/gpl-lib@1",
+        "GPL-3.0-only",
+        True,
+        "deprecated id of the same",
+    ),
+    ({"license": "gpl-3.0-only"}, "pkg:npm/gpl-lib@1", "GPL-3.0-only", True, "case-insensitive"),
+    ({"license": "GPL-3.0-only"}, "pkg:npm/gpl-lib@1", "AGPL-3.0-only", False, "relicensed"),
+    ({"license": "GPL-3.0-only"}, "pkg:npm/gpl-lib@1", "GPL-3.0-only AND MIT", False, "more"),
+    # a decision on a rule covers that rule (or its family), not another
+    (
+        {"rule": "license/*", "component": "pkg:npm/gpl-lib"},
+        "pkg:npm/gpl-lib@1",
+        "GPL-3.0-only",
+        True,
+        "family",
+    ),
+    (
+        {"rule": "license/review", "component": "pkg:npm/gpl-lib"},
+        "pkg:npm/gpl-lib@1",
+        "GPL-3.0-only",
+        False,
+        "rule",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "purl", "license_expression", "covered", "why"), WAIVER_ROWS)
+def test_what_a_waiver_covers(
+    fields: dict[str, str], purl: str, license_expression: str, covered: bool, why: str
+) -> None:
+    waived = _waived(_waiver(**fields), _gpl_component(purl, license_expression))
+    assert waived == {purl: covered}, why
+
+
+def test_an_expired_waiver_is_reported_and_one_component_s_waiver_covers_no_other() -> None:
+    waiver = _waiver(component="pkg:npm/gpl-lib", expires="2026-06-30")
+    inventory = Inventory(
+        subject=Subject(name="p", profile="binary"),
+        components=(_gpl_component("pkg:npm/gpl-lib@1.0.0"), _gpl_component("pkg:npm/gpl2@1.0")),
+    )
+    judged = evaluate(inventory, load_policy(None), profile=BINARY, waivers=(waiver,), today=TODAY)
+    assert judged.evaluation is not None
+    findings = judged.evaluation.findings
+    assert [f.component for f in findings if f.rule == "waiver/expired"] == ["pkg:npm/gpl-lib"]
+    assert not any(f.waived for f in findings)
+    assert judged.evaluation.verdict == "fail"
