@@ -271,6 +271,31 @@ PROFILE_ROWS = [
         DENY,
         "Parity 7.0.0: contribute software used to operate a service",
     ),
+    ("OSL-1.0", SAAS, Linkage.DYNAMIC, DENY, "OSL-1.0 s.5: External Deployment (text)"),
+    ("OSL-1.1", SAAS, Linkage.DYNAMIC, DENY, "OSL-1.1 s.5: External Deployment (text)"),
+    ("OSL-1.0", INTERNAL, Linkage.DYNAMIC, ALLOW, "used by nobody other than us: no deployment"),
+    (
+        "TGPPL-1.0",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "TGPPL-1.0 s.5 (the OSL-3.0 text): External Deployment",
+    ),
+    (
+        "CAL-1.0",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "CAL-1.0 s.4: made available 'via a network connection to the Recipient'",
+    ),
+    ("CAL-1.0", BINARY, Linkage.DYNAMIC, DENY, "CAL-1.0 s.4.1: source of the whole Work"),
+    # the ODbL's share-alike reaches the database and databases derived from it, not the
+    # software that uses it: "a Produced Work ... does not create a Derivative Database"
+    # (ODbL-1.0 s.4.5(b)); notices go with what is publicly used (s.4.2, s.4.3)
+    ("ODbL-1.0", BINARY, Linkage.STATIC, OBLIGATIONS, "ODbL-1.0 s.4.5(b): database-level"),
+    ("ODbL-1.0", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "ODbL-1.0 s.4.4: Publicly Use is share-alike"),
+    ("ODbL-1.0", INTERNAL, Linkage.DYNAMIC, ALLOW, "ODbL-1.0 s.4.5(c): internal use is not public"),
+    ("ODbL-1.0 OR CC-BY-4.0", BINARY, Linkage.STATIC, OBLIGATIONS, "the choice of CC BY"),
     (
         "CPAL-1.0",
         SAAS,
