@@ -224,6 +224,49 @@ PROFILE_ROWS = [
         DENY,
         "ScanCode: Free Restricted (no military use)",
     ),
+    # a warranty disclaimer for nuclear use restricts nothing; "not licensed for" it does
+    # (SPDX: BSD-3-Clause-No-Nuclear-Warranty "has a disclaimer ... instead of the
+    # software not licensed for such use"; Fedora allows the one, not the other)
+    (
+        "BSD-3-Clause-No-Nuclear-Warranty",
+        BINARY,
+        Linkage.DYNAMIC,
+        OBLIGATIONS,
+        "'not designed or intended for use' in a nuclear facility: a disclaimer, no restriction",
+    ),
+    ("BSD-3-Clause-No-Nuclear-Warranty", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "as above"),
+    (
+        "BSD-3-Clause-No-Nuclear-License",
+        BINARY,
+        Linkage.DYNAMIC,
+        DENY,
+        "'not designed, licensed or intended for use' in a nuclear facility: a restriction",
+    ),
+    ("BSD-3-Clause-No-Nuclear-License-2014", BINARY, Linkage.DYNAMIC, DENY, "as above"),
+    # a license its steward names non-commercial is non-commercial, whatever ScanCode's key
+    (
+        "LicenseRef-scancode-hp",
+        BINARY,
+        Linkage.DYNAMIC,
+        DENY,
+        "'HP Non-Commercial License': no commercial use",
+    ),
+    (
+        "LicenseRef-scancode-inria-compcert",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "INRIA Non-Commercial License Agreement (CompCert): no commercial use",
+    ),
+    ("LicenseRef-scancode-phaser-academic", BINARY, Linkage.DYNAMIC, DENY, "Non-Commercial EULA"),
+    # ... but an exception that grants non-commercial plugins a permission restricts nothing
+    (
+        "GPL-3.0-or-later WITH LicenseRef-scancode-vcvrack-exception-to-gpl-3.0",
+        SAAS,
+        Linkage.DYNAMIC,
+        ALLOW,
+        "a permission for plugins; the GPL's own terms in a service (GPL-3.0 s.0)",
+    ),
     # the non-commercial marker is a whole word of the ScanCode key
     (
         "NCSA",

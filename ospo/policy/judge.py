@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -151,6 +152,11 @@ class Classifier:
         key = info.key.lower()
         if any(marker in f"-{key}-" for marker in self._nc_markers):  # whole dash-words
             return LicenseClass.NON_COMMERCIAL, f"ScanCode key {info.key} marks it non-commercial"
+        # a license its steward calls non-commercial ("HP Non-Commercial License") under a
+        # key that does not say so; an exception so named grants a permission, restricts none
+        name = "-" + re.sub(r"[^a-z0-9]+", "-", info.name.lower()).strip("-") + "-"
+        if not info.is_exception and any(marker in name for marker in self._nc_markers):
+            return LicenseClass.NON_COMMERCIAL, f"its name, {info.name!r}, marks it non-commercial"
         mapped = self._categories.get(info.category)
         if mapped is None:
             return LicenseClass.UNKNOWN, f"ScanCode category {info.category!r} is not classified"
@@ -268,6 +274,8 @@ class Judge:
                 name, base_class, f"{base_why}; {exception_id} relaxes nothing", context
             )
             derived, derived_why = self.classifier.classify(exception_id)
+            if derived in OPEN_SOURCE_CLASSES:
+                return base  # an open source category grants permissions: it adds no duty
             restricted = self._leaf(name, derived, f"{exception_id}: {derived_why}", context)
             return restricted if restricted.outcome.rank > base.outcome.rank else base
         if not rule.is_written_for(license_id):

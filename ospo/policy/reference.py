@@ -127,8 +127,8 @@ def classes_reference(policy: Policy | None = None) -> str:
     out.append(f"| 3. library-level copyleft list | {library} | weak-copyleft-library |")
     markers = ", ".join(f"`{m}`" for m in derive.get("non_commercial_markers", []))
     out.append(
-        f"| 4. a non-commercial marker as whole words of the ScanCode key | {markers} "
-        "| non-commercial |"
+        "| 4. a non-commercial marker as whole words of the ScanCode key, or of the name of "
+        f"a license (not an exception) | {markers} | non-commercial |"
     )
     for category, klass in derive.get("categories", {}).items():
         out.append(f"| 5. ScanCode category | {_cell(category)} | {klass} |")
