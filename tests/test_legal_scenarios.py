@@ -347,6 +347,29 @@ PROFILE_ROWS = [
         "CPAL-1.0 s.15: network use is distribution, file-level (MPL-1.1 based) obligations",
     ),
     ("CPAL-1.0", BINARY, Linkage.STATIC, OBLIGATIONS, "file-level copyleft: keep the files open"),
+    # ScanCode's own name for a license SPDX names (LicenseRef-scancode-<key>, as an SBOM
+    # or a report written with ScanCode's keys carries it) is that license: the policy's
+    # lists and overrides hold for it as for the SPDX id
+    (
+        "LicenseRef-scancode-agpl-3.0-plus",
+        SAAS,
+        Linkage.DYNAMIC,
+        DENY,
+        "AGPL-3.0-or-later: s.13 remote network interaction",
+    ),
+    ("LicenseRef-scancode-agpl-3.0", SAAS, Linkage.DYNAMIC, DENY, "AGPL-3.0-only s.13"),
+    ("LicenseRef-scancode-osl-3.0", SAAS, Linkage.DYNAMIC, DENY, "OSL-3.0 s.5"),
+    (
+        "LicenseRef-scancode-lgpl-2.1-plus",
+        BINARY,
+        Linkage.STATIC,
+        REVIEW,
+        "LGPL-2.1-or-later s.6: a static link must allow relinking",
+    ),
+    ("LicenseRef-scancode-lgpl-3.0", BINARY, Linkage.STATIC, REVIEW, "LGPL-3.0 s.4(d)"),
+    ("LicenseRef-scancode-lgpl-3.0", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "LGPL-3.0 s.4(d)(1)"),
+    ("LicenseRef-scancode-json", BINARY, Linkage.DYNAMIC, DENY, "'Good, not Evil' (FSF: non-free)"),
+    ("LicenseRef-scancode-mit", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "MIT: notices"),
     # deprecated SPDX ids: the same license as their current id, judged the same
     ("GPL-2.0+", BINARY, Linkage.DYNAMIC, DENY, "SPDX: GPL-2.0+ is GPL-2.0-or-later"),
     ("GPL-2.0", SAAS, Linkage.STATIC, ALLOW, "SPDX: GPL-2.0 is GPL-2.0-only; s.0 conveying"),

@@ -139,14 +139,22 @@ class Classifier:
         return cached
 
     def _classify(self, license_id: str) -> tuple[LicenseClass, str]:
-        lowered = license_id.lower()
-        if lowered in self._overrides:
-            return self._overrides[lowered], "the policy's override"
-        if lowered in self._network:
-            return LicenseClass.NETWORK_COPYLEFT, "network copyleft in the policy's list"
-        if lowered in self._library:
-            return LicenseClass.WEAK_COPYLEFT_LIBRARY, "library-level copyleft in the policy's list"
         info = license_table().lookup(license_id)
+        # ScanCode's name for a license SPDX names (LicenseRef-scancode-agpl-3.0-plus) is
+        # that license: the policy's lists name it by its SPDX id
+        names = dict.fromkeys([license_id, *(() if info is None else (info.spdx,))])
+        for name in names:
+            lowered = name.lower()
+            aka = "" if name == license_id else f" (as {name})"
+            if lowered in self._overrides:
+                return self._overrides[lowered], f"the policy's override{aka}"
+            if lowered in self._network:
+                return LicenseClass.NETWORK_COPYLEFT, f"network copyleft in the policy's list{aka}"
+            if lowered in self._library:
+                return (
+                    LicenseClass.WEAK_COPYLEFT_LIBRARY,
+                    f"library-level copyleft in the policy's list{aka}",
+                )
         if info is None:
             return LicenseClass.UNKNOWN, "not in ScanCode's license database"
         key = info.key.lower()
