@@ -229,6 +229,13 @@ OUTBOUND_ROWS = [
     ("Apache-2.0", "Apache-2.0+", C, "the same license"),
     ("GPL-3.0-only", "MPL-1.1+", X, "MPL-1.1 code not also offered under a GNU license"),
     ("MPL-2.0", "MPL-1.1+", C, "any later version of the MPL"),
+    # a project under a license the file does not list has no data: the OSRB decides
+    ("Zlib", "GPL-3.0-only", R, "no compatibility data for this outbound license"),
+    ("Zlib", "MIT", C, "permissive terms only ask for notices"),
+    ("Zlib", "Zlib", C, "the same license"),
+    # a project under another copyleft, or a license nobody knows, has no data: the OSRB
+    ("EPL-2.0", "GPL-2.0-only", R, "no compatibility data for this outbound license"),
+    ("LicenseRef-Acme-Proprietary", "GPL-2.0-only", R, "no compatibility data"),
 ]
 
 
