@@ -505,6 +505,25 @@ def test_a_deprecated_id_with_an_exception_is_judged_as_what_it_stands_for(
         assert (old.outcome, old.incompatible) == (new.outcome, new.incompatible)
 
 
+@pytest.mark.parametrize(
+    ("expression", "said"),
+    [
+        # SPDX 2.3 s.7.13: NOASSERTION, no one said; NONE, no license is granted at all, so
+        # copyright's default (all rights reserved) applies: either way, establish it
+        ("NOASSERTION", "states no license (SPDX NOASSERTION)"),
+        ("noassertion", "states no license (SPDX NOASSERTION)"),
+        ("NONE", "grants no license (SPDX NONE): all rights are reserved"),
+    ],
+)
+def test_spdx_special_values_are_said_for_what_they_are(expression: str, said: str) -> None:
+    judge = Judge(load_policy(None))
+    for profile in Profile:
+        verdict = judge.judge(expression, Context(profile=profile))
+        assert verdict.outcome is REVIEW
+        assert said in verdict.reasons[0]
+        assert "not a valid SPDX expression" not in verdict.reasons[0]
+
+
 def test_use_restricted_is_said_so() -> None:
     verdict = Judge(load_policy(None)).judge("JSON", Context(profile=BINARY))
     assert "use-restricted" in verdict.reasons[0]

@@ -29,6 +29,12 @@ from ospo.licensedb import license_table
 from ospo.policy.loader import Policy, compatibility_data, obligations_data
 from ospo.policy.model import Compatibility, LicenseClass, Linkage, Outcome, Profile
 
+#: What SPDX's special values say in place of a license (SPDX 2.3 section 7.13).
+_SPDX_SPECIAL = {
+    "NOASSERTION": "states no license (SPDX NOASSERTION): its author made no assertion",
+    "NONE": "grants no license (SPDX NONE): all rights are reserved by copyright's default",
+}
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
@@ -196,11 +202,15 @@ class Judge:
         checked = licensing.check(expression)
         if not checked.valid or checked.normalized is None:
             outcome = self._matrix_outcome(LicenseClass.UNKNOWN, context)
+            why = _SPDX_SPECIAL.get(expression.strip().upper())
             return Verdict(
                 outcome=outcome,
                 expression=expression,
                 reasons=(
-                    f"{expression!r} is not a valid SPDX expression: {'; '.join(checked.errors)}",
+                    f"{expression!r} {why}: establish the license"
+                    if why
+                    else f"{expression!r} is not a valid SPDX expression: "
+                    f"{'; '.join(checked.errors)}",
                 ),
                 licenses=((expression, LicenseClass.UNKNOWN),),
             )
