@@ -229,6 +229,15 @@ OUTBOUND_ROWS = [
     ("Apache-2.0", "Apache-2.0+", C, "the same license"),
     ("GPL-3.0-only", "MPL-1.1+", X, "MPL-1.1 code not also offered under a GNU license"),
     ("MPL-2.0", "MPL-1.1+", C, "any later version of the MPL"),
+    # an id is the license SPDX normalises it to, deprecated or in any case (SPDX spec
+    # Annex D.1: ids match case-insensitively; "GPL-2.0+" is GPL-2.0-or-later)
+    ("GPL-3.0-only", "GPL-2.0+", C, "may be taken under GPL-3.0"),
+    ("GPL-3.0-only", "GPL-2.0", X, "lacks 'or any later version'"),
+    ("LGPL-3.0-only", "LGPL-2.1+", C, "may be taken under LGPL-3.0"),
+    ("GPL-3.0-only", "AGPL-3.0", C, "the AGPL network clause"),
+    ("GPL-3.0-only", "gpl-3.0-only", C, "the same license"),
+    ("GPL-2.0-only", "apache-2.0", X, "further restrictions that GPL-2.0 does not allow"),
+    ("apache-2.0", "GPL-3.0+", X, "strong copyleft would require the whole Apache-2.0 project"),
     # a project under a license the file does not list has no data: the OSRB decides
     ("Zlib", "GPL-3.0-only", R, "no compatibility data for this outbound license"),
     ("Zlib", "MIT", C, "permissive terms only ask for notices"),

@@ -417,6 +417,9 @@ def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Com
     with it.
     """
     outbound_licenses = licensing.licenses_of(outbound) or (outbound,)
+    # the rules name licenses by their SPDX ids: "gpl-2.0+" is GPL-2.0-or-later
+    named = licensing.licenses_of(inbound)
+    inbound = named[0] if len(named) == 1 else inbound
     worst = (Compatibility.COMPATIBLE, "")
     order = {Compatibility.COMPATIBLE: 0, Compatibility.REVIEW: 1, Compatibility.INCOMPATIBLE: 2}
     for out_license in outbound_licenses:
