@@ -303,6 +303,36 @@ def test_every_choice_inside_an_and_is_recorded(
     assert judge.judge(elected, Context(profile=profile)).outcome is verdict.outcome
 
 
+@pytest.mark.parametrize(
+    ("expression", "profile", "elected"),
+    [
+        # between two permissive licenses, the one without the advertising clause: every
+        # advertisement would otherwise carry the acknowledgement (BSD-4-Clause clause 3;
+        # fsf: #OriginalBSD), and it is GPL-incompatible where MIT is not
+        ("BSD-4-Clause OR MIT", Profile.BINARY, "MIT"),
+        ("OpenSSL OR Apache-2.0", Profile.BINARY, "Apache-2.0"),
+        ("SSLeay-standalone OR BSD-3-Clause", Profile.SAAS, "BSD-3-Clause"),
+        ("Apache-1.0 OR Apache-2.0", Profile.BINARY, "Apache-2.0"),
+        ("(BSD-4-Clause OR ISC) AND Zlib", Profile.BINARY, "ISC AND Zlib"),
+        # ... unless the other alternative is worse for the profile: class decides first
+        ("BSD-4-Clause OR GPL-2.0-only", Profile.BINARY, "BSD-4-Clause"),
+        ("BSD-4-Clause OR MPL-2.0", Profile.BINARY, "BSD-4-Clause"),
+        # elsewhere the order written stands (cryptography's Apache-2.0 OR BSD-3-Clause)
+        ("Apache-2.0 OR BSD-3-Clause", Profile.BINARY, "Apache-2.0"),
+        ("MIT OR Apache-2.0", Profile.BINARY, "MIT"),
+    ],
+)
+def test_an_election_avoids_the_advertising_clause(
+    judge: Judge, expression: str, profile: Profile, elected: str
+) -> None:
+    verdict = judge.judge(expression, Context(profile=profile))
+    assert verdict.elected == elected, verdict.reasons
+    # the obligations listed are the elected license's: the advertising duty only with it
+    obligations = judge.obligations(verdict)
+    advertises = any(name in elected for name in ("BSD-4", "OpenSSL", "SSLeay", "Apache-1.0"))
+    assert any("advertising" in o for o in obligations) is advertises, obligations
+
+
 def test_no_choice_no_election(judge: Judge) -> None:
     for expression in ("MIT AND Zlib", "GPL-2.0-only WITH Classpath-exception-2.0", "MIT"):
         assert judge.judge(expression, Context(profile=Profile.BINARY)).elected is None

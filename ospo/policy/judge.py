@@ -196,6 +196,7 @@ class Judge:
         self._non_shipped: Mapping[str, Any] = policy.data["non_shipped"]
         preference = policy.data["licenses"].get("preference", [c.value for c in LicenseClass])
         self._preference = {LicenseClass(c): i for i, c in enumerate(preference)}
+        self._elect_last = {x.lower() for x in policy.data["licenses"].get("elect_last", [])}
         self.judge = lru_cache(maxsize=65536)(self._judge)
 
     def _judge(self, expression: str, context: Context) -> Verdict:
@@ -246,13 +247,15 @@ class Judge:
         if kind == "OR":
             options = [self._node(arg, context) for arg in node.args]
             # Among acceptable alternatives (allow, obligations) the policy's preferred
-            # class wins (MIT over GPL even where both pass); otherwise the mildest outcome.
+            # class wins (MIT over GPL even where both pass); otherwise the mildest outcome;
+            # in a class, a license the policy elects last (an advertising clause) loses.
             best_index = min(
                 range(len(options)),
                 key=lambda i: (
                     max(options[i].outcome.rank, Outcome.OBLIGATIONS.rank),
                     self._class_rank(options[i]),
                     options[i].outcome.rank,
+                    self._elected_last(options[i]),
                     i,
                 ),
             )
@@ -385,6 +388,11 @@ class Judge:
         if isinstance(spec, Mapping):
             spec = spec[context.linkage.value]
         return Outcome(spec)
+
+    def _elected_last(self, verdict: Verdict) -> bool:
+        return any(
+            lid.partition(" WITH ")[0].lower() in self._elect_last for lid, _ in verdict.licenses
+        )
 
     def _class_rank(self, verdict: Verdict) -> int:
         return max((self._preference.get(c, 99) for _, c in verdict.licenses), default=99)

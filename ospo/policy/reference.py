@@ -147,6 +147,12 @@ def classes_reference(policy: Policy | None = None) -> str:
     out.append(
         f"\nAn OR is decided by the mildest outcome, then in this order of class: {preference}."
     )
+    if last := lic.get("elect_last"):
+        out.append(
+            "In a class, an alternative holding one of these licenses is elected last: "
+            + ", ".join(f"`{i}`" for i in last)
+            + "."
+        )
     return "\n".join(out).rstrip("\n") + "\n"
 
 
