@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -331,6 +332,31 @@ def test_an_election_avoids_the_advertising_clause(
     obligations = judge.obligations(verdict)
     advertises = any(name in elected for name in ("BSD-4", "OpenSSL", "SSLeay", "Apache-1.0"))
     assert any("advertising" in o for o in obligations) is advertises, obligations
+
+
+def test_an_organisation_s_lists_name_licenses_as_spdx_does(tmp_path: Path) -> None:
+    """A policy that names a license by a deprecated or lower-case id names that license
+    (SPDX spec Annex D.1): its override and lists hold for the current id."""
+    org = tmp_path / "org.yml"
+    org.write_text(
+        "version: 1\nextends: default\nlicenses:\n"
+        "  derive:\n    network: [AGPL-3.0, agpl-3.0-or-later, OSL-3.0]\n"
+        "    library_level: [LGPL-2.1, LGPL-2.1+, lgpl-3.0-only]\n"
+        "  overrides:\n    GPL-2.0+: proprietary\n    mpl-2.0: permissive\n",
+        encoding="utf-8",
+    )
+    judge = Judge(load_policy(org))
+    saas, static = (
+        Context(profile=Profile.SAAS),
+        Context(profile=Profile.BINARY, linkage=Linkage.STATIC),
+    )
+    for agpl in ("AGPL-3.0-only", "AGPL-3.0-or-later", "AGPL-3.0"):
+        assert judge.judge(agpl, saas).outcome is DENY, agpl
+    for lgpl in ("LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only"):
+        assert judge.judge(lgpl, static).licenses[0][1] is LicenseClass.WEAK_COPYLEFT_LIBRARY
+    assert judge.judge("GPL-2.0-or-later", saas).licenses[0][1] is LicenseClass.PROPRIETARY
+    assert judge.judge("GPL-2.0-only", saas).licenses[0][1] is LicenseClass.STRONG_COPYLEFT
+    assert judge.judge("MPL-2.0", static).licenses[0][1] is LicenseClass.PERMISSIVE
 
 
 def test_no_choice_no_election(judge: Judge) -> None:

@@ -120,6 +120,12 @@ def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
     )
 
 
+def _spdx_id(license_id: str) -> str:
+    """A license id as the policy names it, in the form the judge meets it: SPDX-normalised
+    (``AGPL-3.0`` is AGPL-3.0-only), lower-cased."""
+    return (licensing.normalize(license_id) or license_id).lower()
+
+
 class Classifier:
     """License ids to classes, as the policy derives and overrides them."""
 
@@ -127,10 +133,12 @@ class Classifier:
         lic = policy.data["licenses"]
         derive = lic.get("derive", {})
         self._categories: Mapping[str, str] = derive.get("categories", {})
-        self._library = {x.lower() for x in derive.get("library_level", [])}
-        self._network = {x.lower() for x in derive.get("network", [])}
+        self._library = {_spdx_id(x) for x in derive.get("library_level", [])}
+        self._network = {_spdx_id(x) for x in derive.get("network", [])}
         self._nc_markers = tuple(m.lower() for m in derive.get("non_commercial_markers", []))
-        self._overrides = {k.lower(): LicenseClass(v) for k, v in lic.get("overrides", {}).items()}
+        self._overrides = {
+            _spdx_id(k): LicenseClass(v) for k, v in lic.get("overrides", {}).items()
+        }
         self._exceptions = {
             k.lower(): _exception_rule(v) for k, v in lic.get("exceptions", {}).items()
         }
