@@ -9,6 +9,7 @@ inventories shaped like the real thing.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,6 +148,31 @@ def test_outbound_license_of_a_published_project(
     product: str, expected: Severity | None, reason: str
 ) -> None:
     assert _outbound(_tree_inventory(product)) == ([] if expected is None else [expected]), reason
+
+
+@pytest.mark.parametrize(
+    ("approved", "product"),
+    [
+        ("[GPL-2.0+, MIT]", "GPL-2.0-or-later"),
+        ("[gpl-2.0-or-later]", "GPL-2.0+"),
+        ("[Apache-2.0, LGPL-2.1]", "LGPL-2.1-only OR Apache-2.0"),
+    ],
+)
+def test_the_approved_list_names_licenses_as_spdx_does(
+    tmp_path: Path, approved: str, product: str
+) -> None:
+    """An approved outbound license written with a deprecated or lower-case id is that
+    license (SPDX spec Annex D.1)."""
+    org = tmp_path / "org.yml"
+    org.write_text(
+        f"version: 1\nextends: default\ncontribution:\n  outbound_licenses: {approved}\n",
+        encoding="utf-8",
+    )
+    judged = evaluate(
+        _tree_inventory(product), load_policy(org), profile=Profile.SOURCE, today=TODAY
+    )
+    assert judged.evaluation is not None
+    assert [f for f in judged.evaluation.findings if f.rule == OUTBOUND] == []
 
 
 def test_a_project_without_a_license_cannot_be_published() -> None:
@@ -530,8 +556,6 @@ def test_use_restricted_is_said_so() -> None:
 
 
 def test_the_class_reference_is_generated_from_the_policy() -> None:
-    from pathlib import Path
-
     from ospo.policy.reference import classes_reference
 
     committed = Path(__file__).parents[1] / "docs" / "policy-classes.md"

@@ -69,6 +69,7 @@ class ContributionRule(Rule):
 
     def _outbound(self, ctx: RuleContext, conf: dict[str, Any], tree: bool) -> Iterator[Finding]:
         approved = conf.get("outbound_licenses", [])
+        approved_ids = {licensing.normalize(a) or a for a in approved}
         product = ctx.inventory.subject.declared_license
         if product is None and not tree:
             return  # an SBOM that names no product license says nothing about the project's
@@ -76,7 +77,7 @@ class ContributionRule(Rule):
         alternatives = (licensing.alternatives(normalized) or []) if normalized else []
         choices = [_granted(c) for c in alternatives]
         ids = tuple(dict.fromkeys(i for c in choices for i in c))
-        if ids and set(ids) <= set(approved):
+        if ids and set(ids) <= approved_ids:
             return
         classify = ctx.judge.classifier.classify
         closed = [i for i in ids if classify(i)[0] not in OPEN_SOURCE_CLASSES]
