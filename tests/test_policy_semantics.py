@@ -245,6 +245,12 @@ OBLIGATION_ROWS = [
     ("ODbL-1.0", Profile.SAAS, "adapted database", None),
     # MPL-2.0 s.3.2: where the source of the covered files is available
     ("MPL-2.0", Profile.BINARY, "MPL-2.0 files", None),
+    # "or later" of a license, ScanCode's name of it, or it with an exception: its duties
+    ("Apache-2.0+", Profile.BINARY, "NOTICE file contents", None),
+    ("LicenseRef-scancode-apache-2.0", Profile.BINARY, "NOTICE file contents", None),
+    ("Apache-2.0 WITH LLVM-exception", Profile.BINARY, "NOTICE file contents", None),
+    ("MPL-2.0+", Profile.BINARY, "MPL-2.0 files", None),
+    ("LicenseRef-scancode-bsd-original", Profile.BINARY, "advertising materials", None),
     # a public-domain dedication asks nothing (CC0-1.0 s.2; Unlicense)
     ("CC0-1.0", Profile.BINARY, None, "license text"),
     ("Unlicense", Profile.BINARY, None, "license text"),

@@ -417,11 +417,19 @@ class Judge:
         for license_id, klass in licenses:
             for item in [
                 *data["classes"].get(klass.value, []),
-                *data["licenses"].get(license_id.split(" WITH ")[0], []),
+                *data["licenses"].get(_obligations_key(license_id), []),
             ]:
                 if item not in out:
                     out.append(item)
         return tuple(out)
+
+
+def _obligations_key(license_id: str) -> str:
+    """The SPDX id whose duties ``license_id`` brings: its license without the exception,
+    "or later" or ScanCode's name (the recipient may always take the version named)."""
+    base = license_id.partition(" WITH ")[0]
+    info = license_table().lookup(base)
+    return info.spdx if info is not None else base.removesuffix("+")
 
 
 def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Compatibility, str]:
