@@ -356,6 +356,7 @@ BY_CLASS_ONLY = {
         "CC-BY-4.0",
         "Unicode-DFS-2016",
         "curl",
+        "CNRI-Python-GPL-Compatible",
         "libpng-2.0",
         "W3C",
         "HPND",
@@ -403,6 +404,13 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     # AFL and PHP: permissive, GPL-incompatible (fsf: #AcademicFreeLicense, #PHP-3.01)
     ("AFL-3.0", PERMISSIVE + MPL, C, "only ask that notices be kept"),
     ("AFL-3.0", GNU, X, "AFL's patent termination"),
+    # ... "all versions through 3.0" (fsf: #AcademicFreeLicense)
+    ("AFL-2.0", GNU, X, "AFL's patent termination"),
+    ("AFL-1.2", GNU, X, "AFL's patent termination"),
+    ("AFL-1.1", GNU, X, "AFL's patent termination"),
+    # CNRI's Python 1.6 license is governed by Virginia law: a further restriction; the
+    # amended 1.6.1 wording (SPDX CNRI-Python-GPL-Compatible) is not (fsf: #PythonOld)
+    ("CNRI-Python", GNU, X, "choice of Virginia law"),
     ("PHP-3.01", APACHE, C, "which an Apache-2.0 project keeps"),
     ("PHP-3.01", GNU, X, "PHP's name restrictions"),
     # JSON's "Good, not Evil" restricts use: not open source (fsf: #JSON; asf: X; osd 6)

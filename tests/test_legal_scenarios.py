@@ -250,6 +250,14 @@ PROFILE_ROWS = [
         DENY,
         "ScanCode: Free Restricted (no military use)",
     ),
+    # Microsoft's Limited Permissive License grants rights "only to the software or
+    # derivative works that you create that run on a Microsoft Windows operating system
+    # product" (MS-LPL s.3(F)): a field-of-use restriction (OSD 6, 10), not open source
+    ("MS-LPL", BINARY, Linkage.DYNAMIC, DENY, "MS-LPL s.3(F) Platform Limitation"),
+    ("MS-LPL", SAAS, Linkage.DYNAMIC, DENY, "the restriction binds use"),
+    ("MS-LPL", INTERNAL, Linkage.DYNAMIC, REVIEW, "internal use is still use: the OSRB decides"),
+    ("LicenseRef-scancode-ms-limited-public", BINARY, Linkage.DYNAMIC, DENY, "the same s.3(F)"),
+    ("MIT OR MS-LPL", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "the choice of MIT"),
     # a warranty disclaimer for nuclear use restricts nothing; "not licensed for" it does
     # (SPDX: BSD-3-Clause-No-Nuclear-Warranty "has a disclaimer ... instead of the
     # software not licensed for such use"; Fedora allows the one, not the other)
