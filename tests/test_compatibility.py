@@ -475,6 +475,12 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     ("Artistic-1.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("APSL-2.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("QPL-1.0", GNU, X, "its copyleft or attribution terms conflict"),
+    # (fsf: #lucent102, #Nokia, #NOSL, #RealNetworks, #IPAFONT)
+    ("LPL-1.02", GNU, X, "its copyleft or attribution terms conflict"),
+    ("Nokia", GNU, X, "its copyleft or attribution terms conflict"),
+    ("NOSL", GNU, X, "its copyleft or attribution terms conflict"),
+    ("RPSL-1.0", GNU, X, "its copyleft or attribution terms conflict"),
+    ("IPA", GNU, X, "its copyleft or attribution terms conflict"),
     # OSL: strong, GPL-incompatible (fsf: #OSL)
     ("OSL-3.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("OSL-2.1", GNU, X, "its copyleft or attribution terms conflict"),
