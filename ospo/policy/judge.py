@@ -8,7 +8,11 @@
   entry's condition holds (GCC's runtime exception makes GPL code permissive for the
   product; Classpath makes it file-level; Universal-FOSS helps only an open source
   product); an exception the table does not name can make a license stricter (by its
-  ScanCode category: a use restriction is source-available), never milder;
+  ScanCode category: a use restriction is source-available), never milder; an exception
+  that adds permissions never makes a license stricter, grants nothing on a license it is
+  not written for, and cannot make a license that is not open source open source;
+* a deprecated SPDX id that folds an exception in (``GPL-2.0-with-classpath-exception``)
+  is judged as the ``X WITH E`` it stands for;
 * ``AND`` takes the worst outcome of its parts; ``OR`` the best, and records which
   alternative was elected and why (the NOTICE uses the elected license);
 * under the ``source`` profile every inbound license must also be compatible with the
@@ -204,7 +208,7 @@ class Judge:
         self._non_shipped: Mapping[str, Any] = policy.data["non_shipped"]
         preference = policy.data["licenses"].get("preference", [c.value for c in LicenseClass])
         self._preference = {LicenseClass(c): i for i, c in enumerate(preference)}
-        self._elect_last = {x.lower() for x in policy.data["licenses"].get("elect_last", [])}
+        self._elect_last = {_spdx_id(x) for x in policy.data["licenses"].get("elect_last", [])}
         self.judge = lru_cache(maxsize=65536)(self._judge)
 
     def _judge(self, expression: str, context: Context) -> Verdict:
