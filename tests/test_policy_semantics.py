@@ -251,12 +251,6 @@ OBLIGATION_ROWS = [
     ("Apache-2.0 WITH LLVM-exception", Profile.BINARY, "NOTICE file contents", None),
     ("MPL-2.0+", Profile.BINARY, "MPL-2.0 files", None),
     ("LicenseRef-scancode-bsd-original", Profile.BINARY, "advertising materials", None),
-    # a grant with no condition asks nothing: 0BSD ("Permission to use, copy, modify,
-    # and/or distribute this software for any purpose with or without fee is hereby
-    # granted") and MIT-0 (MIT without its notice condition)
-    ("0BSD", Profile.BINARY, None, "license text"),
-    ("MIT-0", Profile.SAAS, None, "license text"),
-    ("0BSD AND Apache-2.0", Profile.BINARY, "NOTICE file contents", None),
     # a public-domain dedication asks nothing (CC0-1.0 s.2; Unlicense)
     ("CC0-1.0", Profile.BINARY, None, "license text"),
     ("Unlicense", Profile.BINARY, None, "license text"),

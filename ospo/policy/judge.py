@@ -417,13 +417,11 @@ class Judge:
     def obligations_of(self, licenses: tuple[tuple[str, LicenseClass], ...]) -> tuple[str, ...]:
         """Return what these (license, class) pairs ask of the product."""
         data = obligations_data()
-        unconditional = set(data.get("unconditional", []))
         out: list[str] = []
         for license_id, klass in licenses:
-            key = _obligations_key(license_id)
             for item in [
-                *([] if key in unconditional else data["classes"].get(klass.value, [])),
-                *data["licenses"].get(key, []),
+                *data["classes"].get(klass.value, []),
+                *data["licenses"].get(_obligations_key(license_id), []),
             ]:
                 if item not in out:
                     out.append(item)
