@@ -381,6 +381,57 @@ PROFILE_ROWS = [
         "CPAL-1.0 s.15: network use is distribution, file-level (MPL-1.1 based) obligations",
     ),
     ("CPAL-1.0", BINARY, Linkage.STATIC, OBLIGATIONS, "file-level copyleft: keep the files open"),
+    # the network clause by profile: internal users are no "users interacting with it
+    # remotely" outside the organisation; a binary conveys the whole (AGPL-3.0 s.13, s.6)
+    ("AGPL-3.0-only", INTERNAL, Linkage.STATIC, ALLOW, "AGPL-3.0 s.13: no outside users"),
+    ("AGPL-3.0-or-later", BINARY, Linkage.DYNAMIC, DENY, "AGPL-3.0 s.6: conveying object code"),
+    ("AGPL-3.0-only OR GPL-3.0-only", SAAS, Linkage.DYNAMIC, ALLOW, "elect GPL-3.0: s.0"),
+    ("AGPL-3.0-only OR MIT", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "elect MIT: notices"),
+    # file-level copyleft stays with its files, however linked (MPL-2.0 s.3.3, EPL-2.0 s.3)
+    ("MPL-2.0", BINARY, Linkage.STATIC, OBLIGATIONS, "MPL-2.0 s.3.3: a Larger Work"),
+    ("EPL-2.0", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "EPL-2.0: file-level"),
+    (
+        "EPL-2.0 OR GPL-2.0-or-later WITH Classpath-exception-2.0",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "EPL-2.0 with a Secondary License (Exhibit A): either is file-level",
+    ),
+    (
+        "CDDL-1.1 OR GPL-2.0-only WITH Classpath-exception-2.0",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "either",
+    ),
+    ("CDDL-1.0 AND GPL-2.0-only", BINARY, Linkage.DYNAMIC, DENY, "the GPL part binds the binary"),
+    ("CDDL-1.0 AND GPL-2.0-only", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "nothing is conveyed"),
+    # public-domain dedications ask nothing; 0BSD keeps the permissive class's notice
+    ("Unlicense", BINARY, Linkage.STATIC, ALLOW, "a dedication to the public domain"),
+    ("CC0-1.0", SAAS, Linkage.DYNAMIC, ALLOW, "CC0-1.0 s.2: waiver"),
+    ("WTFPL", BINARY, Linkage.STATIC, ALLOW, "'do what the fuck you want to'"),
+    ("0BSD", BINARY, Linkage.STATIC, OBLIGATIONS, "a permissive license"),
+    # fonts, data and documents
+    ("OFL-1.1", BINARY, Linkage.STATIC, OBLIGATIONS, "OFL-1.1: bundling with software allowed"),
+    ("CC-BY-4.0", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "CC BY 4.0 s.3(a): attribution"),
+    ("CC-BY-SA-4.0", BINARY, Linkage.STATIC, OBLIGATIONS, "CC BY-SA 4.0 s.3(b): adaptations"),
+    ("CC-BY-NC-4.0", INTERNAL, Linkage.DYNAMIC, REVIEW, "is internal use commercial? the OSRB"),
+    ("CC-BY-NC-SA-4.0", SAAS, Linkage.DYNAMIC, DENY, "NonCommercial: no commercial service"),
+    ("CC-BY-ND-4.0", BINARY, Linkage.DYNAMIC, DENY, "NoDerivatives: not open source"),
+    # notices: the advertising clause and Apache-2.0's NOTICE are obligations, not bars
+    ("BSD-4-Clause", BINARY, Linkage.STATIC, OBLIGATIONS, "BSD-4-Clause clause 3"),
+    ("Apache-2.0", BINARY, Linkage.STATIC, OBLIGATIONS, "Apache-2.0 s.4(d): NOTICE"),
+    # nested choices: every choice is made
+    (
+        "(MIT OR Apache-2.0) AND (BSD-3-Clause OR GPL-2.0-only)",
+        BINARY,
+        Linkage.STATIC,
+        OBLIGATIONS,
+        "elect MIT and BSD-3-Clause",
+    ),
+    ("LGPL-2.1-or-later", INTERNAL, Linkage.STATIC, ALLOW, "nothing is conveyed outside"),
+    ("LicenseRef-Acme-Internal", BINARY, Linkage.DYNAMIC, REVIEW, "unknown to the policy"),
+    ("MIT AND LicenseRef-Acme-Internal", SAAS, Linkage.DYNAMIC, REVIEW, "unknown to the policy"),
     # ScanCode's own name for a license SPDX names (LicenseRef-scancode-<key>, as an SBOM
     # or a report written with ScanCode's keys carries it) is that license: the policy's
     # lists and overrides hold for it as for the SPDX id
