@@ -274,6 +274,25 @@ VARIANT_OF = {
 _VERSIONED = re.compile(r"^(AGPL|GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later|\+)?$", re.IGNORECASE)
 
 
+#: The versions of each GNU license family, oldest first.
+_GNU_VERSIONS = {
+    "GPL": ("1.0", "2.0", "3.0"),
+    "LGPL": ("2.0", "2.1", "3.0"),
+    "AGPL": ("1.0", "3.0"),
+}
+
+
+def versions_admitted(license_id: str) -> tuple[str, ...]:
+    """The single versions an "or later" GNU license lets its recipient take, oldest first
+    (GPL-2.0-or-later: GPL-2.0-only, GPL-3.0-only); () for any other license."""
+    found = _VERSIONED.match(license_id)
+    if found is None or (found.group(3) or "").lower() not in ("-or-later", "+"):
+        return ()
+    family = found.group(1).upper()
+    versions = _GNU_VERSIONS.get(family, ())
+    return tuple(f"{family}-{v}-only" for v in versions if float(v) >= float(found.group(2)))
+
+
 def _symbol_covers(base: str, term: str) -> bool:
     """Whether the license ``base`` (an id, or ``X WITH E``) covers ``term``: the same
     license, an alias of it, the text of a version its "or later" admits, an "or later"

@@ -255,6 +255,42 @@ def test_outbound_expressions_and_or_later(
     _assert_verdict(judge, outbound, inbound, expected, because)
 
 
+# --- several licenses at once into an "or later" project --------------------------------
+
+#: (outbound, a component's expression, incompatible?), why
+TOGETHER_ROWS = [
+    # GPL-2.0-only code keeps the work at version 2, Apache-2.0 code needs version 3: no
+    # version of the GPL accepts both (gpl-faq: #AllCompatibility; fsf: #apache2)
+    ("GPL-2.0-or-later", "GPL-2.0-only AND Apache-2.0", True),
+    ("GPL-2.0+", "Apache-2.0 AND GPL-2.0-only", True),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND (Apache-2.0 OR GPL-3.0-only)", True),
+    ("LGPL-2.1-or-later", "LGPL-2.1-only AND Apache-2.0", True),
+    ("GPL-1.0-or-later", "GPL-2.0-only AND Apache-2.0", True),
+    # ... whereas one version that takes every part is enough
+    ("GPL-2.0-or-later", "GPL-2.0-or-later AND Apache-2.0", False),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND MIT", False),
+    ("GPL-2.0-or-later", "GPL-3.0-only AND Apache-2.0", False),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND (Apache-2.0 OR MIT)", False),
+    ("LGPL-2.1-or-later", "LGPL-2.1-or-later AND Apache-2.0", False),
+    # a project at one version: each part meets that version's rules alone
+    ("GPL-3.0-only", "GPL-2.0-or-later AND Apache-2.0", False),
+    ("GPL-2.0-only", "GPL-2.0-only AND MIT", False),
+]
+
+
+@pytest.mark.parametrize(("outbound", "expression", "incompatible"), TOGETHER_ROWS)
+def test_every_part_needs_one_version_an_or_later_project_admits(
+    judge: Judge, outbound: str, expression: str, incompatible: bool
+) -> None:
+    verdict = judge.judge(expression, Context(profile=Profile.SOURCE, outbound=outbound))
+    assert verdict.incompatible is incompatible, verdict.reasons
+    if incompatible:
+        assert verdict.outcome is Outcome.DENY
+        assert "no version of the project's license accepts every part" in verdict.reasons[0]
+    else:
+        assert verdict.outcome is not Outcome.DENY, verdict.reasons
+
+
 def test_an_exception_the_policy_lifts_is_judged_by_its_class(tmp_path: Path) -> None:
     org = tmp_path / "org.yml"
     org.write_text(

@@ -246,6 +246,16 @@ class Judge:
                 elected = " AND ".join(dict.fromkeys(p.elected or p.expression for p in parts))
             # and the reasons say where each choice was made, decisive or not
             elections = [p.reasons[0] for p in parts if p.elected and p not in decisive]
+            apart = self._no_version_for_all(node, parts, context)
+            if apart is not None:
+                return Verdict(
+                    outcome=Outcome.DENY,
+                    expression=str(node),
+                    elected=elected,
+                    reasons=(apart, *elections),
+                    licenses=tuple(lc for p in parts for lc in p.licenses),
+                    incompatible=True,
+                )
             return Verdict(
                 outcome=worst.outcome,
                 expression=str(node),
@@ -295,6 +305,33 @@ class Judge:
             return replace(verdict, reasons=(f"{said}: {verdict.reasons[0]}", *verdict.reasons[1:]))
         klass, why = self.classifier.classify(key)
         return self._leaf(key, klass, why, context)
+
+    def _no_version_for_all(self, node: Any, parts: list[Verdict], context: Context) -> str | None:
+        """Why no single version an "or later" outbound license admits accepts every part
+        of an AND (GPL-2.0-only code keeps the work at version 2, Apache-2.0 code needs
+        version 3); None when one does, or the question does not arise."""
+        if context.profile is not Profile.SOURCE or not context.shipped or not context.outbound:
+            return None
+        if any(p.incompatible for p in parts):
+            return None  # already incompatible with the outbound license itself
+        outbound = licensing.normalize(context.outbound) or context.outbound
+        listed = compatibility_data()["outbound"]
+        versions = [v for v in licensing.versions_admitted(outbound) if v in listed]
+        if len(versions) < 2:
+            return None
+        refused: list[str] = []
+        for version in versions:
+            under = replace(context, outbound=version)
+            barred = [v for v in (self._node(arg, under) for arg in node.args) if v.incompatible]
+            if not barred:
+                return None
+            refused.append(f"{version} does not accept {barred[0].expression}")
+        return (
+            f"no version of the project's license accepts every part of {node}: the outbound"
+            f" {context.outbound} may be taken as {' or '.join(versions)}, but "
+            + "; ".join(refused)
+            + " (gpl-faq: #AllCompatibility)"
+        )
 
     def _with_exception(self, license_id: str, exception_id: str, context: Context) -> Verdict:
         name = f"{license_id} WITH {exception_id}"
