@@ -793,3 +793,66 @@ def test_an_expired_waiver_is_reported_and_one_component_s_waiver_covers_no_othe
     assert [f.component for f in findings if f.rule == "waiver/expired"] == ["pkg:npm/gpl-lib"]
     assert not any(f.waived for f in findings)
     assert judged.evaluation.verdict == "fail"
+
+
+# --- the components of one "or later" project, together -----------------------------------
+
+#: (project license, {component: its license}, components reported incompatible), why
+TOGETHER_ROWS: list[tuple[str, dict[str, str], set[str], str]] = [
+    (
+        "GPL-2.0-or-later",
+        {"gpl2": "GPL-2.0-only", "apache": "Apache-2.0", "mit": "MIT"},
+        {"gpl2", "apache"},
+        "GPL-2.0-only keeps the work at version 2, Apache-2.0 needs version 3 (fsf: #apache2)",
+    ),
+    (
+        "GPL-2.0-or-later",
+        {"gpl2": "GPL-2.0-only", "gpl3": "GPL-3.0-or-later"},
+        {"gpl2", "gpl3"},
+        "version 2 only and version 3 or later: no version takes both (gpl-faq: #AllCompatibility)",
+    ),
+    (
+        "LGPL-2.1-or-later",
+        {"lgpl21": "LGPL-2.1-only", "apache": "Apache-2.0"},
+        {"lgpl21", "apache"},
+        "LGPL-2.1-only code and Apache-2.0 code need different versions of the LGPL",
+    ),
+    # one version that takes every component is enough
+    (
+        "GPL-2.0-or-later",
+        {"gpl2plus": "GPL-2.0-or-later", "apache": "Apache-2.0", "mit": "MIT"},
+        set(),
+        "the work is taken under GPL-3.0, which accepts Apache-2.0 (fsf: #apache2)",
+    ),
+    ("GPL-2.0-or-later", {"gpl2": "GPL-2.0-only", "mit": "MIT"}, set(), "GPL-2.0 takes MIT"),
+    (
+        "GPL-2.0-or-later",
+        {"gpl2": "GPL-2.0-only", "dual": "Apache-2.0 OR MIT"},
+        set(),
+        "the choice of MIT fits version 2",
+    ),
+    # a project at one version: each component meets that version's rules alone
+    ("GPL-3.0-only", {"gpl2plus": "GPL-2.0-or-later", "apache": "Apache-2.0"}, set(), "v3"),
+]
+
+
+@pytest.mark.parametrize(("product", "licenses", "reported", "why"), TOGETHER_ROWS)
+def test_the_components_of_an_or_later_project_need_one_version_together(
+    product: str, licenses: dict[str, str], reported: set[str], why: str
+) -> None:
+    components = tuple(_gpl_component(f"pkg:npm/{n}@1.0.0", e) for n, e in licenses.items())
+    inventory = Inventory(
+        subject=Subject(name="p", declared_license=product, profile="source"),
+        components=components,
+    )
+    judged = evaluate(inventory, load_policy(None), profile=SOURCE, today=TODAY)
+    assert judged.evaluation is not None
+    found = {
+        f.component.split("/")[1].split("@")[0]
+        for f in judged.evaluation.findings
+        if f.rule == "license/incompatible" and f.component
+    }
+    assert found == reported, why
+    for finding in judged.evaluation.findings:
+        if finding.rule == "license/incompatible":
+            assert "no version of" in finding.message and finding.how_to_fix
