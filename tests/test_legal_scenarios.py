@@ -856,3 +856,45 @@ def test_the_components_of_an_or_later_project_need_one_version_together(
     for finding in judged.evaluation.findings:
         if finding.rule == "license/incompatible":
             assert "no version of" in finding.message and finding.how_to_fix
+
+
+# --- a registry's license string, read with the same law -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "klass"),
+    [
+        # an exception from the SPDX list adds permissions: still open source, of the class
+        # the policy gives the combination (LLVM-exception; Classpath-exception-2.0)
+        ("Apache-2.0 WITH LLVM-exception", "open", "permissive"),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "open", "weak-copyleft-file"),
+        ("GPL-2.0-with-classpath-exception", "open", "weak-copyleft-file"),
+        ("GPL-3.0-or-later WITH GCC-exception-3.1", "open", "permissive"),
+        # ... where it applies in every context (Universal-FOSS only for an open source
+        # product): otherwise the license keeps its class
+        ("GPL-2.0-only WITH Universal-FOSS-exception-1.0", "open", "strong-copyleft"),
+        ("MIT WITH Classpath-exception-2.0", "open", "permissive"),
+        # a clause that takes rights away closes it (commonsclause.com: not open source)
+        ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "closed", "source-available"),
+        # ScanCode's names and deprecated ids are the licenses they name
+        ("LicenseRef-scancode-agpl-3.0-plus", "open", "network-copyleft"),
+        ("AGPL-3.0", "open", "network-copyleft"),
+    ],
+)
+def test_a_registry_license_is_read_as_the_judge_reads_it(text: str, kind: str, klass: str) -> None:
+    from ospo.policy.rules.base import RuleContext
+    from ospo.policy.rules.registry import terms_of
+
+    policy = load_policy(None)
+    ctx = RuleContext(
+        inventory=_tree_inventory("Apache-2.0"),
+        policy=policy,
+        judge=Judge(policy),
+        profile=BINARY,
+        today=TODAY,
+    )
+    terms = terms_of(ctx, text)
+    assert (terms.kind.value, terms.license_class.value if terms.license_class else None) == (
+        kind,
+        klass,
+    )

@@ -188,6 +188,27 @@ class Classifier:
             return LicenseClass.UNKNOWN, f"ScanCode category {info.category!r} is not classified"
         return LicenseClass(mapped), f"ScanCode category {info.category}"
 
+    def term_class(self, term: str) -> LicenseClass:
+        """The class of one license of an expression where no context is known, ``X WITH
+        E`` and a deprecated id that folds one in included: a clause that takes rights away
+        gives its class; an exception that adds permissions in every context gives its
+        class where the license is open source, the exception is written for it and it asks
+        less; otherwise the license keeps its own."""
+        base, _, exception = (licensing.current_form(term) or term).partition(" WITH ")
+        base_class = self.classify(base)[0]
+        if not exception:
+            return base_class
+        rule = self.exception_rule(exception)
+        if rule is None:
+            derived = self.classify(exception)[0]
+            restricts = derived not in OPEN_SOURCE_CLASSES and base_class in OPEN_SOURCE_CLASSES
+            return derived if restricts else base_class
+        if rule.klass is None or rule.only_if is not None or not rule.is_written_for(base):
+            return base_class
+        if rule.klass not in OPEN_SOURCE_CLASSES or base_class not in OPEN_SOURCE_CLASSES:
+            return rule.klass if rule.klass not in OPEN_SOURCE_CLASSES else base_class
+        return min(rule.klass, base_class, key=_OPEN_SOURCE_ORDER.index)
+
     def exception_class(self, exception_id: str) -> LicenseClass | None:
         """Return the class a WITH exception gives its license in every context, if any."""
         rule = self._exceptions.get(exception_id.lower())
