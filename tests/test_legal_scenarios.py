@@ -898,3 +898,37 @@ def test_a_registry_license_is_read_as_the_judge_reads_it(text: str, kind: str, 
         kind,
         klass,
     )
+
+
+@pytest.mark.parametrize(
+    ("product", "file_license", "reported"),
+    [
+        # the file's license is the product's, whatever id it is written in
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-with-classpath-exception", False),
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only WITH Classpath-exception-2.0", False),
+        ("GPL-2.0-or-later", "GPL-2.0+", False),
+        ("Apache-2.0", "apache-2.0", False),
+        # a file under another license is reported
+        ("Apache-2.0", "GPL-2.0-with-classpath-exception", True),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only", True),
+    ],
+)
+def test_a_first_party_file_under_the_product_s_license_is_not_reported(
+    product: str, file_license: str, reported: bool
+) -> None:
+    inventory = Inventory(
+        subject=Subject(name="p", declared_license=product, profile="source"),
+        files=(
+            FileEntry(
+                path="src/a.java",
+                sha256="0" * 64,
+                size=1,
+                scanned=True,
+                license_expression=file_license,
+            ),
+        ),
+    )
+    judged = evaluate(inventory, load_policy(None), profile=SOURCE, today=TODAY)
+    assert judged.evaluation is not None
+    found = [f for f in judged.evaluation.findings if f.rule == "file/license"]
+    assert bool(found) is reported, [f.message for f in found]

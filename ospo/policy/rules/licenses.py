@@ -275,7 +275,9 @@ class FileLicenseRule(Rule):
     def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for files whose detected license is not the product's."""
         product = ctx.inventory.subject.declared_license
-        product_ids = set(licensing.license_ids(product)) if product else set()
+        # whole licenses, each with its exception: a GPL-2.0-only file in a project that
+        # grants the Classpath exception is not under the project's license
+        product_ids = set(licensing.licenses_of(product)) if product else set()
         mentions = set(ctx.policy.data.get("files", {}).get("mentions", []))
         context = Context(
             profile=ctx.profile, shipped=True, linkage=Linkage.STATIC, outbound=product
@@ -286,7 +288,7 @@ class FileLicenseRule(Rule):
                 continue
             line = entry.detections[0].start_line if entry.detections else None
             expression, mentioned = _without_mentions(effective, mentions)
-            ids = set(licensing.license_ids(expression)) if expression else set()
+            ids = set(licensing.licenses_of(expression)) if expression else set()
             if ids <= product_ids:
                 if mentioned:
                     yield _unknown_reference(entry, line)
