@@ -69,10 +69,13 @@ def check(expression: str) -> CheckedExpression:
         return CheckedExpression(
             original=expression, normalized=None, valid=False, errors=misplaced
         )
+    unknown_keys = licensing.unknown_license_keys(parsed)
     unknown = tuple(
         key
-        for key in licensing.unknown_license_keys(parsed)
-        if not _LICENSEREF.match(key) and not _or_later_of_known(key)
+        for key in unknown_keys
+        if not _LICENSEREF.match(key)
+        and not _or_later_of_known(key)
+        and key.lower() not in _DEPRECATED_IDS
     )
     if unknown:
         return CheckedExpression(
@@ -83,9 +86,41 @@ def check(expression: str) -> CheckedExpression:
             unknown_symbols=unknown,
         )
     normalized = str(parsed)
+    if any(k.lower() in _DEPRECATED_IDS for k in unknown_keys):
+        # license-expression does not know every deprecated id: spell those as SPDX does
+        normalized = _TOKEN.sub(_canonical_deprecated, normalized)
     if "+" in normalized:
         normalized = _TOKEN.sub(_canonical_or_later, normalized)
     return CheckedExpression(original=expression, normalized=normalized, valid=True)
+
+
+#: Deprecated SPDX ids that fold an exception into the license's id (the SPDX License List
+#: deprecated them in 3.0: "use a license expression with WITH"), as that expression. A
+#: "GPL-2.0" in them is version 2 only, as the deprecated ``GPL-2.0`` is; eCos and wxWindows
+#: grant "version 2, or any later version" in their own texts (and ScanCode's ``replaced_by``).
+_DEPRECATED_WITH = {
+    "GPL-2.0-with-autoconf-exception": "GPL-2.0-only WITH Autoconf-exception-2.0",
+    "GPL-2.0-with-bison-exception": "GPL-2.0-only WITH Bison-exception-2.2",
+    "GPL-2.0-with-classpath-exception": "GPL-2.0-only WITH Classpath-exception-2.0",
+    "GPL-2.0-with-font-exception": "GPL-2.0-only WITH Font-exception-2.0",
+    "GPL-2.0-with-GCC-exception": "GPL-2.0-only WITH GCC-exception-2.0",
+    "GPL-3.0-with-autoconf-exception": "GPL-3.0-only WITH Autoconf-exception-3.0",
+    "GPL-3.0-with-GCC-exception": "GPL-3.0-only WITH GCC-exception-3.1",
+    "eCos-2.0": "GPL-2.0-or-later WITH eCos-exception-2.0",
+    "wxWindows": "LGPL-2.0-or-later WITH WxWindows-exception-3.1",
+}
+_DEPRECATED_IDS = {k.lower(): k for k in _DEPRECATED_WITH}
+
+
+def current_form(license_id: str) -> str | None:
+    """The ``X WITH E`` expression a deprecated SPDX id such as
+    ``GPL-2.0-with-classpath-exception`` stands for; None for any other id."""
+    spelled = _DEPRECATED_IDS.get(license_id.lower())
+    return None if spelled is None else _DEPRECATED_WITH[spelled]
+
+
+def _canonical_deprecated(match: re.Match[str]) -> str:
+    return _DEPRECATED_IDS.get(match.group(0).lower(), match.group(0))
 
 
 def _canonical_or_later(match: re.Match[str]) -> str:
@@ -239,14 +274,39 @@ VARIANT_OF = {
 _VERSIONED = re.compile(r"^(AGPL|GPL|LGPL|GFDL)-(\d\.\d)(-only|-or-later|\+)?$", re.IGNORECASE)
 
 
+#: The versions of each GNU license family, oldest first.
+_GNU_VERSIONS = {
+    "GPL": ("1.0", "2.0", "3.0"),
+    "LGPL": ("2.0", "2.1", "3.0"),
+    "AGPL": ("1.0", "3.0"),
+}
+
+
+def versions_admitted(license_id: str) -> tuple[str, ...]:
+    """The single versions an "or later" GNU license lets its recipient take, oldest first
+    (GPL-2.0-or-later: GPL-2.0-only, GPL-3.0-only); () for any other license."""
+    found = _VERSIONED.match(license_id)
+    if found is None or (found.group(3) or "").lower() not in ("-or-later", "+"):
+        return ()
+    family = found.group(1).upper()
+    versions = _GNU_VERSIONS.get(family, ())
+    return tuple(f"{family}-{v}-only" for v in versions if float(v) >= float(found.group(2)))
+
+
 def _symbol_covers(base: str, term: str) -> bool:
     """Whether the license ``base`` (an id, or ``X WITH E``) covers ``term``: the same
     license, an alias of it, the text of a version its "or later" admits, an "or later"
     from an earlier version, or the license or exception ``X WITH E`` is made of."""
     if base.lower() == term.lower():
         return True
+    base, term = current_form(base) or base, current_form(term) or term
     if " WITH " in base.upper():
         license_part, _, exception = re.split(r"\s+(WITH)\s+", base, flags=re.I)
+        if " WITH " in term.upper():
+            term_license, _, term_exception = re.split(r"\s+(WITH)\s+", term, flags=re.I)
+            return term_exception.lower() == exception.lower() and _symbol_covers(
+                license_part, term_license
+            )
         return term.lower() == exception.lower() or _symbol_covers(license_part, term)
     if " WITH " in term.upper():
         return False
@@ -270,6 +330,15 @@ def _symbols(expression: str) -> list[str]:
     licensing = spdx_licensing()
     parsed = licensing.parse(expression, validate=False)
     return [str(s) for s in licensing.license_symbols(parsed, decompose=False)]
+
+
+def licenses_of(expression: str) -> tuple[str, ...]:
+    """The licenses of a valid expression in order, each with its exception (``X WITH E``)
+    and a deprecated id that folds one in written as ``X WITH E``; () when it is invalid."""
+    checked = check(expression)
+    if not checked.valid or checked.normalized is None:
+        return ()
+    return tuple(dict.fromkeys(current_form(s) or s for s in _symbols(checked.normalized)))
 
 
 def mentions(base: str, term: str) -> bool:

@@ -183,11 +183,112 @@ WITH_ROWS = [
     ("GPL-2.0-or-later WITH Font-exception-2.0", "MIT", R, "font files themselves"),
     # an exception the table does not name leaves the license it modifies (fsf: #GPLv2)
     ("GPL-2.0-only WITH openvpn-openssl-exception", "GPL-3.0-only", X, "cannot be relicensed"),
+    # LLVM's exception waives sections of Apache-2.0; on a GPL it waives nothing, so the
+    # GPL's own rule decides (text: LLVM-exception; gpl-faq: #AllCompatibility)
+    ("GPL-3.0-only WITH LLVM-exception", "GPL-2.0-only", X, "the two versions do not mix"),
+    ("GPL-2.0-only WITH LLVM-exception", "Apache-2.0", X, "strong copyleft would require"),
+    # an exception only adds permissions: MIT with Classpath's is MIT (SPDX spec Annex D.4)
+    ("MIT WITH Classpath-exception-2.0", "Apache-2.0", C, "which an Apache-2.0 project keeps"),
+    ("BSD-3-Clause WITH Classpath-exception-2.0", "GPL-2.0-only", C, "GPL-compatible"),
     # Commons Clause takes away the right to sell: not open source, not even under the
     # license it modifies (osd: criterion 1; the policy's exception table)
     ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "Apache-2.0", X, "source-available"),
     ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", "MIT", X, "cannot be passed on"),
 ]
+
+
+# --- outbound licenses with an exception, and "or later" inbound ---------------------------
+
+OUTBOUND_ROWS = [
+    # a project under GPL-2.0 with the Classpath exception is under GPL-2.0 first: Apache-2.0
+    # code cannot go in (fsf: #apache2), whatever the id the project's license is written in
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "Apache-2.0", X, "GPL-2.0 does not allow"),
+    ("GPL-2.0-with-classpath-exception", "Apache-2.0", X, "GPL-2.0 does not allow"),
+    ("GPL-2.0-with-classpath-exception", "GPL-3.0-only", X, "the two versions do not mix"),
+    # the same license with the same exception is the same license
+    (
+        "GPL-2.0-only WITH Classpath-exception-2.0",
+        "GPL-2.0-only WITH Classpath-exception-2.0",
+        C,
+        "the same license",
+    ),
+    ("Apache-2.0 WITH LLVM-exception", "Apache-2.0 WITH LLVM-exception", C, "the same license"),
+    # permissive code can be offered with the project's exception too (fsf: #GPLCompatible...)
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "MIT", C, "GPL-compatible permissive terms"),
+    ("Apache-2.0 WITH LLVM-exception", "MIT", C, "which an Apache-2.0 project keeps"),
+    ("Apache-2.0 WITH LLVM-exception", "GPL-2.0-only", X, "the whole Apache-2.0 project"),
+    # copyleft code without the exception cannot be offered with it: the project's promise
+    # to its users (link on any terms) would not hold for that code (text: Classpath-exception)
+    ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only", R, "does not carry it"),
+    ("GPL-2.0-or-later WITH Classpath-exception-2.0", "GPL-2.0-or-later", R, "does not carry it"),
+    # "or later" of a license: the recipient may always take that version itself, and no
+    # later version exists to judge, so it is judged as that version (SPDX spec Annex D.2)
+    ("GPL-2.0-only", "Apache-2.0+", X, "further restrictions that GPL-2.0 does not allow"),
+    ("LGPL-2.1-only", "Apache-2.0+", X, "further restrictions under (L)GPL-2.1"),
+    ("GPL-3.0-only", "Apache-2.0+", C, "accepts Apache-2.0's"),
+    ("Apache-2.0", "Apache-2.0+", C, "the same license"),
+    ("GPL-3.0-only", "MPL-1.1+", X, "MPL-1.1 code not also offered under a GNU license"),
+    ("MPL-2.0", "MPL-1.1+", C, "any later version of the MPL"),
+    # an id is the license SPDX normalises it to, deprecated or in any case (SPDX spec
+    # Annex D.1: ids match case-insensitively; "GPL-2.0+" is GPL-2.0-or-later)
+    ("GPL-3.0-only", "GPL-2.0+", C, "may be taken under GPL-3.0"),
+    ("GPL-3.0-only", "GPL-2.0", X, "lacks 'or any later version'"),
+    ("LGPL-3.0-only", "LGPL-2.1+", C, "may be taken under LGPL-3.0"),
+    ("GPL-3.0-only", "AGPL-3.0", C, "the AGPL network clause"),
+    ("GPL-3.0-only", "gpl-3.0-only", C, "the same license"),
+    ("GPL-2.0-only", "apache-2.0", X, "further restrictions that GPL-2.0 does not allow"),
+    ("apache-2.0", "GPL-3.0+", X, "strong copyleft would require the whole Apache-2.0 project"),
+    # a project under a license the file does not list has no data: the OSRB decides
+    ("Zlib", "GPL-3.0-only", R, "no compatibility data for this outbound license"),
+    ("Zlib", "MIT", C, "permissive terms only ask for notices"),
+    ("Zlib", "Zlib", C, "the same license"),
+    # a project under another copyleft, or a license nobody knows, has no data: the OSRB
+    ("EPL-2.0", "GPL-2.0-only", R, "no compatibility data for this outbound license"),
+    ("LicenseRef-Acme-Proprietary", "GPL-2.0-only", R, "no compatibility data"),
+]
+
+
+@pytest.mark.parametrize(("outbound", "inbound", "expected", "because"), OUTBOUND_ROWS)
+def test_outbound_expressions_and_or_later(
+    judge: Judge, outbound: str, inbound: str, expected: Compatibility, because: str
+) -> None:
+    _assert_verdict(judge, outbound, inbound, expected, because)
+
+
+# --- several licenses at once into an "or later" project --------------------------------
+
+#: (outbound, a component's expression, incompatible?), why
+TOGETHER_ROWS = [
+    # GPL-2.0-only code keeps the work at version 2, Apache-2.0 code needs version 3: no
+    # version of the GPL accepts both (gpl-faq: #AllCompatibility; fsf: #apache2)
+    ("GPL-2.0-or-later", "GPL-2.0-only AND Apache-2.0", True),
+    ("GPL-2.0+", "Apache-2.0 AND GPL-2.0-only", True),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND (Apache-2.0 OR GPL-3.0-only)", True),
+    ("LGPL-2.1-or-later", "LGPL-2.1-only AND Apache-2.0", True),
+    ("GPL-1.0-or-later", "GPL-2.0-only AND Apache-2.0", True),
+    # ... whereas one version that takes every part is enough
+    ("GPL-2.0-or-later", "GPL-2.0-or-later AND Apache-2.0", False),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND MIT", False),
+    ("GPL-2.0-or-later", "GPL-3.0-only AND Apache-2.0", False),
+    ("GPL-2.0-or-later", "GPL-2.0-only AND (Apache-2.0 OR MIT)", False),
+    ("LGPL-2.1-or-later", "LGPL-2.1-or-later AND Apache-2.0", False),
+    # a project at one version: each part meets that version's rules alone
+    ("GPL-3.0-only", "GPL-2.0-or-later AND Apache-2.0", False),
+    ("GPL-2.0-only", "GPL-2.0-only AND MIT", False),
+]
+
+
+@pytest.mark.parametrize(("outbound", "expression", "incompatible"), TOGETHER_ROWS)
+def test_every_part_needs_one_version_an_or_later_project_admits(
+    judge: Judge, outbound: str, expression: str, incompatible: bool
+) -> None:
+    verdict = judge.judge(expression, Context(profile=Profile.SOURCE, outbound=outbound))
+    assert verdict.incompatible is incompatible, verdict.reasons
+    if incompatible:
+        assert verdict.outcome is Outcome.DENY
+        assert "no version of the project's license accepts every part" in verdict.reasons[0]
+    else:
+        assert verdict.outcome is not Outcome.DENY, verdict.reasons
 
 
 def test_an_exception_the_policy_lifts_is_judged_by_its_class(tmp_path: Path) -> None:
@@ -291,6 +392,7 @@ BY_CLASS_ONLY = {
         "CC-BY-4.0",
         "Unicode-DFS-2016",
         "curl",
+        "CNRI-Python-GPL-Compatible",
         "libpng-2.0",
         "W3C",
         "HPND",
@@ -338,6 +440,13 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     # AFL and PHP: permissive, GPL-incompatible (fsf: #AcademicFreeLicense, #PHP-3.01)
     ("AFL-3.0", PERMISSIVE + MPL, C, "only ask that notices be kept"),
     ("AFL-3.0", GNU, X, "AFL's patent termination"),
+    # ... "all versions through 3.0" (fsf: #AcademicFreeLicense)
+    ("AFL-2.0", GNU, X, "AFL's patent termination"),
+    ("AFL-1.2", GNU, X, "AFL's patent termination"),
+    ("AFL-1.1", GNU, X, "AFL's patent termination"),
+    # CNRI's Python 1.6 license is governed by Virginia law: a further restriction; the
+    # amended 1.6.1 wording (SPDX CNRI-Python-GPL-Compatible) is not (fsf: #PythonOld)
+    ("CNRI-Python", GNU, X, "choice of Virginia law"),
     ("PHP-3.01", APACHE, C, "which an Apache-2.0 project keeps"),
     ("PHP-3.01", GNU, X, "PHP's name restrictions"),
     # JSON's "Good, not Evil" restricts use: not open source (fsf: #JSON; asf: X; osd 6)
@@ -402,6 +511,12 @@ NAMED_IDS: list[tuple[str, tuple[str, ...], Compatibility, str]] = [
     ("Artistic-1.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("APSL-2.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("QPL-1.0", GNU, X, "its copyleft or attribution terms conflict"),
+    # (fsf: #lucent102, #Nokia, #NOSL, #RealNetworks, #IPAFONT)
+    ("LPL-1.02", GNU, X, "its copyleft or attribution terms conflict"),
+    ("Nokia", GNU, X, "its copyleft or attribution terms conflict"),
+    ("NOSL", GNU, X, "its copyleft or attribution terms conflict"),
+    ("RPSL-1.0", GNU, X, "its copyleft or attribution terms conflict"),
+    ("IPA", GNU, X, "its copyleft or attribution terms conflict"),
     # OSL: strong, GPL-incompatible (fsf: #OSL)
     ("OSL-3.0", GNU, X, "its copyleft or attribution terms conflict"),
     ("OSL-2.1", GNU, X, "its copyleft or attribution terms conflict"),

@@ -307,6 +307,8 @@ OPENJDK = "GPL-2.0-only WITH OpenJDK-assembly-exception-1.0"
 BIN, SAAS, INT, SRC = Profile.BINARY, Profile.SAAS, Profile.INTERNAL, Profile.SOURCE
 ST, DYN = Linkage.STATIC, Linkage.DYNAMIC
 SA = LicenseClass.SOURCE_AVAILABLE
+PROP, UNKNOWN = LicenseClass.PROPRIETARY, LicenseClass.UNKNOWN
+NC, RESTRICTED = LicenseClass.NON_COMMERCIAL, LicenseClass.USE_RESTRICTED
 
 HAND: list[tuple[str, Profile, Linkage, str | None, Outcome, LicenseClass]] = [
     # Linux-syscall-note: programs using the kernel through system calls are not derived
@@ -336,6 +338,10 @@ HAND: list[tuple[str, Profile, Linkage, str | None, Outcome, LicenseClass]] = [
     (UFE, SRC, ST, "Apache-2.0", REVIEW, FILE),
     # ... where plain GPL-2.0 cannot go into an MIT project at all
     ("GPL-2.0-only", SRC, ST, "MIT", DENY, STRONG),
+    # ... whatever id the open source outbound license is written in (a deprecated one, one
+    # with an exception of its own: the license is what counts)
+    (UFE, SRC, ST, "GPL-2.0-with-classpath-exception", REVIEW, FILE),
+    (UFE, SRC, ST, "Apache-2.0 WITH LLVM-exception", REVIEW, FILE),
     # ... a product under a proprietary outbound license is not Other FOSS
     (UFE, SRC, ST, "LicenseRef-Acme-Proprietary", REVIEW, STRONG),
     # Classpath: independent modules on any terms, static as well as dynamic: no relinking
@@ -383,6 +389,47 @@ HAND: list[tuple[str, Profile, Linkage, str | None, Outcome, LicenseClass]] = [
     ("GPL-2.0-only WITH openvpn-openssl-exception", BIN, DYN, None, DENY, STRONG),
     # Commons Clause takes rights away: source-available
     ("Apache-2.0 WITH LicenseRef-scancode-commons-clause", BIN, DYN, None, DENY, SA),
+    # ... from any license it is added to, a GPL one in a service included
+    ("GPL-2.0-only WITH LicenseRef-scancode-commons-clause", SAAS, DYN, None, DENY, SA),
+    ("MIT WITH LicenseRef-scancode-commons-clause", INT, DYN, None, REVIEW, SA),
+    # ... and an unknown license it restricts is no better for it
+    ("LicenseRef-Acme WITH LicenseRef-scancode-commons-clause", SAAS, DYN, None, DENY, SA),
+    # An exception only adds permissions (SPDX spec 2.3 Annex D.4: "additional permissions"
+    # or exceptions to a condition): it never makes a license stricter. Classpath on MIT,
+    # BSD, Apache-2.0 or CC0 leaves them as they are; file-level copyleft is for the GPL
+    ("MIT WITH Classpath-exception-2.0", BIN, ST, None, OBL, PERM),
+    ("BSD-3-Clause WITH Classpath-exception-2.0", SAAS, ST, None, OBL, PERM),
+    ("Apache-2.0 WITH Classpath-exception-2.0", SRC, ST, "MIT", OBL, PERM),
+    ("CC0-1.0 WITH Classpath-exception-2.0", BIN, ST, None, ALLOW, PD),
+    ("MIT WITH GNAT-exception", BIN, ST, None, OBL, PERM),
+    ("MIT WITH Qt-LGPL-exception-1.1", BIN, ST, None, OBL, PERM),
+    ("MPL-2.0 WITH Classpath-exception-2.0", BIN, ST, None, OBL, FILE),
+    # ... and still relaxes a stricter copyleft where it is written for one
+    ("LGPL-2.1-only WITH Classpath-exception-2.0", BIN, ST, None, OBL, FILE),
+    ("AGPL-3.0-only WITH GCC-exception-3.1", SAAS, DYN, None, OBL, PERM),
+    # An exception adds permissions to an open source license; it cannot vouch for a
+    # license nobody knows, nor lift a commercial or source-available one
+    ("LicenseRef-Acme WITH Classpath-exception-2.0", BIN, ST, None, REVIEW, UNKNOWN),
+    ("LicenseRef-Acme WITH GCC-exception-3.1", SAAS, DYN, None, REVIEW, UNKNOWN),
+    ("LicenseRef-scancode-proprietary-license WITH GCC-exception-3.1", BIN, ST, None, REVIEW, PROP),
+    ("BUSL-1.1 WITH Classpath-exception-2.0", BIN, DYN, None, DENY, SA),
+    ("SSPL-1.0 WITH GCC-exception-3.1", SAAS, DYN, None, DENY, SA),
+    ("CC-BY-NC-4.0 WITH Classpath-exception-2.0", BIN, DYN, None, DENY, NC),
+    ("JSON WITH Classpath-exception-2.0", BIN, DYN, None, DENY, RESTRICTED),
+    # An exception that waives sections of one license grants nothing on another: LLVM's
+    # and Swift's waive Apache-2.0 sections 4(a), 4(b), 4(d) (and LLVM's Apache-2.0's
+    # clauses that conflict with GPL-2.0); fmt's waives "the above copyright and permission
+    # notices" of its MIT text; SHL-2.x lets a work be treated as under "the Apache License"
+    ("Apache-2.0 WITH Swift-exception", BIN, ST, None, OBL, PERM),
+    ("GPL-2.0-only WITH LLVM-exception", BIN, ST, None, DENY, STRONG),
+    ("GPL-3.0-or-later WITH LLVM-exception", BIN, DYN, None, DENY, STRONG),
+    ("GPL-3.0-only WITH LLVM-exception", SRC, ST, "GPL-2.0-only", DENY, STRONG),
+    ("LGPL-2.1-only WITH LLVM-exception", BIN, ST, None, REVIEW, LIB),
+    ("GPL-2.0-only WITH Swift-exception", BIN, ST, None, DENY, STRONG),
+    ("GPL-2.0-only WITH fmt-exception", BIN, ST, None, DENY, STRONG),
+    ("GPL-2.0-only WITH SHL-2.1", BIN, ST, None, DENY, STRONG),
+    ("Apache-2.0+ WITH LLVM-exception", BIN, ST, None, OBL, PERM),
+    ("MIT WITH LLVM-exception", BIN, ST, None, OBL, PERM),
 ]
 
 
@@ -410,6 +457,12 @@ def test_the_reason_cites_the_exception(judge: Judge) -> None:
     assert "applies only to a product not distributed as source" in wx.reasons[0]
     openssl = _verdict(judge, "GPL-2.0-only WITH openvpn-openssl-exception", Profile.BINARY)
     assert "openvpn-openssl-exception changes no class" in openssl.reasons[0]
+    llvm = _verdict(judge, "GPL-2.0-only WITH LLVM-exception", Profile.BINARY)
+    assert "LLVM-exception is written for Apache-2.0" in llvm.reasons[0]
+    mit = _verdict(judge, "MIT WITH Classpath-exception-2.0", Profile.BINARY)
+    assert "only adds permissions" in mit.reasons[0]
+    acme = _verdict(judge, "LicenseRef-Acme WITH Classpath-exception-2.0", Profile.BINARY)
+    assert "cannot make LicenseRef-Acme (unknown) an open source license" in acme.reasons[0]
 
 
 def test_exception_class_is_the_unconditional_class(judge: Judge) -> None:
@@ -512,6 +565,25 @@ def test_an_entry_can_be_conditional(tmp_path: Path) -> None:
     assert "our counsel's reading" in source.reasons[0]
 
 
+def test_an_organisation_can_say_what_an_exception_is_written_for(tmp_path: Path) -> None:
+    # counsel reads Classpath as written for the GNU licenses only
+    entry = (
+        "    Classpath-exception-2.0:\n"
+        "      class: weak-copyleft-file\n"
+        "      written_for: [GPL-2.0-only, GPL-2.0-or-later]\n"
+        "      reason: our counsel's reading\n"
+        "      source: https://example.org/memo\n"
+    )
+    judge = Judge(load_policy(_org_policy(tmp_path, entry)))
+    static = Context(profile=Profile.BINARY, linkage=Linkage.STATIC)
+    for base in ("GPL-2.0-only", "GPL-2.0+", "GPL-2.0-or-later"):
+        verdict = judge.judge(f"{base} WITH Classpath-exception-2.0", static)
+        assert (verdict.outcome, verdict.licenses[0][1]) == (OBL, FILE), verdict.reasons
+    lgpl = judge.judge("LGPL-2.1-only WITH Classpath-exception-2.0", static)
+    assert (lgpl.outcome, lgpl.licenses[0][1]) == (REVIEW, LIB)
+    assert "written for GPL-2.0-only, GPL-2.0-or-later" in lgpl.reasons[0]
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
@@ -526,6 +598,11 @@ def test_an_entry_can_be_conditional(tmp_path: Path) -> None:
             "org.yml:7: licenses.exceptions.X-exception.only_if: 'closed-product' is not one of",
         ),
         ("    X-exception: lenient\n", "X-exception: 'lenient' is not one of ['public-domain'"),
+        (
+            "    X-exception:\n      class: permissive\n      written_for: []\n"
+            "      reason: r\n      source: s\n",
+            "licenses.exceptions.X-exception.written_for: [] should be non-empty",
+        ),
     ],
 )
 def test_bad_entries_are_refused(tmp_path: Path, entry: str, message: str) -> None:
@@ -570,6 +647,9 @@ profile's matrix like any license's (see docs/policy.md). An entry names:
   part has an open source class (public-domain to network-copyleft), which stands for the
   exceptions' "OSI-approved or FSF-free"; *object form*: any profile but `source` (the
   product is not distributed as source);
+* **written for**: the licenses whose sections the exception waives (LLVM's waives
+  sections 4(a), 4(b) and 4(d) of Apache-2.0); on any other license it grants nothing, and
+  the license keeps its class. Shown in the *Only if* column;
 * **reason**: what the exception does, with its operative words quoted from its text as
   ScanCode ships it (a test checks every quotation against that text); a verdict on the
   combination cites it;
@@ -581,7 +661,13 @@ only a named interface, whether a binary is unmodified) are stated in the reason
 every finding on the combination carries.
 
 An organisation's policy that `extends: default` can replace an entry with a class name or
-a whole mapping (`class`, `only_if`, `reason`, `source`).
+a whole mapping (`class`, `only_if`, `written_for`, `reason`, `source`).
+
+An exception only adds permissions: it never makes a license stricter (Classpath's
+exception on MIT leaves MIT permissive), and it cannot make a license that is not open
+source (unknown, commercial, source-available, non-commercial) open source. A class that
+takes rights away (Commons Clause: *source-available*) applies to any license it is added
+to, where it is stricter than the license's own.
 
 **Exceptions only ScanCode knows** (its `LicenseRef-scancode-…` exceptions, and any
 exception the table does not name) never relax a license: ScanCode's category of an
@@ -616,6 +702,9 @@ def render_exceptions_doc() -> str:
         assert rule is not None
         klass = rule.klass.value if rule.klass is not None else "keeps its class"
         only_if = _ONLY_IF[rule.only_if] if rule.only_if is not None else ""
+        if rule.written_for:
+            written = "for " + ", ".join(rule.written_for)
+            only_if = f"{only_if}; {written}" if only_if else written
         base = bases[exception]
         expression = f"{base} WITH {exception}"
         binary = _verdict(judge, expression, Profile.BINARY, Linkage.STATIC).outcome.value

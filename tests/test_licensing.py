@@ -25,6 +25,10 @@ from ospo import licensing
         ("eCos-2.0", "eCos-2.0"),
         ("GPL-2.0-with-classpath-exception", "GPL-2.0-with-classpath-exception"),
         ("GPL-3.0-with-GCC-exception OR MIT", "GPL-3.0-with-GCC-exception OR MIT"),
+        # a deprecated id license-expression does not know is still an SPDX id (SPDX License
+        # List, deprecated ids), spelled as SPDX spells it
+        ("GPL-2.0-with-bison-exception", "GPL-2.0-with-bison-exception"),
+        ("gpl-2.0-with-bison-exception OR mit", "GPL-2.0-with-bison-exception OR MIT"),
         # "+" (this version or any later one) on any license id
         ("Apache-2.0+", "Apache-2.0+"),
         ("apache-2.0+", "Apache-2.0+"),
@@ -74,6 +78,28 @@ def test_invalid_expressions_become_evidence_not_exceptions(given: str, error: s
     assert not checked.valid
     assert checked.normalized is None
     assert error in checked.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("deprecated", "current"),
+    [
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("gpl-3.0-with-gcc-exception", "GPL-3.0-only WITH GCC-exception-3.1"),
+        ("eCos-2.0", "GPL-2.0-or-later WITH eCos-exception-2.0"),
+        ("WXWINDOWS", "LGPL-2.0-or-later WITH WxWindows-exception-3.1"),
+        ("GPL-2.0-only", None),
+        ("Classpath-exception-2.0", None),
+    ],
+)
+def test_the_current_form_of_a_deprecated_id(deprecated: str, current: str | None) -> None:
+    assert licensing.current_form(deprecated) == current
+    if current is not None:
+        assert licensing.check(current).normalized == current
+        # a license text detected under its current id agrees with the deprecated one
+        assert licensing.mentions(deprecated, current)
+        assert licensing.mentions(current, deprecated)
+        declared = licensing.normalize(deprecated)
+        assert licensing.effective_license([deprecated], [current]) == (declared, None)
 
 
 def test_license_ids_in_order_of_appearance() -> None:

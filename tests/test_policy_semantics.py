@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -213,6 +214,60 @@ def test_obligations_follow_the_licenses(judge: Judge) -> None:
     assert any("license text" in o for o in obligations)
 
 
+#: (expression, profile, a phrase one of its obligations holds, a phrase none may hold), why
+OBLIGATION_ROWS = [
+    # "All advertising materials mentioning features or use of this software must display
+    # the following acknowledgement" (BSD-4-Clause clause 3; fsf: #OriginalBSD)
+    ("BSD-4-Clause", Profile.BINARY, "advertising materials", None),
+    ("BSD-4-Clause-UC", Profile.SAAS, "advertising materials", None),
+    # the OpenSSL and SSLeay licenses carry the same clause (OpenSSL clause 3, SSLeay 3)
+    ("OpenSSL", Profile.BINARY, "advertising materials", None),
+    ("SSLeay-standalone", Profile.BINARY, "advertising materials", None),
+    ("Apache-1.0", Profile.BINARY, "advertising materials", None),
+    # Apache-1.1 clause 3: the acknowledgement goes in the end-user documentation
+    ("Apache-1.1", Profile.BINARY, "end-user documentation", "advertising materials"),
+    # a choice of MIT carries no advertising duty: only the elected license's obligations
+    ("MIT OR BSD-4-Clause", Profile.BINARY, "NOTICE / attribution", "advertising materials"),
+    ("BSD-4-Clause OR GPL-2.0-only", Profile.BINARY, "advertising materials", "source"),
+    # Apache-2.0 s.4(d): the NOTICE file's attributions travel with the work
+    ("Apache-2.0", Profile.SAAS, "NOTICE file contents", None),
+    ("Apache-2.0 OR GPL-2.0-only", Profile.BINARY, "NOTICE file contents", "source"),
+    ("MIT", Profile.BINARY, "NOTICE / attribution", "NOTICE file contents"),
+    # CC BY-SA 4.0 s.3(b): adaptations under the same or a BY-SA compatible license
+    ("CC-BY-SA-4.0", Profile.BINARY, "BY-SA compatible license", None),
+    ("CC-BY-SA-3.0", Profile.BINARY, "BY-SA compatible license", None),
+    # CC BY s.3(a): credit, a link to the license, and whether changes were made
+    ("CC-BY-3.0", Profile.BINARY, "Give credit", None),
+    # OFL-1.1 conditions 1 and 3: not sold by itself, Reserved Font Names kept off changes
+    ("OFL-1.1", Profile.BINARY, "Reserved Font Name", None),
+    ("OFL-1.1", Profile.BINARY, "sold by themselves", None),
+    # ODbL-1.0 s.4.4: an adapted database used publicly stays under the ODbL
+    ("ODbL-1.0", Profile.SAAS, "adapted database", None),
+    # MPL-2.0 s.3.2: where the source of the covered files is available
+    ("MPL-2.0", Profile.BINARY, "MPL-2.0 files", None),
+    # "or later" of a license, ScanCode's name of it, or it with an exception: its duties
+    ("Apache-2.0+", Profile.BINARY, "NOTICE file contents", None),
+    ("LicenseRef-scancode-apache-2.0", Profile.BINARY, "NOTICE file contents", None),
+    ("Apache-2.0 WITH LLVM-exception", Profile.BINARY, "NOTICE file contents", None),
+    ("MPL-2.0+", Profile.BINARY, "MPL-2.0 files", None),
+    ("LicenseRef-scancode-bsd-original", Profile.BINARY, "advertising materials", None),
+    # a public-domain dedication asks nothing (CC0-1.0 s.2; Unlicense)
+    ("CC0-1.0", Profile.BINARY, None, "license text"),
+    ("Unlicense", Profile.BINARY, None, "license text"),
+]
+
+
+@pytest.mark.parametrize(("expression", "profile", "present", "absent"), OBLIGATION_ROWS)
+def test_obligations_of_particular_licenses(
+    judge: Judge, expression: str, profile: Profile, present: str | None, absent: str | None
+) -> None:
+    obligations = judge.obligations(judge.judge(expression, Context(profile=profile)))
+    if present is not None:
+        assert any(present in o for o in obligations), obligations
+    if absent is not None:
+        assert not any(absent in o for o in obligations), obligations
+
+
 @pytest.mark.parametrize(
     ("expression", "profile", "elected", "choices"),
     [
@@ -253,6 +308,61 @@ def test_every_choice_inside_an_and_is_recorded(
     assert sum(r.startswith("elected ") for r in verdict.reasons) == choices, verdict.reasons
     # the election is judged as the expression was
     assert judge.judge(elected, Context(profile=profile)).outcome is verdict.outcome
+
+
+@pytest.mark.parametrize(
+    ("expression", "profile", "elected"),
+    [
+        # between two permissive licenses, the one without the advertising clause: every
+        # advertisement would otherwise carry the acknowledgement (BSD-4-Clause clause 3;
+        # fsf: #OriginalBSD), and it is GPL-incompatible where MIT is not
+        ("BSD-4-Clause OR MIT", Profile.BINARY, "MIT"),
+        ("OpenSSL OR Apache-2.0", Profile.BINARY, "Apache-2.0"),
+        ("SSLeay-standalone OR BSD-3-Clause", Profile.SAAS, "BSD-3-Clause"),
+        ("Apache-1.0 OR Apache-2.0", Profile.BINARY, "Apache-2.0"),
+        ("(BSD-4-Clause OR ISC) AND Zlib", Profile.BINARY, "ISC AND Zlib"),
+        # ... unless the other alternative is worse for the profile: class decides first
+        ("BSD-4-Clause OR GPL-2.0-only", Profile.BINARY, "BSD-4-Clause"),
+        ("BSD-4-Clause OR MPL-2.0", Profile.BINARY, "BSD-4-Clause"),
+        # elsewhere the order written stands (cryptography's Apache-2.0 OR BSD-3-Clause)
+        ("Apache-2.0 OR BSD-3-Clause", Profile.BINARY, "Apache-2.0"),
+        ("MIT OR Apache-2.0", Profile.BINARY, "MIT"),
+    ],
+)
+def test_an_election_avoids_the_advertising_clause(
+    judge: Judge, expression: str, profile: Profile, elected: str
+) -> None:
+    verdict = judge.judge(expression, Context(profile=profile))
+    assert verdict.elected == elected, verdict.reasons
+    # the obligations listed are the elected license's: the advertising duty only with it
+    obligations = judge.obligations(verdict)
+    advertises = any(name in elected for name in ("BSD-4", "OpenSSL", "SSLeay", "Apache-1.0"))
+    assert any("advertising" in o for o in obligations) is advertises, obligations
+
+
+def test_an_organisation_s_lists_name_licenses_as_spdx_does(tmp_path: Path) -> None:
+    """A policy that names a license by a deprecated or lower-case id names that license
+    (SPDX spec Annex D.1): its override and lists hold for the current id."""
+    org = tmp_path / "org.yml"
+    org.write_text(
+        "version: 1\nextends: default\nlicenses:\n"
+        "  derive:\n    network: [AGPL-3.0, agpl-3.0-or-later, OSL-3.0]\n"
+        "    library_level: [LGPL-2.1, LGPL-2.1+, lgpl-3.0-only]\n"
+        "  overrides:\n    GPL-2.0+: proprietary\n    mpl-2.0: permissive\n",
+        encoding="utf-8",
+    )
+    judge = Judge(load_policy(org))
+    saas, static = (
+        Context(profile=Profile.SAAS),
+        Context(profile=Profile.BINARY, linkage=Linkage.STATIC),
+    )
+    for agpl in ("AGPL-3.0-only", "AGPL-3.0-or-later", "AGPL-3.0"):
+        assert judge.judge(agpl, saas).outcome is DENY, agpl
+    for lgpl in ("LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only"):
+        assert judge.judge(lgpl, static).licenses[0][1] is LicenseClass.WEAK_COPYLEFT_LIBRARY
+    assert judge.judge("GPL-2.0-or-later", saas).licenses[0][1] is LicenseClass.PROPRIETARY
+    assert judge.judge("GPL-2.0-only", saas).licenses[0][1] is LicenseClass.STRONG_COPYLEFT
+    assert judge.judge("MPL-2.0", static).licenses[0][1] is LicenseClass.PERMISSIVE
 
 
 def test_no_choice_no_election(judge: Judge) -> None:

@@ -8,7 +8,11 @@
   entry's condition holds (GCC's runtime exception makes GPL code permissive for the
   product; Classpath makes it file-level; Universal-FOSS helps only an open source
   product); an exception the table does not name can make a license stricter (by its
-  ScanCode category: a use restriction is source-available), never milder;
+  ScanCode category: a use restriction is source-available), never milder; an exception
+  that adds permissions never makes a license stricter, grants nothing on a license it is
+  not written for, and cannot make a license that is not open source open source;
+* a deprecated SPDX id that folds an exception in (``GPL-2.0-with-classpath-exception``)
+  is judged as the ``X WITH E`` it stands for;
 * ``AND`` takes the worst outcome of its parts; ``OR`` the best, and records which
   alternative was elected and why (the NOTICE uses the elected license);
 * under the ``source`` profile every inbound license must also be compatible with the
@@ -17,8 +21,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -27,6 +32,12 @@ from ospo import licensing
 from ospo.licensedb import license_table
 from ospo.policy.loader import Policy, compatibility_data, obligations_data
 from ospo.policy.model import Compatibility, LicenseClass, Linkage, Outcome, Profile
+
+#: What SPDX's special values say in place of a license (SPDX 2.3 section 7.13).
+_SPDX_SPECIAL = {
+    "NOASSERTION": "states no license (SPDX NOASSERTION): its author made no assertion",
+    "NONE": "grants no license (SPDX NONE): all rights are reserved by copyright's default",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +80,15 @@ class ExceptionRule:
     reason: str
     source: str | None = None
     only_if: ExceptionCondition | None = None
+    written_for: tuple[str, ...] = ()  # empty: any license
+
+    def is_written_for(self, license_id: str) -> bool:
+        """Whether the exception speaks of ``license_id`` (an "or later" of one it names
+        included)."""
+        if not self.written_for:
+            return True
+        bare = license_id.lower().removesuffix("+")
+        return any(bare == named.lower() for named in self.written_for)
 
 
 # what each condition means, in words (for reasons and for the generated documentation)
@@ -78,16 +98,16 @@ CONDITIONS = {
     ExceptionCondition.OBJECT_FORM: "a product not distributed as source",
 }
 
-OPEN_SOURCE_CLASSES = frozenset(
-    {
-        LicenseClass.PUBLIC_DOMAIN,
-        LicenseClass.PERMISSIVE,
-        LicenseClass.WEAK_COPYLEFT_FILE,
-        LicenseClass.WEAK_COPYLEFT_LIBRARY,
-        LicenseClass.STRONG_COPYLEFT,
-        LicenseClass.NETWORK_COPYLEFT,
-    }
+#: The open source classes, from the mildest to the strictest copyleft.
+_OPEN_SOURCE_ORDER = (
+    LicenseClass.PUBLIC_DOMAIN,
+    LicenseClass.PERMISSIVE,
+    LicenseClass.WEAK_COPYLEFT_FILE,
+    LicenseClass.WEAK_COPYLEFT_LIBRARY,
+    LicenseClass.STRONG_COPYLEFT,
+    LicenseClass.NETWORK_COPYLEFT,
 )
+OPEN_SOURCE_CLASSES = frozenset(_OPEN_SOURCE_ORDER)
 
 
 def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
@@ -100,7 +120,14 @@ def _exception_rule(entry: str | Mapping[str, Any]) -> ExceptionRule:
         reason=str(entry["reason"]),
         source=entry.get("source"),
         only_if=None if only_if is None else ExceptionCondition(only_if),
+        written_for=tuple(str(x) for x in entry.get("written_for", ())),
     )
+
+
+def _spdx_id(license_id: str) -> str:
+    """A license id as the policy names it, in the form the judge meets it: SPDX-normalised
+    (``AGPL-3.0`` is AGPL-3.0-only), lower-cased."""
+    return (licensing.normalize(license_id) or license_id).lower()
 
 
 class Classifier:
@@ -110,10 +137,12 @@ class Classifier:
         lic = policy.data["licenses"]
         derive = lic.get("derive", {})
         self._categories: Mapping[str, str] = derive.get("categories", {})
-        self._library = {x.lower() for x in derive.get("library_level", [])}
-        self._network = {x.lower() for x in derive.get("network", [])}
+        self._library = {_spdx_id(x) for x in derive.get("library_level", [])}
+        self._network = {_spdx_id(x) for x in derive.get("network", [])}
         self._nc_markers = tuple(m.lower() for m in derive.get("non_commercial_markers", []))
-        self._overrides = {k.lower(): LicenseClass(v) for k, v in lic.get("overrides", {}).items()}
+        self._overrides = {
+            _spdx_id(k): LicenseClass(v) for k, v in lic.get("overrides", {}).items()
+        }
         self._exceptions = {
             k.lower(): _exception_rule(v) for k, v in lic.get("exceptions", {}).items()
         }
@@ -128,23 +157,57 @@ class Classifier:
         return cached
 
     def _classify(self, license_id: str) -> tuple[LicenseClass, str]:
-        lowered = license_id.lower()
-        if lowered in self._overrides:
-            return self._overrides[lowered], "the policy's override"
-        if lowered in self._network:
-            return LicenseClass.NETWORK_COPYLEFT, "network copyleft in the policy's list"
-        if lowered in self._library:
-            return LicenseClass.WEAK_COPYLEFT_LIBRARY, "library-level copyleft in the policy's list"
         info = license_table().lookup(license_id)
+        # ScanCode's name for a license SPDX names (LicenseRef-scancode-agpl-3.0-plus) is
+        # that license: the policy's lists name it by its SPDX id
+        names = dict.fromkeys([license_id, *(() if info is None else (info.spdx,))])
+        for name in names:
+            lowered = name.lower()
+            aka = "" if name == license_id else f" (as {name})"
+            if lowered in self._overrides:
+                return self._overrides[lowered], f"the policy's override{aka}"
+            if lowered in self._network:
+                return LicenseClass.NETWORK_COPYLEFT, f"network copyleft in the policy's list{aka}"
+            if lowered in self._library:
+                return (
+                    LicenseClass.WEAK_COPYLEFT_LIBRARY,
+                    f"library-level copyleft in the policy's list{aka}",
+                )
         if info is None:
             return LicenseClass.UNKNOWN, "not in ScanCode's license database"
         key = info.key.lower()
         if any(marker in f"-{key}-" for marker in self._nc_markers):  # whole dash-words
             return LicenseClass.NON_COMMERCIAL, f"ScanCode key {info.key} marks it non-commercial"
+        # a license its steward calls non-commercial ("HP Non-Commercial License") under a
+        # key that does not say so; an exception so named grants a permission, restricts none
+        name = "-" + re.sub(r"[^a-z0-9]+", "-", info.name.lower()).strip("-") + "-"
+        if not info.is_exception and any(marker in name for marker in self._nc_markers):
+            return LicenseClass.NON_COMMERCIAL, f"its name, {info.name!r}, marks it non-commercial"
         mapped = self._categories.get(info.category)
         if mapped is None:
             return LicenseClass.UNKNOWN, f"ScanCode category {info.category!r} is not classified"
         return LicenseClass(mapped), f"ScanCode category {info.category}"
+
+    def term_class(self, term: str) -> LicenseClass:
+        """The class of one license of an expression where no context is known, ``X WITH
+        E`` and a deprecated id that folds one in included: a clause that takes rights away
+        gives its class; an exception that adds permissions in every context gives its
+        class where the license is open source, the exception is written for it and it asks
+        less; otherwise the license keeps its own."""
+        base, _, exception = (licensing.current_form(term) or term).partition(" WITH ")
+        base_class = self.classify(base)[0]
+        if not exception:
+            return base_class
+        rule = self.exception_rule(exception)
+        if rule is None:
+            derived = self.classify(exception)[0]
+            restricts = derived not in OPEN_SOURCE_CLASSES and base_class in OPEN_SOURCE_CLASSES
+            return derived if restricts else base_class
+        if rule.klass is None or rule.only_if is not None or not rule.is_written_for(base):
+            return base_class
+        if rule.klass not in OPEN_SOURCE_CLASSES or base_class not in OPEN_SOURCE_CLASSES:
+            return rule.klass if rule.klass not in OPEN_SOURCE_CLASSES else base_class
+        return min(rule.klass, base_class, key=_OPEN_SOURCE_ORDER.index)
 
     def exception_class(self, exception_id: str) -> LicenseClass | None:
         """Return the class a WITH exception gives its license in every context, if any."""
@@ -166,17 +229,22 @@ class Judge:
         self._non_shipped: Mapping[str, Any] = policy.data["non_shipped"]
         preference = policy.data["licenses"].get("preference", [c.value for c in LicenseClass])
         self._preference = {LicenseClass(c): i for i, c in enumerate(preference)}
+        self._elect_last = {_spdx_id(x) for x in policy.data["licenses"].get("elect_last", [])}
         self.judge = lru_cache(maxsize=65536)(self._judge)
 
     def _judge(self, expression: str, context: Context) -> Verdict:
         checked = licensing.check(expression)
         if not checked.valid or checked.normalized is None:
             outcome = self._matrix_outcome(LicenseClass.UNKNOWN, context)
+            why = _SPDX_SPECIAL.get(expression.strip().upper())
             return Verdict(
                 outcome=outcome,
                 expression=expression,
                 reasons=(
-                    f"{expression!r} is not a valid SPDX expression: {'; '.join(checked.errors)}",
+                    f"{expression!r} {why}: establish the license"
+                    if why
+                    else f"{expression!r} is not a valid SPDX expression: "
+                    f"{'; '.join(checked.errors)}",
                 ),
                 licenses=((expression, LicenseClass.UNKNOWN),),
             )
@@ -199,6 +267,16 @@ class Judge:
                 elected = " AND ".join(dict.fromkeys(p.elected or p.expression for p in parts))
             # and the reasons say where each choice was made, decisive or not
             elections = [p.reasons[0] for p in parts if p.elected and p not in decisive]
+            apart = self._no_version_for_all(node, parts, context)
+            if apart is not None:
+                return Verdict(
+                    outcome=Outcome.DENY,
+                    expression=str(node),
+                    elected=elected,
+                    reasons=(apart, *elections),
+                    licenses=tuple(lc for p in parts for lc in p.licenses),
+                    incompatible=True,
+                )
             return Verdict(
                 outcome=worst.outcome,
                 expression=str(node),
@@ -212,13 +290,15 @@ class Judge:
         if kind == "OR":
             options = [self._node(arg, context) for arg in node.args]
             # Among acceptable alternatives (allow, obligations) the policy's preferred
-            # class wins (MIT over GPL even where both pass); otherwise the mildest outcome.
+            # class wins (MIT over GPL even where both pass); otherwise the mildest outcome;
+            # in a class, a license the policy elects last (an advertising clause) loses.
             best_index = min(
                 range(len(options)),
                 key=lambda i: (
                     max(options[i].outcome.rank, Outcome.OBLIGATIONS.rank),
                     self._class_rank(options[i]),
                     options[i].outcome.rank,
+                    self._elected_last(options[i]),
                     i,
                 ),
             )
@@ -239,8 +319,40 @@ class Judge:
         if kind == "LicenseWithExceptionSymbol":
             return self._with_exception(node.license_symbol.key, node.exception_symbol.key, context)
         key = getattr(node, "key", str(node))
+        current = licensing.current_form(key)
+        if current is not None:
+            verdict = self._node(licensing.spdx_licensing().parse(current), context)
+            said = f"{key} is the deprecated SPDX id of {current}"
+            return replace(verdict, reasons=(f"{said}: {verdict.reasons[0]}", *verdict.reasons[1:]))
         klass, why = self.classifier.classify(key)
         return self._leaf(key, klass, why, context)
+
+    def _no_version_for_all(self, node: Any, parts: list[Verdict], context: Context) -> str | None:
+        """Why no single version an "or later" outbound license admits accepts every part
+        of an AND (GPL-2.0-only code keeps the work at version 2, Apache-2.0 code needs
+        version 3); None when one does, or the question does not arise."""
+        if context.profile is not Profile.SOURCE or not context.shipped or not context.outbound:
+            return None
+        if any(p.incompatible for p in parts):
+            return None  # already incompatible with the outbound license itself
+        outbound = licensing.normalize(context.outbound) or context.outbound
+        listed = compatibility_data()["outbound"]
+        versions = [v for v in licensing.versions_admitted(outbound) if v in listed]
+        if len(versions) < 2:
+            return None
+        refused: list[str] = []
+        for version in versions:
+            under = replace(context, outbound=version)
+            barred = [v for v in (self._node(arg, under) for arg in node.args) if v.incompatible]
+            if not barred:
+                return None
+            refused.append(f"{version} does not accept {barred[0].expression}")
+        return (
+            f"no version of the project's license accepts every part of {node}: the outbound"
+            f" {context.outbound} may be taken as {' or '.join(versions)}, but "
+            + "; ".join(refused)
+            + " (gpl-faq: #AllCompatibility)"
+        )
 
     def _with_exception(self, license_id: str, exception_id: str, context: Context) -> Verdict:
         name = f"{license_id} WITH {exception_id}"
@@ -253,8 +365,16 @@ class Judge:
                 name, base_class, f"{base_why}; {exception_id} relaxes nothing", context
             )
             derived, derived_why = self.classifier.classify(exception_id)
+            if derived in OPEN_SOURCE_CLASSES:
+                return base  # an open source category grants permissions: it adds no duty
             restricted = self._leaf(name, derived, f"{exception_id}: {derived_why}", context)
             return restricted if restricted.outcome.rank > base.outcome.rank else base
+        if not rule.is_written_for(license_id):
+            why = (
+                f"{base_why}; {exception_id} is written for {', '.join(rule.written_for)}: it"
+                f" grants nothing on {license_id} ({rule.reason})"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
         if rule.only_if is not None and not self._holds(rule.only_if, context):
             why = (
                 f"{base_why}; {exception_id} applies only to {CONDITIONS[rule.only_if]}:"
@@ -265,19 +385,49 @@ class Judge:
             why = f"{base_why}; {exception_id} changes no class: {rule.reason}"
             return self._leaf(name, base_class, why, context)
         why = f"{exception_id} makes {license_id} {rule.klass.value}: {rule.reason}"
+        if rule.klass not in OPEN_SOURCE_CLASSES:
+            # it takes rights away: whichever of the two is stricter decides
+            base = self._leaf(name, base_class, base_why, context)
+            restricted = self._leaf(name, rule.klass, why, context)
+            return restricted if restricted.outcome.rank >= base.outcome.rank else base
+        if base_class not in OPEN_SOURCE_CLASSES:
+            why = (
+                f"{base_why}; {exception_id} adds permissions to an open source license and"
+                f" cannot make {license_id} ({base_class.value}) an open source license"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
+        if _OPEN_SOURCE_ORDER.index(rule.klass) > _OPEN_SOURCE_ORDER.index(base_class):
+            why = (
+                f"{base_why}; {exception_id} only adds permissions, and {license_id} already"
+                f" asks less than {rule.klass.value} ({rule.reason})"
+            )
+            return self._leaf(name, base_class, why, context, compat_id=license_id)
         return self._leaf(name, rule.klass, why, context)
 
     def _holds(self, condition: ExceptionCondition, context: Context) -> bool:
         if condition is ExceptionCondition.OBJECT_FORM:
             return context.profile is not Profile.SOURCE or not context.shipped
-        outbound = licensing.license_ids(context.outbound) if context.outbound else ()
+        outbound = licensing.licenses_of(context.outbound) if context.outbound else ()
         return (
             context.profile is Profile.SOURCE
             and bool(outbound)
-            and all(self.classifier.classify(i)[0] in OPEN_SOURCE_CLASSES for i in outbound)
+            and all(
+                self.classifier.classify(i.partition(" WITH ")[0])[0] in OPEN_SOURCE_CLASSES
+                for i in outbound
+            )
         )
 
-    def _leaf(self, license_id: str, klass: LicenseClass, why: str, context: Context) -> Verdict:
+    def _leaf(
+        self,
+        license_id: str,
+        klass: LicenseClass,
+        why: str,
+        context: Context,
+        *,
+        compat_id: str | None = None,
+    ) -> Verdict:
+        """The verdict on one license (or ``X WITH E``) of class ``klass``; ``compat_id`` is
+        what compatibility judges where an exception adds nothing to the license."""
         outcome = self._matrix_outcome(klass, context)
         where = (
             f"the {context.profile.value} profile" if context.shipped else "a dev/test dependency"
@@ -287,7 +437,7 @@ class Judge:
         compat_note = ""
         incompatible = False
         if context.profile is Profile.SOURCE and context.shipped and context.outbound:
-            compat, rationale = compatibility(context.outbound, license_id, klass)
+            compat, rationale = compatibility(context.outbound, compat_id or license_id, klass)
             compat_note = f"; {compat.value} with the outbound {context.outbound}: {rationale}"
             if compat is Compatibility.INCOMPATIBLE:
                 outcome, incompatible = Outcome.DENY, True
@@ -309,6 +459,11 @@ class Judge:
             spec = spec[context.linkage.value]
         return Outcome(spec)
 
+    def _elected_last(self, verdict: Verdict) -> bool:
+        return any(
+            lid.partition(" WITH ")[0].lower() in self._elect_last for lid, _ in verdict.licenses
+        )
+
     def _class_rank(self, verdict: Verdict) -> int:
         return max((self._preference.get(c, 99) for _, c in verdict.licenses), default=99)
 
@@ -324,24 +479,50 @@ class Judge:
         for license_id, klass in licenses:
             for item in [
                 *data["classes"].get(klass.value, []),
-                *data["licenses"].get(license_id.split(" WITH ")[0], []),
+                *data["licenses"].get(_obligations_key(license_id), []),
             ]:
                 if item not in out:
                     out.append(item)
         return tuple(out)
 
 
+def _obligations_key(license_id: str) -> str:
+    """The SPDX id whose duties ``license_id`` brings: its license without the exception,
+    "or later" or ScanCode's name (the recipient may always take the version named)."""
+    base = license_id.partition(" WITH ")[0]
+    info = license_table().lookup(base)
+    return info.spdx if info is not None else base.removesuffix("+")
+
+
 def compatibility(outbound: str, inbound: str, klass: LicenseClass) -> tuple[Compatibility, str]:
     """Whether ``inbound`` code may go into a project under ``outbound``, and why.
 
     A compound outbound expression must accept the inbound license in every alternative
-    (recipients may pick any of them).
+    (recipients may pick any of them). An outbound ``X WITH E`` is ``X`` with a permission
+    the project grants on its code: copyleft code that does not carry ``E`` cannot be offered
+    with it.
     """
-    outbound_ids = licensing.license_ids(outbound) or (outbound,)
+    outbound_licenses = licensing.licenses_of(outbound) or (outbound,)
+    # the rules name licenses by their SPDX ids: "gpl-2.0+" is GPL-2.0-or-later
+    named = licensing.licenses_of(inbound)
+    inbound = named[0] if len(named) == 1 else inbound
     worst = (Compatibility.COMPATIBLE, "")
     order = {Compatibility.COMPATIBLE: 0, Compatibility.REVIEW: 1, Compatibility.INCOMPATIBLE: 2}
-    for out_id in outbound_ids:
+    for out_license in outbound_licenses:
+        out_id, _, granted = out_license.partition(" WITH ")
         verdict = _compatibility_one(out_id, inbound, klass)
+        carried = inbound.partition(" WITH ")[2]
+        if (
+            granted
+            and verdict[0] is Compatibility.COMPATIBLE
+            and carried.lower() != granted.lower()
+            and klass not in (LicenseClass.PUBLIC_DOMAIN, LicenseClass.PERMISSIVE)
+        ):
+            verdict = (
+                Compatibility.REVIEW,
+                f"the project grants {granted} on its {out_id} code; {inbound} code does not"
+                " carry it, so the exception cannot cover that code: the OSRB decides (policy)",
+            )
         if order[verdict[0]] >= order[worst[0]]:
             worst = verdict
     return worst
@@ -360,7 +541,9 @@ def _compatibility_one(
     most specific rule wins: the whole ``X WITH E``, then ``E``, then ``X``, then the class;
     the outbound license's own rules before the ``common`` ones."""
     base, _, exception = inbound.partition(" WITH ")
-    if base == outbound and not (exception and klass in _RESTRICTED):
+    # "X+": the recipient may always take X itself, and no later version exists to judge
+    version = base.removesuffix("+")
+    if version == outbound and not (exception and klass in _RESTRICTED):
         return Compatibility.COMPATIBLE, "the same license"
     data = compatibility_data()
     tables = (data["outbound"].get(outbound, data["fallback"]), data["common"])
@@ -371,7 +554,11 @@ def _compatibility_one(
         if klass in (*_LIFTED, *_RESTRICTED) and (found := _rule(tables, "classes", klass.value)):
             verdict, why = found
             return verdict, f"the policy takes {exception} to make {base} {klass.value}: {why}"
-    found = _rule(tables, "ids", base) or _rule(tables, "classes", klass.value)
+    found = (
+        _rule(tables, "ids", base)
+        or _rule(tables, "ids", version)
+        or _rule(tables, "classes", klass.value)
+    )
     if found:
         return found
     return Compatibility.REVIEW, f"no compatibility rule covers {inbound}: the OSRB decides"

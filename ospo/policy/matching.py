@@ -30,17 +30,19 @@ def _norm(ptype: str, value: str | None) -> str:
     return value.lower() if ptype in ("npm", "github", "golang") else value
 
 
-def version_in_range(vers: str, version: str | None) -> bool:
-    """Whether ``version`` is inside the ``vers:`` range; an unparsable version counts as in."""
-    if version is None:
-        return True
+def version_in_range(vers: str, version: str | None, *, unplaced: bool = True) -> bool:
+    """Whether ``version`` is inside the ``vers:`` range; a missing or unparsable version is
+    ``unplaced`` (in, by default: a deny list then errs on the safe side; a waiver, which
+    must err the other way, passes False)."""
+    if not version:
+        return unplaced
     from univers.version_range import VersionRange
 
     try:
         spec = VersionRange.from_string(vers)  # type: ignore[no-untyped-call]
         return bool(spec.version_class(version) in spec)
     except Exception:  # univers raises several unrelated types for odd versions
-        return True
+        return unplaced
 
 
 def package_name(purl: str) -> str | None:

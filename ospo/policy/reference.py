@@ -127,8 +127,8 @@ def classes_reference(policy: Policy | None = None) -> str:
     out.append(f"| 3. library-level copyleft list | {library} | weak-copyleft-library |")
     markers = ", ".join(f"`{m}`" for m in derive.get("non_commercial_markers", []))
     out.append(
-        f"| 4. a non-commercial marker as whole words of the ScanCode key | {markers} "
-        "| non-commercial |"
+        "| 4. a non-commercial marker as whole words of the ScanCode key, or of the name of "
+        f"a license (not an exception) | {markers} | non-commercial |"
     )
     for category, klass in derive.get("categories", {}).items():
         out.append(f"| 5. ScanCode category | {_cell(category)} | {klass} |")
@@ -147,6 +147,12 @@ def classes_reference(policy: Policy | None = None) -> str:
     out.append(
         f"\nAn OR is decided by the mildest outcome, then in this order of class: {preference}."
     )
+    if last := lic.get("elect_last"):
+        out.append(
+            "In a class, an alternative holding one of these licenses is elected last: "
+            + ", ".join(f"`{i}`" for i in last)
+            + "."
+        )
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -82,7 +82,8 @@ class Waiver:
                     if "@" in finding.component
                     else None
                 )
-                if not version_in_range(self.versions, version):
+                # the OSRB decided on the versions of the range, not on one it cannot place
+                if not version_in_range(self.versions, version, unplaced=False):
                     return False
         if self.license is not None:
             wanted = licensing.normalize(self.license) or self.license

@@ -69,22 +69,21 @@ class ContributionRule(Rule):
 
     def _outbound(self, ctx: RuleContext, conf: dict[str, Any], tree: bool) -> Iterator[Finding]:
         approved = conf.get("outbound_licenses", [])
+        approved_ids = {licensing.normalize(a) or a for a in approved}
         product = ctx.inventory.subject.declared_license
         if product is None and not tree:
             return  # an SBOM that names no product license says nothing about the project's
-        # an exception from the SPDX list only adds permissions (Apache-2.0 WITH
-        # LLVM-exception publishes under Apache-2.0's terms, and more); a clause that
-        # takes rights away is a LicenseRef, judged as a license
-        exceptions = licensing.spdx_exception_ids()
-        ids = tuple(
-            i
-            for i in (licensing.license_ids(product) if product else ())
-            if i.lower() not in exceptions
-        )
-        if ids and set(ids) <= set(approved):
+        normalized = licensing.normalize(product)
+        alternatives = (licensing.alternatives(normalized) or []) if normalized else []
+        choices = [_granted(c) for c in alternatives]
+        ids = tuple(dict.fromkeys(i for c in choices for i in c))
+        if ids and set(ids) <= approved_ids:
             return
-        closed = [i for i in ids if ctx.judge.classifier.classify(i)[0] not in OPEN_SOURCE_CLASSES]
-        if ids and not closed:
+        classify = ctx.judge.classifier.classify
+        closed = [i for i in ids if classify(i)[0] not in OPEN_SOURCE_CLASSES]
+        # a choice with an open source alternative (dual licensing, open source or
+        # commercial) publishes the project as open source: recipients may take that one
+        if ids and any(all(classify(i)[0] in OPEN_SOURCE_CLASSES for i in c) for c in choices):
             # publishing under another open source license (GPL-3.0, say) is a legitimate
             # choice that the review board makes, not a violation
             yield Finding(
@@ -209,3 +208,18 @@ class ContributionRule(Rule):
                     how_to_fix="Amend the commit with `git commit --amend -s` (or rebase with "
                     "--signoff) to certify the Developer Certificate of Origin.",
                 )
+
+
+def _granted(licenses: frozenset[str]) -> tuple[str, ...]:
+    """The licenses one alternative of the project's license publishes it under: an
+    exception from the SPDX list only adds permissions (Apache-2.0 WITH LLVM-exception
+    publishes under Apache-2.0's terms, and more); a clause that takes rights away is a
+    LicenseRef, judged as a license; a deprecated id is the license it names."""
+    exceptions = licensing.spdx_exception_ids()
+    ids: list[str] = []
+    for written in sorted(licenses):
+        base, _, exception = (licensing.current_form(written) or written).partition(" WITH ")
+        ids.append(base)
+        if exception and exception.lower() not in exceptions:
+            ids.append(exception)
+    return tuple(ids)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ospo import licensing
 from ospo.evaluation import Finding, Severity
 from ospo.model import Component, FileEntry, LicenseSource
 from ospo.policy.judge import Context
-from ospo.policy.model import LicenseClass, Linkage, Outcome, RuleDoc
+from ospo.policy.loader import compatibility_data
+from ospo.policy.model import LicenseClass, Linkage, Outcome, Profile, RuleDoc
 from ospo.policy.rules.base import SEVERITY_OF, Rule, RuleContext
 
 #: Components that only run in the build (a workflow's actions): an unknown license of one
@@ -41,8 +43,10 @@ class ComponentLicenseRule(Rule):
     )
 
     def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
-        """Yield one finding per component whose license is not simply allowed."""
+        """Yield one finding per component whose license is not simply allowed, and one per
+        component that keeps an "or later" project from a version the others need."""
         outbound = ctx.inventory.subject.declared_license
+        shipped_together: list[tuple[Component, Context]] = []
         for comp in ctx.inventory.components:
             shipped = ctx.shipped(comp)
             linkage = ctx.linkage(comp)
@@ -71,6 +75,8 @@ class ComponentLicenseRule(Rule):
                 )
                 continue
             verdict = ctx.judge.judge(comp.license_expression, context)
+            if shipped and verdict.outcome is not Outcome.DENY:
+                shipped_together.append((comp, context))
             if verdict.outcome is Outcome.ALLOW:
                 continue
             rule = {
@@ -90,6 +96,54 @@ class ComponentLicenseRule(Rule):
                 if verdict.outcome is Outcome.OBLIGATIONS
                 else (),
             )
+        yield from _no_version_for_all(ctx, shipped_together)
+
+
+def _no_version_for_all(
+    ctx: RuleContext, judged: list[tuple[Component, Context]]
+) -> Iterator[Finding]:
+    """Under the source profile with an "or later" outbound license (GPL-2.0-or-later), the
+    components together need one version it admits: GPL-2.0-only code keeps the work at
+    version 2, Apache-2.0 code needs version 3 (gpl-faq: #AllCompatibility)."""
+    outbound = ctx.inventory.subject.declared_license
+    if ctx.profile is not Profile.SOURCE or not outbound or len(judged) < 2:
+        return
+    listed = compatibility_data()["outbound"]
+    normalized = licensing.normalize(outbound) or outbound
+    versions = [v for v in licensing.versions_admitted(normalized) if v in listed]
+    if len(versions) < 2:
+        return
+    admitted: list[tuple[Component, frozenset[str]]] = []
+    for comp, context in judged:
+        assert comp.license_expression is not None
+        fits = frozenset(
+            v
+            for v in versions
+            if not ctx.judge.judge(
+                comp.license_expression, replace(context, outbound=v)
+            ).incompatible
+        )
+        admitted.append((comp, fits))
+    if frozenset(versions).intersection(*(fits for _, fits in admitted)):
+        return
+    pinning = [(comp, fits) for comp, fits in admitted if fits != frozenset(versions)]
+    for comp, fits in pinning:
+        others = "; ".join(
+            f"{c.name} only {' or '.join(sorted(f)) or 'none'}" for c, f in pinning if c is not comp
+        )
+        yield Finding(
+            rule="license/incompatible",
+            severity=Severity.ERROR,
+            component=comp.purl,
+            license=comp.license_expression,
+            message=f"{comp.name}@{comp.version or '?'} is under {comp.license_expression}, which"
+            f" {outbound} admits only as {' or '.join(sorted(fits)) or 'none'}; {others}: no"
+            f" version of {outbound} accepts every component together"
+            " (gpl-faq: #AllCompatibility)",
+            how_to_fix="Replace one of these components with one under a license that the same "
+            "version accepts, obtain a license for that version from its authors (then record "
+            "it with `ospo decide`), or publish the project under the version they share.",
+        )
 
 
 def _how_to_fix(
@@ -221,7 +275,9 @@ class FileLicenseRule(Rule):
     def evaluate(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for files whose detected license is not the product's."""
         product = ctx.inventory.subject.declared_license
-        product_ids = set(licensing.license_ids(product)) if product else set()
+        # whole licenses, each with its exception: a GPL-2.0-only file in a project that
+        # grants the Classpath exception is not under the project's license
+        product_ids = set(licensing.licenses_of(product)) if product else set()
         mentions = set(ctx.policy.data.get("files", {}).get("mentions", []))
         context = Context(
             profile=ctx.profile, shipped=True, linkage=Linkage.STATIC, outbound=product
@@ -232,7 +288,7 @@ class FileLicenseRule(Rule):
                 continue
             line = entry.detections[0].start_line if entry.detections else None
             expression, mentioned = _without_mentions(effective, mentions)
-            ids = set(licensing.license_ids(expression)) if expression else set()
+            ids = set(licensing.licenses_of(expression)) if expression else set()
             if ids <= product_ids:
                 if mentioned:
                     yield _unknown_reference(entry, line)

@@ -205,7 +205,7 @@ def terms_of(ctx: RuleContext, text: str) -> Terms:
         return Terms(text=text, kind=Openness.UNCLEAR)
     outcomes: list[tuple[Openness, LicenseClass]] = []
     for alternative in alternatives:
-        classes = [ctx.judge.classifier.classify(lid)[0] for lid in sorted(alternative)]
+        classes = [ctx.judge.classifier.term_class(lid) for lid in sorted(alternative)]
         closed = [c for c in classes if c in CLOSED_CLASSES]
         if closed:
             outcomes.append((Openness.CLOSED, closed[0]))
