@@ -406,11 +406,16 @@ PROFILE_ROWS = [
     ),
     ("CDDL-1.0 AND GPL-2.0-only", BINARY, Linkage.DYNAMIC, DENY, "the GPL part binds the binary"),
     ("CDDL-1.0 AND GPL-2.0-only", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "nothing is conveyed"),
-    # public-domain dedications ask nothing; 0BSD keeps the permissive class's notice
+    # public-domain dedications and licenses on no condition ask nothing; ISC and MIT,
+    # whose notice conditions 0BSD and MIT-0 drop, keep theirs
     ("Unlicense", BINARY, Linkage.STATIC, ALLOW, "a dedication to the public domain"),
     ("CC0-1.0", SAAS, Linkage.DYNAMIC, ALLOW, "CC0-1.0 s.2: waiver"),
     ("WTFPL", BINARY, Linkage.STATIC, ALLOW, "'do what the fuck you want to'"),
-    ("0BSD", BINARY, Linkage.STATIC, OBLIGATIONS, "a permissive license"),
+    ("0BSD", BINARY, Linkage.STATIC, ALLOW, "0BSD: 'for any purpose with or without fee'"),
+    ("MIT-0", BINARY, Linkage.STATIC, ALLOW, "MIT-0: MIT without its notice condition"),
+    ("ISC", BINARY, Linkage.STATIC, OBLIGATIONS, "ISC: 'provided that the above copyright'"),
+    ("MIT OR 0BSD", BINARY, Linkage.STATIC, ALLOW, "elect 0BSD: no condition"),
+    ("0BSD AND MIT", BINARY, Linkage.STATIC, OBLIGATIONS, "MIT's notice for its part"),
     # fonts, data and documents
     ("OFL-1.1", BINARY, Linkage.STATIC, OBLIGATIONS, "OFL-1.1: bundling with software allowed"),
     ("CC-BY-4.0", SAAS, Linkage.DYNAMIC, OBLIGATIONS, "CC BY 4.0 s.3(a): attribution"),
