@@ -378,9 +378,11 @@ def _component_rows(judged: Inventory, classifier: Classifier) -> list[tuple[Any
 
 def license_terms(expression: str | None, classifier: Classifier) -> tuple[tuple[str, str], ...]:
     """The (license id, class) pairs of ``expression``: every license and exception id
-    in it, each alternative of a choice included; a license with an exception takes the
-    class the policy gives the exception unconditionally, else its own. An unknown or
-    invalid expression is (``NOASSERTION``, ``unknown``)."""
+    in it, each alternative of a choice included, a deprecated id that folds an exception
+    in (``GPL-2.0-with-classpath-exception``) as the two it stands for; a license with an
+    exception takes the class the policy gives the pair where no product is known
+    (:meth:`Classifier.term_class`, as the judge reads it), and so does the exception. An
+    unknown or invalid expression is (``NOASSERTION``, ``unknown``)."""
     from ospo import licensing
     from ospo.policy.model import LicenseClass
 
@@ -394,11 +396,11 @@ def license_terms(expression: str | None, classifier: Classifier) -> tuple[tuple
     pairs: list[tuple[str, str]] = []
     for symbol in spdx.license_symbols(spdx.parse(checked.normalized), decompose=False):
         if type(symbol).__name__ == "LicenseWithExceptionSymbol":
-            base, exception = symbol.license_symbol.key, symbol.exception_symbol.key
-            klass = classifier.exception_class(exception) or classifier.classify(base)[0]
-            pairs += [(base, klass.value), (exception, klass.value)]
+            term = f"{symbol.license_symbol.key} WITH {symbol.exception_symbol.key}"
         else:
-            pairs.append((symbol.key, classifier.classify(symbol.key)[0].value))
+            term = licensing.current_form(symbol.key) or symbol.key
+        klass = classifier.term_class(term).value
+        pairs += [(part, klass) for part in term.split(" WITH ")]
     return tuple(dict.fromkeys(pairs))
 
 

@@ -465,6 +465,31 @@ def test_two_publishers_of_one_release_at_once(postgres_url: str) -> None:
             ),
         ),
         ("GPL-2.0-only", (("GPL-2.0-only", "strong-copyleft"),)),
+        # a deprecated id that folds an exception in ships the two it stands for
+        (
+            "GPL-2.0-with-classpath-exception",
+            (
+                ("GPL-2.0-only", "weak-copyleft-file"),
+                ("Classpath-exception-2.0", "weak-copyleft-file"),
+            ),
+        ),
+        # an exception only adds permissions: never stricter, nothing on a license it was
+        # not written for; a clause that takes rights away gives its class
+        (
+            "MIT WITH Classpath-exception-2.0",
+            (("MIT", "permissive"), ("Classpath-exception-2.0", "permissive")),
+        ),
+        (
+            "GPL-2.0-only WITH LLVM-exception",
+            (("GPL-2.0-only", "strong-copyleft"), ("LLVM-exception", "strong-copyleft")),
+        ),
+        (
+            "Apache-2.0 WITH LicenseRef-scancode-commons-clause",
+            (
+                ("Apache-2.0", "source-available"),
+                ("LicenseRef-scancode-commons-clause", "source-available"),
+            ),
+        ),
         ("BUSL-1.1 AND MIT", (("BUSL-1.1", "source-available"), ("MIT", "permissive"))),
         (None, (("NOASSERTION", "unknown"),)),
         ("MIT AND AND", (("NOASSERTION", "unknown"),)),
