@@ -128,3 +128,26 @@ def test_policy_explain_says_what_an_exception_does_and_when() -> None:
     assert "ScanCode category" not in line
     kept = run_ospo("policy", "explain", "GPL-2.0-only WITH OpenJDK-assembly-exception-1.0")
     assert "leaves the license it modifies as it is" in kept.stdout
+
+
+@pytest.mark.parametrize(
+    ("subject", "said"),
+    [
+        (
+            "GPL-2.0-with-classpath-exception",
+            "weak-copyleft-file (a deprecated SPDX id for GPL-2.0-only WITH "
+            "Classpath-exception-2.0)",
+        ),
+        ("GPL-2.0-with-autoconf-exception", "GPL-2.0-only WITH Autoconf-exception-2.0"),
+    ],
+)
+def test_policy_explain_reads_a_deprecated_id_as_the_pair_it_stands_for(
+    subject: str, said: str
+) -> None:
+    """A deprecated id that folds an exception in is no unknown license: explain names the
+    license and exception it stands for, with the class the judge gives the pair."""
+    ran = run_ospo("policy", "explain", subject)
+    assert ran.returncode == 0, ran.stderr
+    first = ran.stdout.splitlines()[0]
+    assert first.startswith(f"{subject}: ") and said in first
+    assert "unknown" not in first

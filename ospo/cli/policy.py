@@ -86,6 +86,9 @@ def explain(subject: str, policy_path: Path | None, outbound: str | None) -> int
             if rule.only_if is not None and rule.klass is not None:
                 effect += f" for {CONDITIONS[rule.only_if]}"
             say(f"{lid}: an exception; {effect} ({rule.reason})")
+        elif (spelled := licensing.current_form(lid)) is not None:
+            klass = judge.classifier.term_class(spelled)
+            say(f"{lid}: {klass.value} (a deprecated SPDX id for {spelled})")
         else:
             klass, why = judge.classifier.classify(lid)
             say(f"{lid}: {klass.value} ({why})")
