@@ -116,12 +116,15 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
                 )
             )
         else:
-            declared.append(declared_in_metadata(text, where))
-    elif isinstance(data.get("licenses"), list):
-        raw = [x.get("type") if isinstance(x, dict) else x for x in data["licenses"]]
-        types = [t for t in raw if isinstance(t, str) and t]
+            declared.append(_declared_names([text], where))
+    else:
+        # the deprecated ``licenses`` list, or a list given as ``license`` (pause-stream's
+        # ["MIT", "Apache2"]): the package offers each of them
+        listed = value if isinstance(value, list) else data.get("licenses")
+        raw = [x.get("type") if isinstance(x, dict) else x for x in listed or ()]
+        types = [t.strip() for t in raw if isinstance(t, str) and t.strip()]
         if types:
-            declared.append(declared_in_metadata(" OR ".join(types), where))
+            declared.append(_declared_names(types, where))
     files = tuple(
         sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
     )
@@ -141,6 +144,34 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
         location=manifest.as_posix(),
         base=root.parent,
         installed=partial(package_files, manifest.parent),
+    )
+
+
+def _declared_names(names: list[str], where: str) -> LicenseEvidence:
+    """The evidence of the licenses a ``package.json`` offers (one, or a choice of
+    several): an SPDX expression as it stands; else each free-text name ("MIT/X11",
+    "Public Domain", "Apache2") read as the one license ScanCode's rules name; else the
+    text, invalid, for the license files to decide."""
+    joined = " OR ".join(names)
+    evidence = declared_in_metadata(joined, where)
+    if evidence.valid:
+        return evidence
+    from ospo.engine.scancode_engine import license_of_name
+
+    ids = [
+        checked.expression if checked.valid else license_of_name(name)
+        for name, checked in ((n, declared_in_metadata(n, where)) for n in names)
+    ]
+    if any(i is None for i in ids):
+        return evidence
+    resolved = declared_in_metadata(" OR ".join(f"({i})" for i in ids if i), where)
+    if not resolved.valid:
+        return evidence
+    return LicenseEvidence(
+        expression=resolved.expression,
+        source=LicenseSource.DECLARED,
+        location=where,
+        note=f"free-text license name {joined!r}, read with ScanCode's license rules",
     )
 
 

@@ -127,6 +127,18 @@ def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
     where = f"{dist_info.name}/METADATA"
     if expression:
         declared.append(declared_in_metadata(expression, f"{where} (License-Expression)"))
+    elif license_field in _trove_data()["usual"]:
+        # "GPL" parses as SPDX (GPL-1.0-or-later) yet says no version; a classifier
+        # ("GPLv2+") or the license files may say which
+        declared.append(
+            LicenseEvidence(
+                expression=license_field,
+                source=LicenseSource.DECLARED,
+                location=f"{where} (License)",
+                valid=False,
+                note="vague license name: the classifiers and license files decide",
+            )
+        )
     elif (
         license_field
         and "\n" not in license_field
