@@ -18,6 +18,7 @@ import pytest
 
 from conftest import run_ospo
 from ospo.inventory_json import load
+from ospo.model import ScanIssue
 
 REAL = Path(
     os.environ.get("OSPO_REAL_PACKAGES", Path(__file__).parents[1] / "build" / "real-packages")
@@ -676,6 +677,20 @@ CASES = [
     ),
     (
         "pypi",
+        "pycryptodome",
+        "4.5.0",
+        "BSD-2-Clause AND Unlicense AND MIT",
+        "License-Expression; the mldsa-native and mlkem-native it compiles in offer Apache-2.0 OR ISC OR MIT, which its MIT satisfies; their documentation (CC-BY-4.0), proofs, tests and examples do not ship",
+    ),
+    (
+        "pypi",
+        "pycryptodomex",
+        "3.24.2",
+        "Unlicense AND BSD-2-Clause",
+        "License field 'BSD, Public Domain' is not SPDX; LICENSE.rst dedicates PyCrypto's code with the Unlicense text and puts contributions under BSD-2-Clause",
+    ),
+    (
+        "pypi",
         "pyserial",
         "3.5",
         "BSD-3-Clause",
@@ -824,6 +839,9 @@ def _uncounted(comp: object, needle: str) -> list[object]:
         ("pypi", "docutils", "GPL-3.0-or-later", "relicensed"),
         ("pypi", "numpy", "Apache-2.0", "does not ship: vendored-meson"),
         ("npm", "lodash", "CC0-1.0", "documentation"),
+        ("pypi", "pycryptodome", "CC-BY-4.0", "about the documentation"),
+        ("pypi", "pycryptodome", "Apache-2.0", "does not ship: proofs/*"),
+        ("pypi", "pycryptodome", "Apache-2.0", "the text of Apache-2.0, one alternative"),
     ],
 )
 def test_what_is_not_counted_stays_as_evidence_with_the_reason(
@@ -873,3 +891,77 @@ def test_a_choice_in_prose_stays_a_choice(
     assert [e for e in _uncounted(comp, why) if alternative in (e.expression or "")]
     assert " AND " not in comp.license_expression
     assert alternative in comp.license_expression.split(" OR ")
+
+
+def test_a_choice_stated_in_prose_reference_by_reference_stays_a_choice(
+    components: dict,
+) -> None:
+    """ScanCode matches "the Apache-2.0 license OR the ISC license OR the MIT license" one
+    license at a time; the sentence makes them one choice, and the texts below it are the
+    alternatives' texts."""
+    comp = components[("pypi", "pycryptodome")]
+    stated = [
+        e
+        for e in comp.licenses
+        if e.counted and e.source.value == "detected" and e.location.endswith("LICENSE.rst")
+    ]
+    assert stated and "(Apache-2.0 OR ISC OR MIT)" in stated[0].expression
+    for alternative in ("Apache-2.0", "ISC", "MIT"):
+        texts = _uncounted(comp, f"the text of {alternative}, one alternative")
+        assert any("mlkem-native" in e.location for e in texts), alternative
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MIT/X11", "MIT"),
+        ("Apache2", "Apache-2.0"),
+        ("Apache 2.0", "Apache-2.0"),
+        ("Apache License, Version 2.0", "Apache-2.0"),
+        ("MIT License", "MIT"),
+        ("ISC license", "ISC"),
+        ("BSD 3-Clause", "BSD-3-Clause"),
+        ("Public Domain", "LicenseRef-scancode-public-domain"),
+        # names ScanCode's rules do not read as one license, whole
+        ("BSD", None),
+        ("Dual License", None),
+        ("BSD-like", None),
+        ("LGPL with exceptions", None),
+        ("MIT and Apache 2", None),
+        ("UNKNOWN", None),
+        ("", None),
+    ],
+)
+def test_a_license_name_in_package_metadata(name: str, expected: str | None) -> None:
+    from ospo.engine.scancode_engine import license_of_name
+
+    assert license_of_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expression", "valid"),
+    [
+        ({"license": ["MIT", "Apache2"]}, "MIT OR Apache-2.0", True),
+        ({"license": "MIT/X11"}, "MIT", True),
+        ({"licenses": [{"type": "Apache2"}, {"type": "MIT"}]}, "Apache-2.0 OR MIT", True),
+        ({"license": ["MIT", "Dual License"]}, "MIT OR Dual License", False),
+        ({"license": ["MIT", 7, None, {"url": "x"}]}, "MIT", True),
+        ({"license": "Do What You Want"}, "Do What You Want", False),
+    ],
+)
+def test_a_package_json_license_that_is_a_name_or_a_list(
+    tmp_path: Path, manifest: dict, expression: str, valid: bool
+) -> None:
+    """A name ScanCode reads as one license is declared with a note; one it cannot read
+    stays invalid evidence and the package is kept."""
+    import json
+
+    from ospo.scanners.environments.node import _npm_package
+
+    path = tmp_path / "node_modules" / "pkg" / "package.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"name": "pkg", "version": "1.0.0", **manifest}))
+    package = _npm_package(path, tmp_path / "node_modules")
+    assert not isinstance(package, ScanIssue), package
+    (declared,) = package.declared
+    assert (declared.expression, declared.valid) == (expression, valid)
