@@ -24,6 +24,9 @@ REAL = Path(
     os.environ.get("OSPO_REAL_PACKAGES", Path(__file__).parents[1] / "build" / "real-packages")
 )
 SITE = REAL / "site-packages"
+#: Distributions the default policy denies in a binary or asks the board to decide, kept
+#: out of the release that the NOTICE and packet tests build from ``SITE``.
+REVIEW_SITE = REAL / "review-site-packages"
 NODE_MODULES = REAL / "npm" / "node_modules"
 
 #: The metadata declares the license and the license files hold its text, nothing more.
@@ -456,7 +459,6 @@ CASES = [
         "the deprecated licenses list names MIT; LICENSE-MIT holds it",
     ),
     ("npm", "cssom", "0.5.0", "MIT", AGREE),
-    ("npm", "detect-europe-js", "0.1.2", "MIT", AGREE),
     (
         "npm",
         "dojo",
@@ -486,7 +488,6 @@ CASES = [
         "Apache-2.0 OR MPL-1.1",
         "declared choice; no license file in the package",
     ),
-    ("npm", "is-standalone-pwa", "0.1.1", "MIT", AGREE),
     (
         "npm",
         "jsbn",
@@ -533,14 +534,6 @@ CASES = [
         "3.0.2",
         "WTFPL OR MIT",
         "declared choice; LICENSE holds the WTFPL alternative only",
-    ),
-    ("npm", "ua-is-frozen", "0.1.2", "MIT", AGREE),
-    (
-        "npm",
-        "ua-parser-js",
-        "2.0.10",
-        "AGPL-3.0-or-later",
-        "declared AGPL-3.0-or-later; LICENSE.md is the AGPL-3.0 text, a version it admits",
     ),
     (
         "npm",
@@ -779,7 +772,8 @@ def components(
     out = work / "inventory.json"
     # a module fixture runs before the per-test isolation: name the session's cache
     proc = run_ospo(
-        *("scan", work / "tree", "--env", SITE, "--env", NODE_MODULES, "-o", out, "-q"),
+        *("scan", work / "tree", "--env", SITE, "--env", REVIEW_SITE),
+        *("--env", NODE_MODULES, "-o", out, "-q"),
         env={"OSPO_CACHE_DIR": str(session_cache)},
     )
     assert proc.returncode == 0, proc.stderr
