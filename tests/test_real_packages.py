@@ -747,6 +747,56 @@ CASES = [
         "only the vague BSD classifier; LICENSE is the BSD-3-Clause text",
     ),
     ("pypi", "zope.interface", "8.7", "ZPL-2.1", AGREE),
+    # a license stated only in the README's License section
+    (
+        "npm",
+        "better-assert",
+        "1.0.2",
+        "MIT",
+        "no license in package.json, no license file; the README's License section holds '(The MIT License)' and its text",
+    ),
+    (
+        "npm",
+        "blob",
+        "0.0.4",
+        "MIT",
+        "no license in package.json, no license file; the README's 'Licence' section says MIT",
+    ),
+    (
+        "npm",
+        "callsite",
+        "1.0.0",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "component-emitter",
+        "1.1.2",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "component-inherit",
+        "0.0.3",
+        "MIT",
+        "no license in package.json or component.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "indexof",
+        "0.0.1",
+        "MIT",
+        "no license in package.json or component.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "object-component",
+        "0.0.3",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
 ]
 
 #: Packages on which ospo's answer is still wrong, with the truth: each fails until fixed.
@@ -959,3 +1009,35 @@ def test_a_package_json_license_that_is_a_name_or_a_list(
     assert not isinstance(package, ScanIssue), package
     (declared,) = package.declared
     assert (declared.expression, declared.valid) == (expression, valid)
+
+
+@pytest.mark.parametrize(
+    ("readme", "manifest", "expression"),
+    [
+        ("# x\n\n## License\n\nMIT\n", {}, "MIT"),
+        ("x\n\nLicense\n-------\n\n(The MIT License)\n\nCopyright\n", {}, "MIT"),
+        ("## License\n\n**ISC**\n", {}, "ISC"),
+        # a License section that names no one license, or is not there
+        ("## License\n\nSee the LICENSE file.\n", {}, None),
+        ("## License\n\n" + "This code is yours to use as you see fit " * 5 + "\n", {}, None),
+        ("## License\n", {}, None),
+        ("## Licensing questions\n\nMIT\n", {}, None),
+        ("License: see below\n\nMIT\n", {}, None),
+        # package.json says it: the README is not read
+        ("## License\n\nMIT\n", {"license": "ISC"}, "ISC"),
+    ],
+)
+def test_a_license_stated_only_in_the_readme(
+    tmp_path: Path, readme: str, manifest: dict, expression: str | None
+) -> None:
+    import json
+
+    from ospo.scanners.environments.node import _npm_package
+
+    path = tmp_path / "node_modules" / "pkg" / "package.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"name": "pkg", "version": "1.0.0", **manifest}))
+    (path.parent / "Readme.md").write_text(readme)
+    package = _npm_package(path, tmp_path / "node_modules")
+    assert not isinstance(package, ScanIssue), package
+    assert [e.expression for e in package.declared] == ([expression] if expression else [])

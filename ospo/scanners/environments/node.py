@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -128,6 +129,10 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
     files = tuple(
         sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
     )
+    if not declared and not files:
+        stated = _readme_license(manifest.parent, root.parent)
+        if stated is not None:
+            declared.append(stated)
     deps: dict[str, object] = (
         data["dependencies"] if isinstance(data.get("dependencies"), dict) else {}
     )
@@ -173,6 +178,75 @@ def _declared_names(names: list[str], where: str) -> LicenseEvidence:
         location=where,
         note=f"free-text license name {joined!r}, read with ScanCode's license rules",
     )
+
+
+#: A heading of a README's license section: "## License", "License:", or "License" over
+#: a line of "-" or "=".
+_LICENSE_HEADING = re.compile(r"^\s*(#{1,6}\s*)?licen[cs]e\s*:?\s*#*\s*$", re.IGNORECASE)
+_UNDERLINE = re.compile(r"^\s*(-{3,}|={3,})\s*$")
+_MAX_README = 1_000_000
+
+
+def _readme_license(directory: Path, base: Path) -> LicenseEvidence | None:
+    """What the License section of a package's README names, for a package whose
+    ``package.json`` names no license and that ships no license file (component's
+    ``indexof``: "## License" over "MIT"); None when there is no such section or its first
+    paragraph names no one license."""
+    readmes = sorted(
+        p for p in directory.iterdir() if p.name.lower().startswith("readme") and p.is_file()
+    )
+    for readme in readmes:
+        try:
+            if readme.stat().st_size > _MAX_README:
+                continue
+            lines = readme.read_bytes().decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        name = _license_section_name(lines)
+        if name is None:
+            continue
+        checked = declared_in_metadata(name, "")
+        from ospo.engine.scancode_engine import license_of_name
+
+        expression = checked.expression if checked.valid else license_of_name(name)
+        if expression is None:
+            continue
+        return LicenseEvidence(
+            expression=expression,
+            source=LicenseSource.DECLARED,
+            location=f"{readme.relative_to(base).as_posix()} (License section)",
+            note=f"the README's License section says {name!r}; the package names no license "
+            "in package.json and ships no license file",
+        )
+    return None
+
+
+def _license_section_name(lines: list[str]) -> str | None:
+    """The first paragraph under a README's license heading, when it is short enough to be
+    a license's name ("MIT", "(The MIT License)")."""
+    for number, line in enumerate(lines):
+        setext = (
+            line.strip().lower().rstrip(":") in ("license", "licence")
+            and number + 1 < len(lines)
+            and _UNDERLINE.match(lines[number + 1]) is not None
+        )
+        if not (_LICENSE_HEADING.match(line) and (line.lstrip().startswith("#") or setext)):
+            continue
+        rest = lines[number + (2 if setext else 1) :]
+        paragraph: list[str] = []
+        for item in rest:
+            if not item.strip():
+                if paragraph:
+                    break
+                continue
+            if item.lstrip().startswith("#") or _UNDERLINE.match(item):
+                break
+            paragraph.append(item.strip())
+        text = " ".join(paragraph).strip().strip("*_`").strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        return text if text and len(text) <= 100 else None
+    return None
 
 
 _MAX_LISTED = 20_000
