@@ -370,6 +370,40 @@ def _is_documentation(path: str) -> bool:
     return _DOC_NAME.search(path) is not None and ".dist-info/" not in path
 
 
+#: A section that opens by saying what it covers is for testing ("FontTools includes the
+#: following font projects for testing purposes, which are under SIL Open Font License").
+_TESTING = re.compile(
+    r"\bfor (the )?(testing|tests)( purposes)?\b|\bonly used (for|in) (testing|tests)\b",
+    re.IGNORECASE,
+)
+#: A line that separates the sections of a file that gathers the licenses of what a
+#: package includes.
+_SECTION_RULE = re.compile(r"^\s*(={3,}|\*{3,}|#{3,})\s*$")
+_TEST_DIRECTORIES = frozenset({"test", "tests", "testing", "testdata", "fixtures"})
+
+
+def _is_test_file(path: str) -> bool:
+    return any(part.lower() in _TEST_DIRECTORIES for part in path.split("/")[:-1])
+
+
+def _for_testing(lines: Sequence[str], match: Match) -> bool:
+    """Whether the section ``match`` is in opens with a paragraph that says its material is
+    for testing; a section starts at the file's start or after a line of ``=``."""
+    start = 0
+    for number in range(min(match.start_line, len(lines)) - 1, -1, -1):
+        if _SECTION_RULE.match(lines[number]):
+            start = number + 1
+            break
+    opening: list[str] = []
+    for line in lines[start : match.end_line]:
+        if not line.strip():
+            if opening:
+                break
+            continue
+        opening.append(line)
+    return _TESTING.search(" ".join(opening)) is not None
+
+
 def _before(lines: Sequence[str], match: Match) -> Sequence[str]:
     """A match's first lines and the four above it: the sentence that says what it is for."""
     return lines[max(0, match.start_line - 5) : min(match.end_line, match.start_line + 4)]
@@ -650,6 +684,12 @@ def _judge(
             match=match,
             counted=False,
             reason="about the documentation, which the package does not ship",
+        )
+    if _for_testing(lines(), match) and not any(_is_test_file(p) for p in installed()):
+        return Judged(
+            match=match,
+            counted=False,
+            reason="about material for the tests, which the package does not ship",
         )
     paths = _section_paths(lines(), match)
     if paths and not any(ships(p, installed()) for p in paths):

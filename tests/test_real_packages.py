@@ -747,6 +747,20 @@ CASES = [
         "only the vague BSD classifier; LICENSE is the BSD-3-Clause text",
     ),
     ("pypi", "zope.interface", "8.7", "ZPL-2.1", AGREE),
+    (
+        "pypi",
+        "ecdsa",
+        "0.19.2",
+        "MIT AND LicenseRef-scancode-public-domain",
+        "declares MIT; LICENSE adds that Peter Pearson's portions were placed in the public domain",
+    ),
+    (
+        "pypi",
+        "fonttools",
+        "4.69.1",
+        "MIT AND BSD-3-Clause AND Apache-2.0",
+        "MIT, and what LICENSE.external says it includes: Adobe's AGL (BSD-3-Clause) and cu2qu (Apache-2.0); the OFL fonts are for its tests, which the wheel does not ship",
+    ),
     # a license stated only in the README's License section
     (
         "npm",
@@ -884,6 +898,7 @@ def _uncounted(comp: object, needle: str) -> list[object]:
         ("pypi", "numpy", "Apache-2.0", "does not ship: vendored-meson"),
         ("npm", "lodash", "CC0-1.0", "documentation"),
         ("pypi", "pycryptodome", "CC-BY-4.0", "about the documentation"),
+        ("pypi", "fonttools", "OFL-1.1", "for the tests"),
         ("pypi", "pycryptodome", "Apache-2.0", "does not ship: proofs/*"),
         ("pypi", "pycryptodome", "Apache-2.0", "the text of Apache-2.0, one alternative"),
     ],
