@@ -761,6 +761,20 @@ CASES = [
         "MIT AND BSD-3-Clause AND Apache-2.0",
         "MIT, and what LICENSE.external says it includes: Adobe's AGL (BSD-3-Clause) and cu2qu (Apache-2.0); the OFL fonts are for its tests, which the wheel does not ship",
     ),
+    (
+        "npm",
+        "from",
+        "0.1.7",
+        "MIT OR Apache-2.0",
+        "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2, and its readme's License section says 'MIT / Apache2': a choice",
+    ),
+    (
+        "npm",
+        "through",
+        "2.3.8",
+        "MIT OR Apache-2.0",
+        "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2, and its readme's License section says 'MIT / Apache2': a choice",
+    ),
     # a license stated only in the README's License section
     (
         "npm",
@@ -813,17 +827,6 @@ CASES = [
     ),
 ]
 
-#: Packages on which ospo's answer is still wrong, with the truth: each fails until fixed.
-KNOWN_WRONG = [
-    (
-        "npm",
-        "through",
-        "2.3.8",
-        "MIT OR Apache-2.0",
-        "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2 and its readme says 'MIT / Apache2', a choice: ospo, reading no readme, adds Apache-2.0 with AND",
-    ),
-]
-
 
 @pytest.fixture(scope="module")
 def components(
@@ -846,7 +849,7 @@ def components(
 
 
 def test_the_set_is_what_was_installed(components: dict) -> None:
-    installed = {(eco, name, version) for eco, name, version, _, _ in CASES + KNOWN_WRONG}
+    installed = {(eco, name, version) for eco, name, version, _, _ in CASES}
     found = {(key[0], key[1], comp.version) for key, comp in components.items()}
     assert found == installed
     assert len(CASES) >= 50
@@ -858,20 +861,6 @@ def test_the_set_is_what_was_installed(components: dict) -> None:
     ids=[f"{c[0]}:{c[1]}" for c in CASES],
 )
 def test_effective_license(
-    components: dict, ecosystem: str, name: str, version: str, expected: str, reason: str
-) -> None:
-    comp = components[(ecosystem, name)]
-    assert comp.version == version
-    assert comp.license_expression == expected, reason
-
-
-@pytest.mark.xfail(strict=True, reason="a known wrong answer: the row says the truth")
-@pytest.mark.parametrize(
-    ("ecosystem", "name", "version", "expected", "reason"),
-    KNOWN_WRONG,
-    ids=[f"{c[0]}:{c[1]}" for c in KNOWN_WRONG],
-)
-def test_known_wrong_answer(
     components: dict, ecosystem: str, name: str, version: str, expected: str, reason: str
 ) -> None:
     comp = components[(ecosystem, name)]
@@ -1056,3 +1045,22 @@ def test_a_license_stated_only_in_the_readme(
     package = _npm_package(path, tmp_path / "node_modules")
     assert not isinstance(package, ScanIssue), package
     assert [e.expression for e in package.declared] == ([expression] if expression else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MIT", "MIT"),
+        ("MIT / Apache2", "MIT OR Apache-2.0"),
+        ("MIT or Apache 2.0", "MIT OR Apache-2.0"),
+        ("MIT/X11", "MIT"),
+        ("The MIT License", "MIT"),
+        # a part that names no license leaves the whole unread
+        ("MIT / see the wiki", None),
+        ("MIT and Apache 2", None),
+    ],
+)
+def test_a_readme_license_name(name: str, expected: str | None) -> None:
+    from ospo.scanners.environments.node import _license_named
+
+    assert _license_named(name) == expected

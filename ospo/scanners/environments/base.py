@@ -37,6 +37,10 @@ def _no_files() -> frozenset[str]:
     return frozenset()
 
 
+def _nothing_stated() -> LicenseEvidence | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InstalledPackage:
     """What an installed package says about itself, before its license files are scanned."""
@@ -58,6 +62,9 @@ class InstalledPackage:
     #: what a vague declaration usually means, taken only when nothing else establishes
     #: the license (note starting with :data:`ASSUMED`)
     assumed: LicenseEvidence | None = None
+    #: the license the package's documentation states (an npm README's License section),
+    #: read only when the license files add licenses the declaration does not name
+    stated: Callable[[], LicenseEvidence | None] = _nothing_stated
 
 
 class EnvironmentScanner(Scanner):
@@ -104,6 +111,11 @@ class EnvironmentScanner(Scanner):
                 [e.expression for e in detected if e.expression and e.counted],
             )
             declared_evidence = package.declared
+            counted = [e.expression for e in detected if e.expression and e.counted]
+            statement = _choice_that_settles(package, declared, counted, expression)
+            if statement is not None:
+                expression = statement.expression
+                declared_evidence = (*package.declared, statement)
             if expression is None and package.assumed is not None:
                 expression = package.assumed.expression
                 declared_evidence = (*package.declared, package.assumed)
@@ -139,6 +151,31 @@ class EnvironmentScanner(Scanner):
             warnings=run.warnings,
             environments=tuple(sorted({p.base.resolve().as_posix() for p in packages})),
         )
+
+
+def _choice_that_settles(
+    package: InstalledPackage,
+    declared: list[str],
+    detected: list[str],
+    expression: str | None,
+) -> LicenseEvidence | None:
+    """The choice the package's documentation states when it holds both the declared
+    license and the licenses its files add to it (through: MIT declared, LICENSE.MIT and
+    LICENSE.APACHE2 shipped, "MIT / Apache2" in the README): the files are the texts of the
+    choice's alternatives, not licenses added. None otherwise, and when the files add
+    nothing."""
+    base = licensing.combine_and(declared)
+    if base is None or expression is None or licensing.normalize(base) == expression:
+        return None
+    statement = package.stated()
+    if statement is None or statement.expression is None:
+        return None
+    choice = statement.expression
+    if " OR " not in choice.upper():
+        return None
+    if all(licensing.mentions(choice, e) for e in [base, *detected]):
+        return statement
+    return None
 
 
 def _detected_evidence(

@@ -130,7 +130,11 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
         sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
     )
     if not declared and not files:
-        stated = _readme_license(manifest.parent, root.parent)
+        stated = _readme_license(
+            manifest.parent,
+            root.parent,
+            "the package names no license in package.json and ships no license file",
+        )
         if stated is not None:
             declared.append(stated)
     deps: dict[str, object] = (
@@ -149,6 +153,12 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
         location=manifest.as_posix(),
         base=root.parent,
         installed=partial(package_files, manifest.parent),
+        stated=partial(
+            _readme_license,
+            manifest.parent,
+            root.parent,
+            "a choice that holds the declared license and the license files' licenses",
+        ),
     )
 
 
@@ -187,11 +197,11 @@ _UNDERLINE = re.compile(r"^\s*(-{3,}|={3,})\s*$")
 _MAX_README = 1_000_000
 
 
-def _readme_license(directory: Path, base: Path) -> LicenseEvidence | None:
-    """What the License section of a package's README names, for a package whose
-    ``package.json`` names no license and that ships no license file (component's
-    ``indexof``: "## License" over "MIT"); None when there is no such section or its first
-    paragraph names no one license."""
+def _readme_license(directory: Path, base: Path, why: str) -> LicenseEvidence | None:
+    """What the License section of a package's README names ("## License" over "MIT", or
+    "MIT / Apache2", a choice), as declared evidence whose note ends with ``why``; None when
+    there is no such section or its first paragraph names no license ScanCode's rules read.
+    """
     readmes = sorted(
         p for p in directory.iterdir() if p.name.lower().startswith("readme") and p.is_file()
     )
@@ -203,22 +213,41 @@ def _readme_license(directory: Path, base: Path) -> LicenseEvidence | None:
         except OSError:
             continue
         name = _license_section_name(lines)
-        if name is None:
-            continue
-        checked = declared_in_metadata(name, "")
-        from ospo.engine.scancode_engine import license_of_name
-
-        expression = checked.expression if checked.valid else license_of_name(name)
-        if expression is None:
+        expression = _license_named(name) if name is not None else None
+        if name is None or expression is None:
             continue
         return LicenseEvidence(
             expression=expression,
             source=LicenseSource.DECLARED,
             location=f"{readme.relative_to(base).as_posix()} (License section)",
-            note=f"the README's License section says {name!r}; the package names no license "
-            "in package.json and ships no license file",
+            note=f"the README's License section says {name!r}; {why}",
         )
     return None
+
+
+#: How a README offers one license or another: "MIT / Apache2", "MIT or Apache 2.0".
+_ALTERNATIVES = re.compile(r"\s+/\s+|\s+or\s+", re.IGNORECASE)
+
+
+def _license_named(name: str) -> str | None:
+    """The SPDX expression a license name stands for: an expression as it is, else one
+    license ScanCode's rules read in the whole name, else a choice of names each read so."""
+    from ospo.engine.scancode_engine import license_of_name
+
+    def one(text: str) -> str | None:
+        checked = declared_in_metadata(text, "")
+        return checked.expression if checked.valid else license_of_name(text)
+
+    whole = one(name)
+    if whole is not None:
+        return whole
+    parts = [p for p in _ALTERNATIVES.split(name) if p.strip()]
+    if len(parts) < 2:
+        return None
+    ids = [one(p) for p in parts]
+    if any(i is None for i in ids):
+        return None
+    return declared_in_metadata(" OR ".join(f"({i})" for i in ids if i), "").expression
 
 
 def _license_section_name(lines: list[str]) -> str | None:
