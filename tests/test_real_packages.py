@@ -775,6 +775,13 @@ CASES = [
         "MIT OR Apache-2.0",
         "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2, and its readme's License section says 'MIT / Apache2': a choice",
     ),
+    (
+        "pypi",
+        "uvloop",
+        "0.23.0",
+        "Apache-2.0 OR MIT",
+        "License 'MIT License' is a name; the classifiers offer MIT and the vague Apache, and LICENSE-APACHE and LICENSE-MIT are the two texts: dual-licensed, as its README says",
+    ),
     # a license stated only in the README's License section
     (
         "npm",

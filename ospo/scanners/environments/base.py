@@ -65,6 +65,9 @@ class InstalledPackage:
     #: the license the package's documentation states (an npm README's License section),
     #: read only when the license files add licenses the declaration does not name
     stated: Callable[[], LicenseEvidence | None] = _nothing_stated
+    #: the licenses several license classifiers name, one of them vague (read by what it
+    #: usually means): a choice when the license files hold exactly these licenses
+    classified: tuple[str, ...] = ()
 
 
 class EnvironmentScanner(Scanner):
@@ -116,6 +119,10 @@ class EnvironmentScanner(Scanner):
             if statement is not None:
                 expression = statement.expression
                 declared_evidence = (*package.declared, statement)
+            offered = _classifiers_confirmed(package, declared, counted)
+            if offered is not None:
+                expression = offered.expression
+                declared_evidence = (*package.declared, offered)
             if expression is None and package.assumed is not None:
                 expression = package.assumed.expression
                 declared_evidence = (*package.declared, package.assumed)
@@ -151,6 +158,32 @@ class EnvironmentScanner(Scanner):
             warnings=run.warnings,
             environments=tuple(sorted({p.base.resolve().as_posix() for p in packages})),
         )
+
+
+def _classifiers_confirmed(
+    package: InstalledPackage, declared: list[str], detected: list[str]
+) -> LicenseEvidence | None:
+    """The choice between the licenses a package's classifiers name (uvloop: "MIT
+    License" and the vague "Apache Software License") when nothing valid is declared and
+    its license files hold exactly those licenses, one text each (LICENSE-MIT,
+    LICENSE-APACHE): several classifiers offer the licenses they name, as precise ones do."""
+    if declared or len(package.classified) < 2 or not detected:
+        return None
+    found = [licensing.license_ids(e) for e in detected]
+    if any(len(ids) != 1 for ids in found):
+        return None
+    if {ids[0] for ids in found} != set(package.classified):
+        return None
+    choice = licensing.normalize(" OR ".join(package.classified))
+    if choice is None:
+        return None
+    return LicenseEvidence(
+        expression=choice,
+        source=LicenseSource.DECLARED,
+        location=next((e.location for e in package.declared if e.location), package.location),
+        note="the classifiers, one of them vague, offer these licenses, and the license "
+        "files hold exactly their texts",
+    )
 
 
 def _choice_that_settles(
