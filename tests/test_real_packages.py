@@ -782,6 +782,13 @@ CASES = [
         "Apache-2.0 OR MIT",
         "License 'MIT License' is a name; the classifiers offer MIT and the vague Apache, and LICENSE-APACHE and LICENSE-MIT are the two texts: dual-licensed, as its README says",
     ),
+    (
+        "pypi",
+        "pycurl",
+        "7.49.0",
+        "LGPL-2.1-only OR curl",
+        "declares LGPL-2.1-only OR MIT; COPYING-MIT, the MIT alternative's file, holds the curl license (an MIT/X derivative with a no-endorsement clause)",
+    ),
     # a license stated only in the README's License section
     (
         "npm",
@@ -1071,3 +1078,34 @@ def test_a_readme_license_name(name: str, expected: str | None) -> None:
     from ospo.scanners.environments.node import _license_named
 
     assert _license_named(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("declared", "files", "expected"),
+    [
+        ("LGPL-2.1-only OR MIT", [("COPYING-MIT", "curl", True)], "LGPL-2.1-only OR curl"),
+        ("MIT OR Apache-2.0", [("LICENSE.MIT", "MIT-Wu", True)], "MIT-Wu OR Apache-2.0"),
+        # the files hold the alternatives as declared, or say nothing one alternative is
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "MIT", True)], "MIT OR Apache-2.0"),
+        ("MIT", [("LICENSE-MIT", "curl", True)], "MIT"),
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "MIT AND ISC", True)], "MIT OR Apache-2.0"),
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "curl", False)], "MIT OR Apache-2.0"),
+        ("LGPL-2.1-only OR MIT", [("COPYING", "curl", True)], "LGPL-2.1-only OR MIT"),
+    ],
+)
+def test_a_file_named_for_an_alternative_is_that_alternative(
+    declared: str, files: list[tuple[str, str, bool]], expected: str
+) -> None:
+    from ospo.model import LicenseEvidence, LicenseSource
+    from ospo.scanners.environments.base import _alternatives_as_shipped
+
+    detected = [
+        LicenseEvidence(
+            expression=expression,
+            source=LicenseSource.DETECTED,
+            location=f"pkg-1.0.dist-info/licenses/{name}",
+            counted=counted,
+        )
+        for name, expression, counted in files
+    ]
+    assert _alternatives_as_shipped([declared], detected) == [expected]

@@ -11,8 +11,9 @@ package whose license cannot be established is kept, with the reason.
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -108,7 +109,9 @@ class EnvironmentScanner(Scanner):
         components = []
         for package in packages:
             detected = _detected_evidence(package, run.records, sha_of)
-            declared = [e.expression for e in package.declared if e.expression and e.valid]
+            declared = _alternatives_as_shipped(
+                [e.expression for e in package.declared if e.expression and e.valid], detected
+            )
             expression, reason = licensing.effective_license(
                 declared,
                 [e.expression for e in detected if e.expression and e.counted],
@@ -158,6 +161,39 @@ class EnvironmentScanner(Scanner):
             warnings=run.warnings,
             environments=tuple(sorted({p.base.resolve().as_posix() for p in packages})),
         )
+
+
+#: A license file named for one license: COPYING-MIT, LICENSE.APACHE2, LICENSE-LGPL.
+_NAMED_FILE = re.compile(r"^(?:licen[cs]e|copying)[-._]([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
+
+
+def _letters(name: str) -> str:
+    return re.split(r"[^a-z]", name.lower(), maxsplit=1)[0]
+
+
+def _alternatives_as_shipped(declared: list[str], detected: Sequence[LicenseEvidence]) -> list[str]:
+    """The declared expression with each alternative of its choice that a license file is
+    named for (COPYING-MIT) replaced by the one license that file's text is, when the
+    declaration does not name it (pycurl: "LGPL-2.1-only OR MIT" declared, COPYING-MIT is
+    the curl license): the file is that alternative, as the author wrote it."""
+    base = licensing.combine_and(declared)
+    choices = licensing.alternatives(base) if base else None
+    if base is None or choices is None or len(choices) < 2:
+        return declared
+    singles = [next(iter(c)) for c in choices if len(c) == 1]
+    replaced = base
+    for evidence in detected:
+        name = (evidence.location or "").rsplit("/", 1)[-1]
+        found = _NAMED_FILE.match(name)
+        ids = licensing.license_ids(evidence.expression or "")
+        if not evidence.counted or found is None or len(ids) != 1:
+            continue
+        named = [a for a in singles if _letters(a) == _letters(found.group(1))]
+        if len(named) != 1 or licensing.mentions(base, ids[0]):
+            continue
+        replaced = re.sub(rf"(?<![\w.+-]){re.escape(named[0])}(?![\w.+-])", ids[0], replaced)
+    checked = licensing.normalize(replaced)
+    return [checked] if checked and replaced != base else declared
 
 
 def _classifiers_confirmed(
