@@ -47,9 +47,13 @@ $(STAMP): pyproject.toml Makefile | system-deps
 	$(PEER_VENV)/bin/python -m pip install --quiet '$(CYCLONEDX_BOM)'
 	touch $(STAMP)
 
-$(REAL)/.installed: $(REAL_SRC)/requirements.txt $(REAL_SRC)/npm/package-lock.json | $(STAMP)
+# requirements-review.txt: distributions the default policy denies in a binary or asks the
+# board to decide (strong copyleft, an assumed license), installed apart so that the release
+# the NOTICE and packet tests build from site-packages keeps its story
+$(REAL)/.installed: $(REAL_SRC)/requirements.txt $(REAL_SRC)/requirements-review.txt $(REAL_SRC)/npm/package-lock.json | $(STAMP)
 	rm -rf $(REAL)
 	$(PY) -m pip install --quiet --no-deps --no-compile --target $(REAL)/site-packages -r $(REAL_SRC)/requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-compile --target $(REAL)/review-site-packages -r $(REAL_SRC)/requirements-review.txt
 	mkdir -p $(REAL)/npm
 	cp $(REAL_SRC)/npm/package.json $(REAL_SRC)/npm/package-lock.json $(REAL)/npm/
 	cd $(REAL)/npm && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -105,6 +105,9 @@ class FileGrant:
     expression: str | None
     judged: tuple[Judged, ...]
     alternatives_in: tuple[str, ...] = ()
+    #: the choices it states in prose, kept even where a text beside them in the same file
+    #: makes the expression simpler
+    stated: tuple[str, ...] = ()
 
 
 @cache
@@ -216,6 +219,7 @@ NOT_SHIPPED_DIRECTORIES = frozenset(
         "vendored-meson",
         "_build_utils",
         "spin",
+        "proofs",
     }
 )
 _COMPILED = frozenset(
@@ -353,11 +357,51 @@ _DOCUMENTATION = re.compile(
     r"(sample|example)s? code\b.{0,120}\bdocumentation|code in the \w+ documentation",
     re.IGNORECASE,
 )
+#: A sentence that licenses the documentation alone ("Documentation is licensed under
+#: CC-BY-4.0"), read on the match's own lines: the line above may speak of the code.
+_DOCUMENTATION_ONLY = re.compile(
+    r"\bdocumentation (is|are) (licen[cs]ed|released|made available|available) under",
+    re.IGNORECASE,
+)
 _DOC_NAME = re.compile(r"(^|/)(docs?|documentation|html)/|\.(html|rst|ipynb)$", re.IGNORECASE)
 
 
 def _is_documentation(path: str) -> bool:
     return _DOC_NAME.search(path) is not None and ".dist-info/" not in path
+
+
+#: A section that opens by saying what it covers is for testing ("FontTools includes the
+#: following font projects for testing purposes, which are under SIL Open Font License").
+_TESTING = re.compile(
+    r"\bfor (the )?(testing|tests)( purposes)?\b|\bonly used (for|in) (testing|tests)\b",
+    re.IGNORECASE,
+)
+#: A line that separates the sections of a file that gathers the licenses of what a
+#: package includes.
+_SECTION_RULE = re.compile(r"^\s*(={3,}|\*{3,}|#{3,})\s*$")
+_TEST_DIRECTORIES = frozenset({"test", "tests", "testing", "testdata", "fixtures"})
+
+
+def _is_test_file(path: str) -> bool:
+    return any(part.lower() in _TEST_DIRECTORIES for part in path.split("/")[:-1])
+
+
+def _for_testing(lines: Sequence[str], match: Match) -> bool:
+    """Whether the section ``match`` is in opens with a paragraph that says its material is
+    for testing; a section starts at the file's start or after a line of ``=``."""
+    start = 0
+    for number in range(min(match.start_line, len(lines)) - 1, -1, -1):
+        if _SECTION_RULE.match(lines[number]):
+            start = number + 1
+            break
+    opening: list[str] = []
+    for line in lines[start : match.end_line]:
+        if not line.strip():
+            if opening:
+                break
+            continue
+        opening.append(line)
+    return _TESTING.search(" ".join(opening)) is not None
 
 
 def _before(lines: Sequence[str], match: Match) -> Sequence[str]:
@@ -436,6 +480,16 @@ def judge_file(
     for match in matches:
         judged.append(_judge(match, strong, python_span, declared, installed, lines))
     judged = [_absorbed(j, choices) for j in judged]
+    judged = [_appendix_of_absorbed(j, judged) for j in judged]
+    # a choice in prose is granted when any of its alternatives is: each is counted as
+    # part of it, even one that alone would be a mere mention
+    prose = [
+        (choice, members)
+        for choice, members in _prose_choices(matches, lines)
+        if any(j.counted and j.match in members for j in judged)
+    ]
+    in_prose = [m for _, members in prose for m in members]
+    judged = [Judged(match=j.match, counted=True) if j.match in in_prose else j for j in judged]
     refined = {
         alternative: j.match.expression
         for j in judged
@@ -446,6 +500,8 @@ def judge_file(
     counted = [j.match for j in judged if j.counted]
     alternatives: list[str] = []
     parts: list[str] = []
+    parts.extend(choice for choice, _ in prose)
+    counted = [m for m in counted if m not in in_prose]
     for match in counted:
         choice = _choice_of_siblings(match, lines, siblings)
         if choice is not None:
@@ -460,10 +516,58 @@ def judge_file(
         expression=licensing.simplify(licensing.combine_and(parts)),
         judged=tuple(judged),
         alternatives_in=tuple(dict.fromkeys(alternatives)),
+        stated=tuple(dict.fromkeys(choice for choice, _ in prose)),
     )
 
 
 _TOKEN = re.compile(r"[^\s()]+")
+
+#: A sentence that offers licenses one or another ("under your choice of the Apache-2.0
+#: license OR the ISC license OR the MIT license"), which ScanCode matches one by one.
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
+#: "or" that speaks of versions, not of licenses: "version 3 or later", "or (at your
+#: option) any later version"
+_OR_LATER = re.compile(r"\bor\s+(\(?at your option\)?\s+)?(any\s+)?later\b", re.IGNORECASE)
+_AND = re.compile(r"\band\b|&", re.IGNORECASE)
+
+
+def _prose_choices(
+    matches: Sequence[Match], lines: Callable[[], Sequence[str]]
+) -> list[tuple[str, list[Match]]]:
+    """The choices stated in prose: references to two or more single licenses on the same
+    or next lines that join them with "or" and never with "and", each choice with its
+    matches."""
+    references = sorted(
+        (
+            m
+            for m in matches
+            if rule_facts(m.rule).kind in ("reference", "notice")
+            and _granting(m)
+            and len(licensing.license_ids(m.expression)) == 1
+        ),
+        key=lambda m: (m.start_line, m.end_line),
+    )
+    groups: list[list[Match]] = []
+    for match in references:
+        if groups and match.start_line <= max(m.end_line for m in groups[-1]) + 1:
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    found: list[tuple[str, list[Match]]] = []
+    for members in groups:
+        ids = list(dict.fromkeys(m.expression for m in members))
+        if len(ids) < 2 or any(
+            licensing.mentions(a, b) or licensing.mentions(b, a) for a in ids for b in ids if a != b
+        ):
+            continue  # versions of one license ("the GPL, version 3 or later") are not a choice
+        text = " ".join(lines()[members[0].start_line - 1 : max(m.end_line for m in members)])
+        text = _OR_LATER.sub(" ", text)
+        if len(_OR.findall(text)) < len(ids) - 1 or _AND.search(text):
+            continue
+        choice = licensing.normalize(" OR ".join(ids))
+        if choice is not None:
+            found.append((choice, members))
+    return found
 
 
 def _alternative_of(match: Match, choices: Sequence[str]) -> str | None:
@@ -494,6 +598,27 @@ def _absorbed(judged: Judged, choices: Sequence[str]) -> Judged:
         reason=f"the text of {judged.match.expression}, one alternative of a choice the "
         "license files beside it state",
     )
+
+
+#: How far below a license text its own appendix reaches (Apache-2.0's filled-in notice).
+_APPENDIX_LINES = 6
+
+
+def _appendix_of_absorbed(judged: Judged, all_judged: Sequence[Judged]) -> Judged:
+    """A notice of the same license right below the text of a choice's alternative (the
+    Apache-2.0 text's filled-in appendix) belongs to that text: it is the alternative too."""
+    if not judged.counted or rule_facts(judged.match.rule).kind not in ("notice", "reference"):
+        return judged
+    match = judged.match
+    for other in all_judged:
+        text = other.match
+        if (
+            not other.counted
+            and (other.reason or "").startswith(f"the text of {match.expression},")
+            and text.end_line < match.start_line <= text.end_line + _APPENDIX_LINES
+        ):
+            return Judged(match=match, counted=False, reason=other.reason)
+    return judged
 
 
 def _granting(match: Match) -> bool:
@@ -551,6 +676,20 @@ def _judge(
             counted=False,
             reason="part of the CPython license document (its history, its GPL-"
             "compatibility table or its terms for code in Python's documentation)",
+        )
+    # the match's own sentence says what it covers before any path named above it does
+    own = " ".join(lines()[max(0, match.start_line - 1) : match.end_line])
+    if _DOCUMENTATION_ONLY.search(own) and not any(_is_documentation(p) for p in installed()):
+        return Judged(
+            match=match,
+            counted=False,
+            reason="about the documentation, which the package does not ship",
+        )
+    if _for_testing(lines(), match) and not any(_is_test_file(p) for p in installed()):
+        return Judged(
+            match=match,
+            counted=False,
+            reason="about material for the tests, which the package does not ship",
         )
     paths = _section_paths(lines(), match)
     if paths and not any(ships(p, installed()) for p in paths):
@@ -659,7 +798,8 @@ def grants_of(
     first = judge_all({})
     choices: dict[str, list[str]] = {}
     for grant in first:
-        for term in licensing.and_terms(grant.expression) if grant.expression else ():
+        terms = licensing.and_terms(grant.expression) if grant.expression else []
+        for term in dict.fromkeys([*terms, *grant.stated]):
             if " OR " in term.upper():
                 choices.setdefault(_directory(grant.location), []).append(term)
     return judge_all(choices) if choices else first

@@ -501,7 +501,9 @@ def effective_license(
     base = combine_and(valid_declared)
     if base is None:
         return simplify(combine_and(valid_detected)), None
-    extra = [d for d in valid_detected if not mentions(base, d)]
+    # a detected choice the declared expression already satisfies (MIT declared; a
+    # bundled library's "Apache-2.0 OR ISC OR MIT" found) adds nothing
+    extra = [d for d in valid_detected if not mentions(base, d) and not implies(base, d)]
     return combine_and([base, *extra]), None
 
 

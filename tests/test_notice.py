@@ -103,8 +103,21 @@ def test_every_license_and_notice_file_shipped_is_carried_verbatim(text: str) ->
         assert "Elected license: " in section, (name, path)
         assert re.search(rf"^Not carried: \S*/{re.escape(path.name)}: the text of ", section, re.M)
         assert not path.name.lower().startswith("notice")
-    # the separate texts of choices: cryptography, packaging, rc, sniffio, type-fest
-    assert {n for n, _ in left} == {"cryptography", "packaging", "rc", "sniffio", "type-fest"}
+    # the separate texts of choices
+    assert {n for n, _ in left} == {
+        "cryptography",
+        "expand-template",
+        "from",
+        "JSONStream",
+        "orjson",
+        "packaging",
+        "pycurl",
+        "rc",
+        "sniffio",
+        "through",
+        "type-fest",
+        "uvloop",
+    }
 
 
 def test_apache_notice_files_are_carried_verbatim(text: str) -> None:
@@ -221,19 +234,21 @@ def test_check_passes_on_a_fresh_notice_and_fails_on_a_stale_one(
     fresh = run_ospo("notice", work / "tree", "--inventory", inventory, "--check", work / name)
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
     assert fresh.stdout == ""
-    assert "up to date (136 components)" in fresh.stderr
+    assert "up to date (204 components)" in fresh.stderr
 
     data = json.loads(inventory.read_text(encoding="utf-8"))
     data["components"] = [c for c in data["components"] if c["name"] != "attrs"]
     data["components"].append(
         {
-            "purl": "pkg:npm/left-pad@1.3.0",
-            "name": "left-pad",
-            "version": "1.3.0",
+            "purl": "pkg:npm/%40img/sharp-libvips-linux-x64@1.0.4",
+            "name": "@img/sharp-libvips-linux-x64",
+            "version": "1.0.4",
             "scope": "runtime",
             "direct": True,
-            "license_expression": "WTFPL",
-            "licenses": [{"expression": "WTFPL", "source": "declared", "location": None}],
+            "license_expression": "LGPL-3.0-or-later",
+            "licenses": [
+                {"expression": "LGPL-3.0-or-later", "source": "declared", "location": None}
+            ],
         }
     )
     changed = work / f"changed-{name}.json"
@@ -243,9 +258,9 @@ def test_check_passes_on_a_fresh_notice_and_fails_on_a_stale_one(
     )
     assert stale.returncode == 1
     assert f"{work / name} is stale" in stale.stdout
-    assert "components added: pkg:npm/left-pad@1.3.0" in stale.stdout
+    assert "components added: pkg:npm/%40img/sharp-libvips-linux-x64@1.0.4" in stale.stdout
     assert "components removed: pkg:pypi/attrs@25.4.0" in stale.stdout
-    assert "license texts missing: WTFPL" in stale.stdout
+    assert "license texts missing: LGPL-3.0-or-later" in stale.stdout
 
 
 def test_check_says_what_a_stale_file_lacks(work: Path, session_cache: Path) -> None:
@@ -277,13 +292,14 @@ def test_dev_and_test_components_are_left_out_and_counted(work: Path, session_ca
         "notice", "--inventory", inventory, "-o", out, env={"OSPO_CACHE_DIR": str(session_cache)}
     )
     assert proc.returncode == 0, proc.stderr
-    assert "(3 dev/test components left out)" in proc.stderr
+    # jsonify's public domain dedication has no license text
+    assert "(3 dev/test components left out, 1 licenses without a text)" in proc.stderr
     notice = out.read_text(encoding="utf-8")
     assert "\nLeft out: 1 dev, 2 test components, which do not ship with the product.\n" in notice
     assert "Package URL: pkg:pypi/attrs@" not in notice
     assert "Package URL: pkg:pypi/colorama@" not in notice
     assert "Package URL: pkg:pypi/anyio@4.12.0\n" in notice  # optional ships
-    assert "This product includes the 133 third-party components below." in notice
+    assert "This product includes the 201 third-party components below." in notice
 
 
 def test_unknown_licenses_and_texts_nobody_has_are_said_not_skipped(
@@ -306,12 +322,12 @@ def test_unknown_licenses_and_texts_nobody_has_are_said_not_skipped(
         "notice", "--inventory", inventory, "-o", out, env={"OSPO_CACHE_DIR": str(session_cache)}
     )
     assert proc.returncode == 0, proc.stderr
-    assert "1 with an unknown license, 1 licenses without a text" in proc.stderr
+    assert "1 with an unknown license, 2 licenses without a text" in proc.stderr
     notice = out.read_text(encoding="utf-8")
     isodate = _section(notice, "isodate", "0.7.2")
     assert "License: [LICENSE UNKNOWN] no license metadata and no license file\n" in isodate
     assert "License unknown: 1 components, marked [LICENSE UNKNOWN]." in notice
-    assert "Unresolved: 1 licenses without a known text" in notice
+    assert "Unresolved: 2 licenses without a known text" in notice
     unresolved = notice[notice.index("\nUNRESOLVED LICENSES\n") :]
     assert re.search(r"LicenseRef-Acme-Proprietary: no text is known; used by idna \S+", unresolved)
     idna = _section(notice, "idna", "3.11")

@@ -18,11 +18,15 @@ import pytest
 
 from conftest import run_ospo
 from ospo.inventory_json import load
+from ospo.model import ScanIssue
 
 REAL = Path(
     os.environ.get("OSPO_REAL_PACKAGES", Path(__file__).parents[1] / "build" / "real-packages")
 )
 SITE = REAL / "site-packages"
+#: Distributions the default policy denies in a binary or asks the board to decide, kept
+#: out of the release that the NOTICE and packet tests build from ``SITE``.
+REVIEW_SITE = REAL / "review-site-packages"
 NODE_MODULES = REAL / "npm" / "node_modules"
 
 #: The metadata declares the license and the license files hold its text, nothing more.
@@ -429,6 +433,412 @@ CASES = [
     ),
     ("pypi", "yarl", "1.22.0", "Apache-2.0", "Apache-2.0 declared; NOTICE repeats it"),
     ("pypi", "zipp", "3.23.0", "MIT", AGREE),
+    # metadata in the forms the registries hold beside SPDX: PEP 639 expressions, free-text
+    # License fields and names, classifiers only, license lists, choices in parentheses
+    (
+        "npm",
+        "@fortawesome/fontawesome-free",
+        "7.3.1",
+        "CC-BY-4.0 AND OFL-1.1 AND MIT",
+        "icons CC-BY-4.0, fonts OFL-1.1, code MIT: declared in parentheses and stated in LICENSE.txt",
+    ),
+    ("npm", "@xmldom/xmldom", "0.9.12", "MIT", AGREE),
+    (
+        "npm",
+        "amdefine",
+        "1.0.1",
+        "BSD-3-Clause OR MIT",
+        "LICENSE offers the new BSD or the MIT license and holds both texts",
+    ),
+    ("npm", "big-integer", "1.6.52", "Unlicense", AGREE),
+    (
+        "npm",
+        "cldrjs",
+        "0.5.5",
+        "MIT",
+        "the deprecated licenses list names MIT; LICENSE-MIT holds it",
+    ),
+    ("npm", "cssom", "0.5.0", "MIT", AGREE),
+    (
+        "npm",
+        "dojo",
+        "1.17.3",
+        "BSD-3-Clause OR AFL-2.1",
+        "LICENSE offers the modified BSD or the Academic Free License and holds both texts",
+    ),
+    ("npm", "esutils", "2.0.3", "BSD-2-Clause", AGREE),
+    (
+        "npm",
+        "expand-template",
+        "2.0.3",
+        "MIT OR WTFPL",
+        "declared choice in parentheses; LICENSE holds the MIT alternative only",
+    ),
+    (
+        "npm",
+        "font-awesome",
+        "4.7.0",
+        "OFL-1.1 AND MIT",
+        "declared fonts OFL-1.1 and code MIT; no license file in the package",
+    ),
+    (
+        "npm",
+        "harmony-reflect",
+        "1.6.2",
+        "Apache-2.0 OR MPL-1.1",
+        "declared choice; no license file in the package",
+    ),
+    (
+        "npm",
+        "jsbn",
+        "0.1.1",
+        "MIT AND MIT-Wu",
+        "declared MIT; LICENSE is Tom Wu's variant, which also asks to keep the disclaimer intact",
+    ),
+    ("npm", "jschardet", "4.1.0", "0BSD", AGREE),
+    (
+        "npm",
+        "jsonify",
+        "0.0.1",
+        "LicenseRef-scancode-public-domain",
+        "license 'Public Domain', a name, not an SPDX id; no license file",
+    ),
+    ("npm", "jsonparse", "1.3.1", "MIT", AGREE),
+    (
+        "npm",
+        "JSONStream",
+        "1.3.5",
+        "MIT OR Apache-2.0",
+        "declared choice in parentheses; LICENSE.MIT and LICENSE.APACHE2 are its texts",
+    ),
+    ("npm", "longest", "1.0.1", "MIT", "license is an object {type, url}; LICENSE holds MIT"),
+    ("npm", "mdn-data", "2.37.2", "CC0-1.0", AGREE),
+    (
+        "npm",
+        "path-is-inside",
+        "1.0.2",
+        "WTFPL OR MIT",
+        "declared choice; LICENSE.txt holds both texts",
+    ),
+    (
+        "npm",
+        "pause-stream",
+        "0.0.11",
+        "MIT OR Apache-2.0",
+        'license is a list, ["MIT", "Apache2"]; LICENSE: \'Dual Licensed MIT and Apache 2\', both texts',
+    ),
+    ("npm", "robust-predicates", "3.0.3", "Unlicense", AGREE),
+    (
+        "npm",
+        "spark-md5",
+        "3.0.2",
+        "WTFPL OR MIT",
+        "declared choice; LICENSE holds the WTFPL alternative only",
+    ),
+    (
+        "npm",
+        "window-size",
+        "0.1.0",
+        "MIT",
+        "the deprecated licenses list names MIT; LICENSE-MIT holds it",
+    ),
+    (
+        "npm",
+        "wordwrap",
+        "0.0.2",
+        "MIT",
+        "license 'MIT/X11', a name, not an SPDX id; no license file",
+    ),
+    (
+        "pypi",
+        "astroid",
+        "4.4.0",
+        "LGPL-2.1-or-later",
+        "License-Expression LGPL-2.1-or-later; LICENSE is the LGPL-2.1 text, a version it admits",
+    ),
+    (
+        "pypi",
+        "babel",
+        "2.19.0",
+        "BSD-3-Clause AND Unicode-3.0",
+        "BSD-3-Clause, and the CLDR data it ships under babel/locale-data with its Unicode license",
+    ),
+    (
+        "pypi",
+        "beautifulsoup4",
+        "4.15.0",
+        "MIT",
+        "License field 'MIT License' is a name; the classifier and LICENSE say MIT",
+    ),
+    (
+        "pypi",
+        "defusedxml",
+        "0.7.1",
+        "PSF-2.0",
+        "License field 'PSFL' is a name; the classifier and LICENSE say PSF-2.0",
+    ),
+    ("pypi", "dnspython", "2.9.2", "ISC", AGREE),
+    (
+        "pypi",
+        "docopt",
+        "0.6.2",
+        "MIT",
+        "built from the sdist by pip; License MIT, LICENSE-MIT holds it",
+    ),
+    ("pypi", "email-validator", "2.4.0", "Unlicense", AGREE),
+    ("pypi", "future", "1.0.0", "MIT", AGREE),
+    ("pypi", "hatchling", "1.33.0", "MIT", AGREE),
+    (
+        "pypi",
+        "html2text",
+        "2025.4.15",
+        "GPL-3.0-or-later",
+        "License-Expression GPL-3.0-or-later; COPYING is the GPL-3.0 text, a version it admits",
+    ),
+    (
+        "pypi",
+        "html5lib",
+        "1.1",
+        "MIT",
+        "License field 'MIT License' is a name; the classifier and LICENSE say MIT",
+    ),
+    ("pypi", "iniconfig", "2.3.1", "MIT", AGREE),
+    ("pypi", "jsonschema", "4.26.0", "MIT", "License-Expression MIT; the text is in COPYING"),
+    (
+        "pypi",
+        "kiwisolver",
+        "1.5.1",
+        "BSD-3-Clause",
+        "the License field holds a whole license text; vague BSD classifier; LICENSE is BSD-3-Clause",
+    ),
+    (
+        "pypi",
+        "lz4",
+        "4.4.5",
+        "BSD-3-Clause",
+        "only the vague BSD classifier; LICENSE is the BSD-3-Clause text",
+    ),
+    (
+        "pypi",
+        "msgpack",
+        "1.2.4",
+        "Apache-2.0",
+        "License-Expression Apache-2.0; the text is in COPYING",
+    ),
+    (
+        "pypi",
+        "mutagen",
+        "1.48.1",
+        "GPL-2.0-or-later",
+        "License-Expression GPL-2.0-or-later; COPYING is the GPL-2.0 text, a version it admits",
+    ),
+    (
+        "pypi",
+        "orjson",
+        "3.13.0",
+        "MPL-2.0 AND (Apache-2.0 OR MIT)",
+        "License-Expression; the three files are the MPL-2.0 part and the texts of the choice",
+    ),
+    ("pypi", "pathspec", "1.1.1", "MPL-2.0", "only the MPL 2.0 classifier; LICENSE holds it"),
+    (
+        "pypi",
+        "pexpect",
+        "4.9.0",
+        "ISC",
+        "License field 'ISC license' is a name; the classifier and LICENSE say ISC",
+    ),
+    (
+        "pypi",
+        "ply",
+        "3.11",
+        "BSD-3-Clause",
+        "License 'BSD' and no license file in the wheel: assumed BSD-3-Clause, as its sources' headers say",
+    ),
+    (
+        "pypi",
+        "ptyprocess",
+        "0.7.0",
+        "ISC",
+        "License UNKNOWN; the ISC classifier and LICENSE say ISC",
+    ),
+    (
+        "pypi",
+        "pyOpenSSL",
+        "26.4.0",
+        "Apache-2.0",
+        "License field 'Apache License, Version 2.0' is a name; vague classifier; LICENSE is Apache-2.0",
+    ),
+    (
+        "pypi",
+        "pycryptodome",
+        "4.5.0",
+        "BSD-2-Clause AND Unlicense AND MIT",
+        "License-Expression; the mldsa-native and mlkem-native it compiles in offer Apache-2.0 OR ISC OR MIT, which its MIT satisfies; their documentation (CC-BY-4.0), proofs, tests and examples do not ship",
+    ),
+    (
+        "pypi",
+        "pycryptodomex",
+        "3.24.2",
+        "Unlicense AND BSD-2-Clause",
+        "License field 'BSD, Public Domain' is not SPDX; LICENSE.rst dedicates PyCrypto's code with the Unlicense text and puts contributions under BSD-2-Clause",
+    ),
+    (
+        "pypi",
+        "pyserial",
+        "3.5",
+        "BSD-3-Clause",
+        "License 'BSD', vague classifier, no license file in the wheel: assumed BSD-3-Clause, the license of its LICENSE.txt",
+    ),
+    (
+        "pypi",
+        "pyzmq",
+        "27.3.0",
+        "BSD-3-Clause AND ISC AND Apache-2.0 AND MPL-2.0",
+        "BSD-3-Clause, and what the wheel bundles: libsodium (ISC) and libzmq (MPL-2.0) in pyzmq.libs, zmqstream adapted from tornado (Apache-2.0)",
+    ),
+    (
+        "pypi",
+        "simplejson",
+        "4.3.0",
+        "MIT OR AFL-2.1",
+        "License field MIT OR AFL-2.1; LICENSE.txt holds both alternatives' texts",
+    ),
+    (
+        "pypi",
+        "sortedcontainers",
+        "2.4.0",
+        "Apache-2.0",
+        "License field 'Apache 2.0' is a name; vague classifier; LICENSE is Apache-2.0",
+    ),
+    ("pypi", "toml", "0.10.2", "MIT", AGREE),
+    (
+        "pypi",
+        "trove-classifiers",
+        "2026.9.21.13",
+        "Apache-2.0",
+        "only the vague Apache classifier; LICENSE is the Apache-2.0 text",
+    ),
+    (
+        "pypi",
+        "ujson",
+        "6.1.0",
+        "BSD-3-Clause AND TCL",
+        "License-Expression BSD-3-Clause AND TCL; LICENSE.txt holds both texts",
+    ),
+    (
+        "pypi",
+        "Unidecode",
+        "1.4.0",
+        "GPL-2.0-or-later",
+        "License 'GPL' names no version; the classifier says GPLv2+ and LICENSE is the GPL-2.0 text",
+    ),
+    (
+        "pypi",
+        "uritemplate",
+        "4.2.0",
+        "BSD-3-Clause OR Apache-2.0",
+        "License field 'BSD 3-Clause OR Apache-2.0' is not SPDX; LICENSE offers the same choice",
+    ),
+    (
+        "pypi",
+        "webencodings",
+        "0.6.1",
+        "BSD-3-Clause",
+        "only the vague BSD classifier; LICENSE is the BSD-3-Clause text",
+    ),
+    ("pypi", "zope.interface", "8.7", "ZPL-2.1", AGREE),
+    (
+        "pypi",
+        "ecdsa",
+        "0.19.2",
+        "MIT AND LicenseRef-scancode-public-domain",
+        "declares MIT; LICENSE adds that Peter Pearson's portions were placed in the public domain",
+    ),
+    (
+        "pypi",
+        "fonttools",
+        "4.69.1",
+        "MIT AND BSD-3-Clause AND Apache-2.0",
+        "MIT, and what LICENSE.external says it includes: Adobe's AGL (BSD-3-Clause) and cu2qu (Apache-2.0); the OFL fonts are for its tests, which the wheel does not ship",
+    ),
+    (
+        "npm",
+        "from",
+        "0.1.7",
+        "MIT OR Apache-2.0",
+        "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2, and its readme's License section says 'MIT / Apache2': a choice",
+    ),
+    (
+        "npm",
+        "through",
+        "2.3.8",
+        "MIT OR Apache-2.0",
+        "declares MIT; ships LICENSE.MIT and LICENSE.APACHE2, and its readme's License section says 'MIT / Apache2': a choice",
+    ),
+    (
+        "pypi",
+        "uvloop",
+        "0.23.0",
+        "Apache-2.0 OR MIT",
+        "License 'MIT License' is a name; the classifiers offer MIT and the vague Apache, and LICENSE-APACHE and LICENSE-MIT are the two texts: dual-licensed, as its README says",
+    ),
+    (
+        "pypi",
+        "pycurl",
+        "7.49.0",
+        "LGPL-2.1-only OR curl",
+        "declares LGPL-2.1-only OR MIT; COPYING-MIT, the MIT alternative's file, holds the curl license (an MIT/X derivative with a no-endorsement clause)",
+    ),
+    # a license stated only in the README's License section
+    (
+        "npm",
+        "better-assert",
+        "1.0.2",
+        "MIT",
+        "no license in package.json, no license file; the README's License section holds '(The MIT License)' and its text",
+    ),
+    (
+        "npm",
+        "blob",
+        "0.0.4",
+        "MIT",
+        "no license in package.json, no license file; the README's 'Licence' section says MIT",
+    ),
+    (
+        "npm",
+        "callsite",
+        "1.0.0",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "component-emitter",
+        "1.1.2",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "component-inherit",
+        "0.0.3",
+        "MIT",
+        "no license in package.json or component.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "indexof",
+        "0.0.1",
+        "MIT",
+        "no license in package.json or component.json, no license file; the README's License section says MIT",
+    ),
+    (
+        "npm",
+        "object-component",
+        "0.0.3",
+        "MIT",
+        "no license in package.json, no license file; the README's License section says MIT",
+    ),
 ]
 
 
@@ -443,7 +853,8 @@ def components(
     out = work / "inventory.json"
     # a module fixture runs before the per-test isolation: name the session's cache
     proc = run_ospo(
-        *("scan", work / "tree", "--env", SITE, "--env", NODE_MODULES, "-o", out, "-q"),
+        *("scan", work / "tree", "--env", SITE, "--env", REVIEW_SITE),
+        *("--env", NODE_MODULES, "-o", out, "-q"),
         env={"OSPO_CACHE_DIR": str(session_cache)},
     )
     assert proc.returncode == 0, proc.stderr
@@ -489,6 +900,10 @@ def _uncounted(comp: object, needle: str) -> list[object]:
         ("pypi", "docutils", "GPL-3.0-or-later", "relicensed"),
         ("pypi", "numpy", "Apache-2.0", "does not ship: vendored-meson"),
         ("npm", "lodash", "CC0-1.0", "documentation"),
+        ("pypi", "pycryptodome", "CC-BY-4.0", "about the documentation"),
+        ("pypi", "fonttools", "OFL-1.1", "for the tests"),
+        ("pypi", "pycryptodome", "Apache-2.0", "does not ship: proofs/*"),
+        ("pypi", "pycryptodome", "Apache-2.0", "the text of Apache-2.0, one alternative"),
     ],
 )
 def test_what_is_not_counted_stays_as_evidence_with_the_reason(
@@ -538,3 +953,159 @@ def test_a_choice_in_prose_stays_a_choice(
     assert [e for e in _uncounted(comp, why) if alternative in (e.expression or "")]
     assert " AND " not in comp.license_expression
     assert alternative in comp.license_expression.split(" OR ")
+
+
+def test_a_choice_stated_in_prose_reference_by_reference_stays_a_choice(
+    components: dict,
+) -> None:
+    """ScanCode matches "the Apache-2.0 license OR the ISC license OR the MIT license" one
+    license at a time; the sentence makes them one choice, and the texts below it are the
+    alternatives' texts."""
+    comp = components[("pypi", "pycryptodome")]
+    stated = [
+        e
+        for e in comp.licenses
+        if e.counted and e.source.value == "detected" and e.location.endswith("LICENSE.rst")
+    ]
+    assert stated and "(Apache-2.0 OR ISC OR MIT)" in stated[0].expression
+    for alternative in ("Apache-2.0", "ISC", "MIT"):
+        texts = _uncounted(comp, f"the text of {alternative}, one alternative")
+        assert any("mlkem-native" in e.location for e in texts), alternative
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MIT/X11", "MIT"),
+        ("Apache2", "Apache-2.0"),
+        ("Apache 2.0", "Apache-2.0"),
+        ("Apache License, Version 2.0", "Apache-2.0"),
+        ("MIT License", "MIT"),
+        ("ISC license", "ISC"),
+        ("BSD 3-Clause", "BSD-3-Clause"),
+        ("Public Domain", "LicenseRef-scancode-public-domain"),
+        # names ScanCode's rules do not read as one license, whole
+        ("BSD", None),
+        ("Dual License", None),
+        ("BSD-like", None),
+        ("LGPL with exceptions", None),
+        ("MIT and Apache 2", None),
+        ("UNKNOWN", None),
+        ("", None),
+    ],
+)
+def test_a_license_name_in_package_metadata(name: str, expected: str | None) -> None:
+    from ospo.engine.scancode_engine import license_of_name
+
+    assert license_of_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expression", "valid"),
+    [
+        ({"license": ["MIT", "Apache2"]}, "MIT OR Apache-2.0", True),
+        ({"license": "MIT/X11"}, "MIT", True),
+        ({"licenses": [{"type": "Apache2"}, {"type": "MIT"}]}, "Apache-2.0 OR MIT", True),
+        ({"license": ["MIT", "Dual License"]}, "MIT OR Dual License", False),
+        ({"license": ["MIT", 7, None, {"url": "x"}]}, "MIT", True),
+        ({"license": "Do What You Want"}, "Do What You Want", False),
+    ],
+)
+def test_a_package_json_license_that_is_a_name_or_a_list(
+    tmp_path: Path, manifest: dict, expression: str, valid: bool
+) -> None:
+    """A name ScanCode reads as one license is declared with a note; one it cannot read
+    stays invalid evidence and the package is kept."""
+    import json
+
+    from ospo.scanners.environments.node import _npm_package
+
+    path = tmp_path / "node_modules" / "pkg" / "package.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"name": "pkg", "version": "1.0.0", **manifest}))
+    package = _npm_package(path, tmp_path / "node_modules")
+    assert not isinstance(package, ScanIssue), package
+    (declared,) = package.declared
+    assert (declared.expression, declared.valid) == (expression, valid)
+
+
+@pytest.mark.parametrize(
+    ("readme", "manifest", "expression"),
+    [
+        ("# x\n\n## License\n\nMIT\n", {}, "MIT"),
+        ("x\n\nLicense\n-------\n\n(The MIT License)\n\nCopyright\n", {}, "MIT"),
+        ("## License\n\n**ISC**\n", {}, "ISC"),
+        # a License section that names no one license, or is not there
+        ("## License\n\nSee the LICENSE file.\n", {}, None),
+        ("## License\n\n" + "This code is yours to use as you see fit " * 5 + "\n", {}, None),
+        ("## License\n", {}, None),
+        ("## Licensing questions\n\nMIT\n", {}, None),
+        ("License: see below\n\nMIT\n", {}, None),
+        # package.json says it: the README is not read
+        ("## License\n\nMIT\n", {"license": "ISC"}, "ISC"),
+    ],
+)
+def test_a_license_stated_only_in_the_readme(
+    tmp_path: Path, readme: str, manifest: dict, expression: str | None
+) -> None:
+    import json
+
+    from ospo.scanners.environments.node import _npm_package
+
+    path = tmp_path / "node_modules" / "pkg" / "package.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"name": "pkg", "version": "1.0.0", **manifest}))
+    (path.parent / "Readme.md").write_text(readme)
+    package = _npm_package(path, tmp_path / "node_modules")
+    assert not isinstance(package, ScanIssue), package
+    assert [e.expression for e in package.declared] == ([expression] if expression else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MIT", "MIT"),
+        ("MIT / Apache2", "MIT OR Apache-2.0"),
+        ("MIT or Apache 2.0", "MIT OR Apache-2.0"),
+        ("MIT/X11", "MIT"),
+        ("The MIT License", "MIT"),
+        # a part that names no license leaves the whole unread
+        ("MIT / see the wiki", None),
+        ("MIT and Apache 2", None),
+    ],
+)
+def test_a_readme_license_name(name: str, expected: str | None) -> None:
+    from ospo.scanners.environments.node import _license_named
+
+    assert _license_named(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("declared", "files", "expected"),
+    [
+        ("LGPL-2.1-only OR MIT", [("COPYING-MIT", "curl", True)], "LGPL-2.1-only OR curl"),
+        ("MIT OR Apache-2.0", [("LICENSE.MIT", "MIT-Wu", True)], "MIT-Wu OR Apache-2.0"),
+        # the files hold the alternatives as declared, or say nothing one alternative is
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "MIT", True)], "MIT OR Apache-2.0"),
+        ("MIT", [("LICENSE-MIT", "curl", True)], "MIT"),
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "MIT AND ISC", True)], "MIT OR Apache-2.0"),
+        ("MIT OR Apache-2.0", [("LICENSE-MIT", "curl", False)], "MIT OR Apache-2.0"),
+        ("LGPL-2.1-only OR MIT", [("COPYING", "curl", True)], "LGPL-2.1-only OR MIT"),
+    ],
+)
+def test_a_file_named_for_an_alternative_is_that_alternative(
+    declared: str, files: list[tuple[str, str, bool]], expected: str
+) -> None:
+    from ospo.model import LicenseEvidence, LicenseSource
+    from ospo.scanners.environments.base import _alternatives_as_shipped
+
+    detected = [
+        LicenseEvidence(
+            expression=expression,
+            source=LicenseSource.DETECTED,
+            location=f"pkg-1.0.dist-info/licenses/{name}",
+            counted=counted,
+        )
+        for name, expression, counted in files
+    ]
+    assert _alternatives_as_shipped([declared], detected) == [expected]

@@ -9,6 +9,7 @@ JSON data. Importing this module is cheap; :func:`load` pays for ScanCode's lice
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from functools import cache
 from typing import Any
@@ -206,3 +207,37 @@ class _time_limit:
 
 def _raise_timeout(signum: int, frame: object) -> None:
     raise FileTimeout()
+
+
+#: Between a name's letters and its version ("Apache2"), which ScanCode's rules spell apart.
+_NAME_VERSION = re.compile(r"(?<=[A-Za-z])(?=\d)")
+
+
+@cache
+def license_of_name(name: str) -> str | None:
+    """Return the SPDX id of the one license that ``name``, a free-text license name from
+    package metadata ("MIT/X11", "Public Domain", "Apache 2.0"), names as a whole; None when
+    ScanCode's rules match no license, more than one, only part of the name, or a text
+    that names no license ("Dual License")."""
+    text = " ".join(name.split())
+    if not text or len(text) > 100:
+        return None
+    load()
+    from licensedcode.cache import get_index
+    from licensedcode.query import build_query
+
+    index = get_index()
+    for candidate in dict.fromkeys((text, _NAME_VERSION.sub(" ", text))):
+        query = build_query(query_string=candidate, idx=index)
+        if query is None or not query.tokens:
+            continue
+        matches = index.match(query_string=candidate)
+        if len(matches) != 1:
+            continue
+        match = matches[0]
+        if match.coverage() < 100 or len(match.qspan) != len(query.tokens):
+            continue
+        spdx = licensing.from_scancode_keys(match.rule.license_expression)
+        if spdx and spdx.lower() not in licensing.NOT_A_GRANT:
+            return spdx
+    return None

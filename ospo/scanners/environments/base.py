@@ -11,8 +11,9 @@ package whose license cannot be established is kept, with the reason.
 
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -37,6 +38,10 @@ def _no_files() -> frozenset[str]:
     return frozenset()
 
 
+def _nothing_stated() -> LicenseEvidence | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InstalledPackage:
     """What an installed package says about itself, before its license files are scanned."""
@@ -58,6 +63,12 @@ class InstalledPackage:
     #: what a vague declaration usually means, taken only when nothing else establishes
     #: the license (note starting with :data:`ASSUMED`)
     assumed: LicenseEvidence | None = None
+    #: the license the package's documentation states (an npm README's License section),
+    #: read only when the license files add licenses the declaration does not name
+    stated: Callable[[], LicenseEvidence | None] = _nothing_stated
+    #: the licenses several license classifiers name, one of them vague (read by what it
+    #: usually means): a choice when the license files hold exactly these licenses
+    classified: tuple[str, ...] = ()
 
 
 class EnvironmentScanner(Scanner):
@@ -98,12 +109,23 @@ class EnvironmentScanner(Scanner):
         components = []
         for package in packages:
             detected = _detected_evidence(package, run.records, sha_of)
-            declared = [e.expression for e in package.declared if e.expression and e.valid]
+            declared = _alternatives_as_shipped(
+                [e.expression for e in package.declared if e.expression and e.valid], detected
+            )
             expression, reason = licensing.effective_license(
                 declared,
                 [e.expression for e in detected if e.expression and e.counted],
             )
             declared_evidence = package.declared
+            counted = [e.expression for e in detected if e.expression and e.counted]
+            statement = _choice_that_settles(package, declared, counted, expression)
+            if statement is not None:
+                expression = statement.expression
+                declared_evidence = (*package.declared, statement)
+            offered = _classifiers_confirmed(package, declared, counted)
+            if offered is not None:
+                expression = offered.expression
+                declared_evidence = (*package.declared, offered)
             if expression is None and package.assumed is not None:
                 expression = package.assumed.expression
                 declared_evidence = (*package.declared, package.assumed)
@@ -139,6 +161,90 @@ class EnvironmentScanner(Scanner):
             warnings=run.warnings,
             environments=tuple(sorted({p.base.resolve().as_posix() for p in packages})),
         )
+
+
+#: A license file named for one license: COPYING-MIT, LICENSE.APACHE2, LICENSE-LGPL.
+_NAMED_FILE = re.compile(r"^(?:licen[cs]e|copying)[-._]([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
+
+
+def _letters(name: str) -> str:
+    return re.split(r"[^a-z]", name.lower(), maxsplit=1)[0]
+
+
+def _alternatives_as_shipped(declared: list[str], detected: Sequence[LicenseEvidence]) -> list[str]:
+    """The declared expression with each alternative of its choice that a license file is
+    named for (COPYING-MIT) replaced by the one license that file's text is, when the
+    declaration does not name it (pycurl: "LGPL-2.1-only OR MIT" declared, COPYING-MIT is
+    the curl license): the file is that alternative, as the author wrote it."""
+    base = licensing.combine_and(declared)
+    choices = licensing.alternatives(base) if base else None
+    if base is None or choices is None or len(choices) < 2:
+        return declared
+    singles = [next(iter(c)) for c in choices if len(c) == 1]
+    replaced = base
+    for evidence in detected:
+        name = (evidence.location or "").rsplit("/", 1)[-1]
+        found = _NAMED_FILE.match(name)
+        ids = licensing.license_ids(evidence.expression or "")
+        if not evidence.counted or found is None or len(ids) != 1:
+            continue
+        named = [a for a in singles if _letters(a) == _letters(found.group(1))]
+        if len(named) != 1 or licensing.mentions(base, ids[0]):
+            continue
+        replaced = re.sub(rf"(?<![\w.+-]){re.escape(named[0])}(?![\w.+-])", ids[0], replaced)
+    checked = licensing.normalize(replaced)
+    return [checked] if checked and replaced != base else declared
+
+
+def _classifiers_confirmed(
+    package: InstalledPackage, declared: list[str], detected: list[str]
+) -> LicenseEvidence | None:
+    """The choice between the licenses a package's classifiers name (uvloop: "MIT
+    License" and the vague "Apache Software License") when nothing valid is declared and
+    its license files hold exactly those licenses, one text each (LICENSE-MIT,
+    LICENSE-APACHE): several classifiers offer the licenses they name, as precise ones do."""
+    if declared or len(package.classified) < 2 or not detected:
+        return None
+    found = [licensing.license_ids(e) for e in detected]
+    if any(len(ids) != 1 for ids in found):
+        return None
+    if {ids[0] for ids in found} != set(package.classified):
+        return None
+    choice = licensing.normalize(" OR ".join(package.classified))
+    if choice is None:
+        return None
+    return LicenseEvidence(
+        expression=choice,
+        source=LicenseSource.DECLARED,
+        location=next((e.location for e in package.declared if e.location), package.location),
+        note="the classifiers, one of them vague, offer these licenses, and the license "
+        "files hold exactly their texts",
+    )
+
+
+def _choice_that_settles(
+    package: InstalledPackage,
+    declared: list[str],
+    detected: list[str],
+    expression: str | None,
+) -> LicenseEvidence | None:
+    """The choice the package's documentation states when it holds both the declared
+    license and the licenses its files add to it (through: MIT declared, LICENSE.MIT and
+    LICENSE.APACHE2 shipped, "MIT / Apache2" in the README): the files are the texts of the
+    choice's alternatives, not licenses added. None otherwise, and when the files add
+    nothing."""
+    base = licensing.combine_and(declared)
+    if base is None or expression is None or licensing.normalize(base) == expression:
+        return None
+    statement = package.stated()
+    if statement is None or statement.expression is None:
+        return None
+    choice = statement.expression
+    if " OR " not in choice.upper():
+        return None
+    if all(licensing.mentions(choice, e) for e in [base, *detected]):
+        return statement
+    return None
 
 
 def _detected_evidence(

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -116,15 +117,26 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
                 )
             )
         else:
-            declared.append(declared_in_metadata(text, where))
-    elif isinstance(data.get("licenses"), list):
-        raw = [x.get("type") if isinstance(x, dict) else x for x in data["licenses"]]
-        types = [t for t in raw if isinstance(t, str) and t]
+            declared.append(_declared_names([text], where))
+    else:
+        # the deprecated ``licenses`` list, or a list given as ``license`` (pause-stream's
+        # ["MIT", "Apache2"]): the package offers each of them
+        listed = value if isinstance(value, list) else data.get("licenses")
+        raw = [x.get("type") if isinstance(x, dict) else x for x in listed or ()]
+        types = [t.strip() for t in raw if isinstance(t, str) and t.strip()]
         if types:
-            declared.append(declared_in_metadata(" OR ".join(types), where))
+            declared.append(_declared_names(types, where))
     files = tuple(
         sorted(p for p in manifest.parent.iterdir() if is_license_file(p.name) and p.is_file())
     )
+    if not declared and not files:
+        stated = _readme_license(
+            manifest.parent,
+            root.parent,
+            "the package names no license in package.json and ships no license file",
+        )
+        if stated is not None:
+            declared.append(stated)
     deps: dict[str, object] = (
         data["dependencies"] if isinstance(data.get("dependencies"), dict) else {}
     )
@@ -141,7 +153,129 @@ def _npm_package(manifest: Path, root: Path) -> InstalledPackage | ScanIssue:
         location=manifest.as_posix(),
         base=root.parent,
         installed=partial(package_files, manifest.parent),
+        stated=partial(
+            _readme_license,
+            manifest.parent,
+            root.parent,
+            "a choice that holds the declared license and the license files' licenses",
+        ),
     )
+
+
+def _declared_names(names: list[str], where: str) -> LicenseEvidence:
+    """The evidence of the licenses a ``package.json`` offers (one, or a choice of
+    several): an SPDX expression as it stands; else each free-text name ("MIT/X11",
+    "Public Domain", "Apache2") read as the one license ScanCode's rules name; else the
+    text, invalid, for the license files to decide."""
+    joined = " OR ".join(names)
+    evidence = declared_in_metadata(joined, where)
+    if evidence.valid:
+        return evidence
+    from ospo.engine.scancode_engine import license_of_name
+
+    ids = [
+        checked.expression if checked.valid else license_of_name(name)
+        for name, checked in ((n, declared_in_metadata(n, where)) for n in names)
+    ]
+    if any(i is None for i in ids):
+        return evidence
+    resolved = declared_in_metadata(" OR ".join(f"({i})" for i in ids if i), where)
+    if not resolved.valid:
+        return evidence
+    return LicenseEvidence(
+        expression=resolved.expression,
+        source=LicenseSource.DECLARED,
+        location=where,
+        note=f"free-text license name {joined!r}, read with ScanCode's license rules",
+    )
+
+
+#: A heading of a README's license section: "## License", "License:", or "License" over
+#: a line of "-" or "=".
+_LICENSE_HEADING = re.compile(r"^\s*(#{1,6}\s*)?licen[cs]e\s*:?\s*#*\s*$", re.IGNORECASE)
+_UNDERLINE = re.compile(r"^\s*(-{3,}|={3,})\s*$")
+_MAX_README = 1_000_000
+
+
+def _readme_license(directory: Path, base: Path, why: str) -> LicenseEvidence | None:
+    """What the License section of a package's README names ("## License" over "MIT", or
+    "MIT / Apache2", a choice), as declared evidence whose note ends with ``why``; None when
+    there is no such section or its first paragraph names no license ScanCode's rules read.
+    """
+    readmes = sorted(
+        p for p in directory.iterdir() if p.name.lower().startswith("readme") and p.is_file()
+    )
+    for readme in readmes:
+        try:
+            if readme.stat().st_size > _MAX_README:
+                continue
+            lines = readme.read_bytes().decode("utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        name = _license_section_name(lines)
+        expression = _license_named(name) if name is not None else None
+        if name is None or expression is None:
+            continue
+        return LicenseEvidence(
+            expression=expression,
+            source=LicenseSource.DECLARED,
+            location=f"{readme.relative_to(base).as_posix()} (License section)",
+            note=f"the README's License section says {name!r}; {why}",
+        )
+    return None
+
+
+#: How a README offers one license or another: "MIT / Apache2", "MIT or Apache 2.0".
+_ALTERNATIVES = re.compile(r"\s+/\s+|\s+or\s+", re.IGNORECASE)
+
+
+def _license_named(name: str) -> str | None:
+    """The SPDX expression a license name stands for: an expression as it is, else one
+    license ScanCode's rules read in the whole name, else a choice of names each read so."""
+    from ospo.engine.scancode_engine import license_of_name
+
+    def one(text: str) -> str | None:
+        checked = declared_in_metadata(text, "")
+        return checked.expression if checked.valid else license_of_name(text)
+
+    whole = one(name)
+    if whole is not None:
+        return whole
+    parts = [p for p in _ALTERNATIVES.split(name) if p.strip()]
+    if len(parts) < 2:
+        return None
+    ids = [one(p) for p in parts]
+    if any(i is None for i in ids):
+        return None
+    return declared_in_metadata(" OR ".join(f"({i})" for i in ids if i), "").expression
+
+
+def _license_section_name(lines: list[str]) -> str | None:
+    """The first paragraph under a README's license heading, when it is short enough to be
+    a license's name ("MIT", "(The MIT License)")."""
+    for number, line in enumerate(lines):
+        setext = (
+            line.strip().lower().rstrip(":") in ("license", "licence")
+            and number + 1 < len(lines)
+            and _UNDERLINE.match(lines[number + 1]) is not None
+        )
+        if not (_LICENSE_HEADING.match(line) and (line.lstrip().startswith("#") or setext)):
+            continue
+        rest = lines[number + (2 if setext else 1) :]
+        paragraph: list[str] = []
+        for item in rest:
+            if not item.strip():
+                if paragraph:
+                    break
+                continue
+            if item.lstrip().startswith("#") or _UNDERLINE.match(item):
+                break
+            paragraph.append(item.strip())
+        text = " ".join(paragraph).strip().strip("*_`").strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        return text if text and len(text) <= 100 else None
+    return None
 
 
 _MAX_LISTED = 20_000

@@ -67,6 +67,17 @@ def _usual(declared: list[LicenseEvidence]) -> LicenseEvidence | None:
     return None
 
 
+def _classified(classifiers: list[str]) -> tuple[str, ...]:
+    """The licenses several ``License ::`` classifiers name when one of them is vague, the
+    vague ones by what they usually mean ("Apache Software License": Apache-2.0); empty
+    when the classifiers are precise (they are then declared) or fewer than two."""
+    usual = _trove_data()["usual"]
+    named = [_trove().get(c) or usual.get(c) for c in classifiers]
+    if len(classifiers) < 2 or all(_trove().get(c) for c in classifiers) or None in named:
+        return ()
+    return tuple(dict.fromkeys(n for n in named if n))
+
+
 def site_packages(env: Path) -> list[Path]:
     """The site-packages directories of a venv, an interpreter or a site-packages path."""
     if env.is_dir() and any(env.glob("*.dist-info")):
@@ -127,6 +138,18 @@ def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
     where = f"{dist_info.name}/METADATA"
     if expression:
         declared.append(declared_in_metadata(expression, f"{where} (License-Expression)"))
+    elif license_field in _trove_data()["usual"]:
+        # "GPL" parses as SPDX (GPL-1.0-or-later) yet says no version; a classifier
+        # ("GPLv2+") or the license files may say which
+        declared.append(
+            LicenseEvidence(
+                expression=license_field,
+                source=LicenseSource.DECLARED,
+                location=f"{where} (License)",
+                valid=False,
+                note="vague license name: the classifiers and license files decide",
+            )
+        )
     elif (
         license_field
         and "\n" not in license_field
@@ -184,6 +207,7 @@ def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
         installed=partial(_recorded_files, dist_info),
         editable_from=_editable_source(dist_info),
         assumed=_usual(declared),
+        classified=_classified(classifiers) if not expression else (),
     )
 
 
