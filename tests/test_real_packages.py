@@ -11,8 +11,12 @@ answer changes fails here, whichever way it changes.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -998,6 +1002,50 @@ def test_a_license_name_in_package_metadata(name: str, expected: str | None) -> 
     from ospo.engine.scancode_engine import license_of_name
 
     assert license_of_name(name) == expected
+
+
+_READ_NAMES = (
+    "import json, sys\n"
+    "from ospo.engine import scancode_engine as engine\n"
+    "answers = [engine.license_of_name(n) for n in sys.argv[1:]]\n"
+    "print(json.dumps({'answers': answers, 'index': engine._loaded}))\n"
+)
+
+
+def _read_names(cache: Path, *names: str) -> dict[str, Any]:
+    ran = subprocess.run(
+        [sys.executable, "-c", _READ_NAMES, *names],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "OSPO_CACHE_DIR": str(cache)},
+        timeout=600,
+    )
+    result: dict[str, Any] = json.loads(ran.stdout)
+    return result
+
+
+def test_a_license_name_read_once_is_not_read_again_with_the_index(tmp_path: Path) -> None:
+    """Reading a name loads ScanCode's index; the answer is kept with the cache, so the
+    next process that meets the same names answers without loading it. A kept answer
+    that is not an answer, or one kept for another engine, is read again."""
+    cache = tmp_path / "cache"
+    first = _read_names(cache, "MIT/X11", "Dual License")
+    assert first == {"answers": ["MIT", None], "index": True}
+    assert _read_names(cache, "MIT/X11", "Dual License") == {
+        "answers": ["MIT", None],
+        "index": False,
+    }
+    kept = cache / "license-names.json"
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["names"]["MIT/X11"] = "GPL-3.0-only AND AND"
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert _read_names(cache, "MIT/X11") == {"answers": ["MIT"], "index": True}
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["engine"] = ["another engine", "1"]
+    data["names"]["MIT/X11"] = "GPL-3.0-only"
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert _read_names(cache, "MIT/X11") == {"answers": ["MIT"], "index": True}
 
 
 @pytest.mark.parametrize(

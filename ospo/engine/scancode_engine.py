@@ -218,10 +218,70 @@ def license_of_name(name: str) -> str | None:
     """Return the SPDX id of the one license that ``name``, a free-text license name from
     package metadata ("MIT/X11", "Public Domain", "Apache 2.0"), names as a whole; None when
     ScanCode's rules match no license, more than one, only part of the name, or a text
-    that names no license ("Dual License")."""
+    that names no license ("Dual License").
+
+    Reading a name needs ScanCode's index, so each answer is kept in the cache directory
+    (``license-names.json``, for this engine key): a scan that meets only names read
+    before does not load the index, as a scan of files read before does not.
+    """
     text = " ".join(name.split())
     if not text or len(text) > 100:
         return None
+    known = _names_read()
+    if text in known:
+        return known[text]
+    answer = _read_name(text)
+    known[text] = answer
+    _remember_names(known)
+    return answer
+
+
+_NAMES_FILE = "license-names.json"
+#: Bump when the way a name is read changes: the answers kept before are then read again.
+_NAMES_REVISION = "1"
+
+
+@cache
+def _names_read() -> dict[str, str | None]:
+    """The answers kept for this engine key; an entry that is not a valid answer is left
+    out (read again), as is a file that cannot be read or belongs to another engine."""
+    import json
+
+    from ospo.cache import cache_dir
+
+    try:
+        data = json.loads((cache_dir() / _NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("engine") != [engine_key(), _NAMES_REVISION]:
+        return {}
+    names = data.get("names")
+    if not isinstance(names, dict):
+        return {}
+    return {
+        text: answer
+        for text, answer in names.items()
+        if isinstance(text, str)
+        and (answer is None or (isinstance(answer, str) and licensing.check(answer).valid))
+    }
+
+
+def _remember_names(known: dict[str, str | None]) -> None:
+    import json
+
+    from ospo.atomic import atomic_write_text
+    from ospo.cache import cache_dir
+    from ospo.errors import OspoError
+
+    engine = [engine_key(), _NAMES_REVISION]
+    text = json.dumps({"engine": engine, "names": known}, sort_keys=True)
+    with contextlib.suppress(OSError, OspoError):  # not kept: read again next time
+        directory = cache_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(directory / _NAMES_FILE, text + "\n")
+
+
+def _read_name(text: str) -> str | None:
     load()
     from licensedcode.cache import get_index
     from licensedcode.query import build_query
