@@ -189,12 +189,13 @@ def check_inventory(
     """
     from ospo import inventory_json
     from ospo.evaluation import Severity
+    from ospo.inputs import tree_document
     from ospo.policy import evaluate, load_waivers, resolve_profile
     from ospo.policy.waivers import DEFAULT_WAIVERS
 
     policy = settings_policy(settings, root)
     waivers_path = settings.waivers_path
-    if waivers_path is None and root is not None and (root / DEFAULT_WAIVERS).is_file():
+    if waivers_path is None and root is not None and tree_document(root / DEFAULT_WAIVERS):
         waivers_path = root / DEFAULT_WAIVERS
     waivers = load_waivers(waivers_path) if waivers_path is not None else ()
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None

@@ -82,10 +82,14 @@ class ProjectConfig:
 
 
 def find_config(root: Path) -> Path | None:
-    """Return the configuration file at the scan root, if there is one."""
+    """Return the configuration file at the scan root, if there is one; raise ConfigError
+    for one that is not a file (a directory, a link to nothing)."""
+    from ospo.errors import ConfigError
+    from ospo.inputs import tree_document
+
     for name in CONFIG_NAMES:
         candidate = root / name
-        if candidate.is_file():
+        if tree_document(candidate, ConfigError):
             return candidate
     return None
 

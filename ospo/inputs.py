@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,12 +36,13 @@ def read_input_text(
     """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read.
 
     At most ``limit`` characters are read: a larger file, or a device that never ends
-    (``/dev/zero``), is an error; so is a NUL character, which no text document holds.
+    (``/dev/zero``), is an error; so is a NUL character, which no text document holds. A
+    UTF-8 byte order mark (what some Windows tools write first) is not part of the text.
     """
     chunks: list[str] = []
     size = 0
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             while chunk := handle.read(_CHUNK):
                 if "\0" in chunk:
                     raise error(f"{what} is binary, not text (it holds a NUL byte)", path=str(path))
@@ -55,9 +57,55 @@ def read_input_text(
         raise error(f"{what} does not exist", path=str(path)) from None
     except IsADirectoryError:
         raise error(f"{what} is a directory, not a file", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start:,}"
+            f"{'; it looks like UTF-16' if _utf16(path) else ''})",
+            path=str(path),
+        ) from None
+    except OSError as exc:
         raise error(f"cannot read {what}: {exc}", path=str(path)) from None
     return "".join(chunks)
+
+
+def _utf16(path: Path) -> bool:
+    """Whether ``path`` starts with a UTF-16 byte order mark."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    except OSError:
+        return False
+
+
+def special_kind(mode: int) -> str:
+    """What a file of ``mode`` that is neither a regular file nor a directory is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def tree_document(path: Path, error: type[InputError] = InputError) -> bool:
+    """Whether the tree holds the document ``path`` that ospo looks for by name
+    (``.ospo.yml``, the waivers file): False when nothing is there. Something there that is
+    not a regular file (a directory, a link to nothing, a named pipe) raises ``error``:
+    passing over it would change the verdict in silence, and opening a pipe waits for ever.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise error("a symbolic link to nothing, not a file", path=str(path)) from None
+        return False
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if stat.S_ISREG(mode):
+        return True
+    kind = "directory" if stat.S_ISDIR(mode) else special_kind(mode)
+    raise error(f"a {kind}, not a file", path=str(path))
 
 
 def parse_json(text: str, path: str, error: type[InputError] = InputError) -> Any:

@@ -93,6 +93,10 @@ def issue_for(path_end: str, *words: str) -> Callable[[Path], None]:
     return check
 
 
+def assert_inert(text: str) -> None:
+    assert not [e for e in ESCAPES if e in text], text
+
+
 def inventory_lists(rel: str, tmp: Path) -> None:
     data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
     assert rel in {f["path"] for f in data["files"]}
@@ -154,6 +158,45 @@ def spdx3_with_purl(purl: str) -> str:
     return text.replace('"pkg:pypi/sphinx"', json.dumps(purl))
 
 
+#: What a terminal or a log viewer acts on instead of showing: colour, clearing the screen,
+#: rewriting a line, reversing the text that follows.
+ESCAPES = ("\x1b[", "\x1b]", "\r", "\u202e", "\x07")
+HOSTILE_NAME = "<img src=x onerror=alert(1)>\x1b[2J\u202e"
+HOSTILE_VERSION = "1.0\x1b]0;owned\x07\r\n✗ license/denied: forged"
+
+
+def hostile_component(**extra: object) -> dict[str, object]:
+    """A GPL component whose name and version carry HTML, escape sequences and a forged line."""
+    return {
+        "type": "library",
+        "name": HOSTILE_NAME,
+        "version": HOSTILE_VERSION,
+        "purl": "pkg:npm/x@1",
+        "licenses": [{"license": {"id": "GPL-3.0-only"}}],
+        **extra,
+    }
+
+
+def hostile_sbom(*components: dict[str, object]) -> str:
+    document = {"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1}
+    return json.dumps({**document, "components": list(components)})
+
+
+def inert_file(name: str, *, html: bool = False) -> Callable[[Path], None]:
+    """The written file shows the hostile values, escaped, and acts on none of them."""
+
+    def check(tmp: Path) -> None:
+        text = (tmp / name).read_text(encoding="utf-8")
+        assert "\\x1b" in text, text[:2000]
+        assert not [e for e in ESCAPES if e in text], text[:2000]
+        assert "\n✗ license/denied: forged" not in text
+        if html:
+            assert "<img" not in text
+            assert "&lt;img src=x onerror=alert(1)&gt;" in text
+
+    return check
+
+
 class Case(NamedTuple):
     """One hostile input: what the test writes, the command, and what ospo promises."""
 
@@ -168,6 +211,175 @@ class Case(NamedTuple):
 
 
 CASES = (
+    # --- hostile text reaching an output ----------------------------------------------
+    Case(
+        "escapes-in-check-text",
+        "a package name and version holding escape sequences, a bidi override and a line "
+        "break are printed escaped by check's text report: nothing colours, clears or forges "
+        "a line",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("check", "--sbom", "{tmp}/s.cdx.json"),
+        1,
+        never_says=(*ESCAPES, "\n✗ license/denied: forged"),
+    ),
+    Case(
+        "escapes-in-check-text-file",
+        "the same text report written with -o holds the values escaped",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("check", "--sbom", "{tmp}/s.cdx.json", "-o", "{tmp}/out.txt"),
+        1,
+        then=inert_file("out.txt"),
+    ),
+    Case(
+        "escapes-in-notice-text",
+        "a text NOTICE shows such a name and version escaped",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("notice", "--sbom", "{tmp}/s.cdx.json", "-o", "{tmp}/NOTICE"),
+        0,
+        then=inert_file("NOTICE"),
+    ),
+    Case(
+        "escapes-in-notice-html",
+        "an HTML NOTICE escapes the HTML of a name and the control characters beside it",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("notice", "--sbom", "{tmp}/s.cdx.json", "--format", "html", "-o", "{tmp}/n.html"),
+        0,
+        then=inert_file("n.html", html=True),
+    ),
+    Case(
+        "escapes-in-packet-html",
+        "the review board's HTML packet escapes them the same way",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("packet", "--sbom", "{tmp}/s.cdx.json", "--format", "html", "-o", "{tmp}/p.html"),
+        0,
+        then=inert_file("p.html", html=True),
+    ),
+    Case(
+        "escapes-in-packet-md",
+        "the Markdown packet escapes them too, Markdown aside",
+        tree({"s.cdx.json": hostile_sbom(hostile_component())}),
+        ("packet", "--sbom", "{tmp}/s.cdx.json", "--format", "md", "-o", "{tmp}/p.md"),
+        0,
+        then=inert_file("p.md"),
+    ),
+    Case(
+        "escapes-in-error-path",
+        "an error naming a file whose name holds an escape sequence prints it escaped",
+        tree({}),
+        ("check", "--sbom", "{tmp}/a\x1b[31mred\u202e.json"),
+        2,
+        ("a\\x1b[31mred\\u202e.json", "does not exist"),
+        ESCAPES,
+    ),
+    Case(
+        "escapes-in-scan-issue",
+        "a scan issue quoting a lock file's value holds no escape sequence",
+        tree(
+            {
+                "app/package-lock.json": '{"lockfileVersion": 3, "packages": '
+                '{"node_modules/\\u001b[2Jx": "not a table"}}'
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=lambda tmp: (
+            issue_for("package-lock.json", "should be a table")(tmp)
+            or (assert_inert(inventory_issues(tmp)[0]["message"]))
+        ),
+    ),
+    # --- SBOMs from other tools ----------------------------------------------------------
+    Case(
+        "cyclonedx-component-without-purl",
+        "a CycloneDX component without a purl is not dropped silently: the note names it, as "
+        "for SPDX packages without one",
+        tree(
+            {
+                "s.cdx.json": hostile_sbom(
+                    {**hostile_component(), "name": "gpl-thing", "version": "2"},
+                    {"type": "library", "name": "no-purl", "version": "1"},
+                ).replace('"purl": "pkg:npm/x@1", ', "", 1)
+            }
+        ),
+        ("check", "--sbom", "{tmp}/s.cdx.json"),
+        0,
+        (
+            "s.cdx.json: CycloneDX: 2 package(s) without a purl are not components: gpl-thing, "
+            "no-purl",
+        ),
+    ),
+    # --- encodings and what is not a file ------------------------------------------------
+    Case(
+        "sbom-utf8-bom",
+        "a CycloneDX document starting with a UTF-8 byte order mark (as Windows tools write "
+        "it) is read and judged",
+        tree({"s.cdx.json": "\ufeff" + cyclonedx("pkg:npm/x@1")}),
+        ("check", "--sbom", "{tmp}/s.cdx.json", "--fail-on", "error"),
+        0,
+        never_says=("Unexpected UTF-8 BOM",),
+    ),
+    Case(
+        "sbom-utf16",
+        "a UTF-16 SBOM is an input error saying it is not UTF-8, not a codec's words",
+        lambda tmp: (tmp / "s.cdx.json").write_bytes(cyclonedx("pkg:npm/x@1").encode("utf-16")),
+        ("check", "--sbom", "{tmp}/s.cdx.json"),
+        2,
+        ("s.cdx.json: SBOM file is not UTF-8 text", "UTF-16"),
+        ("codec",),
+    ),
+    Case(
+        "policy-binary",
+        "a policy that is an image is an input error saying it is not UTF-8 text",
+        tree({"app/.ospo.yml": CONFIG, "p.yml": b"\x89PNG\r\n\x1a\n"}),
+        ("check", "{tmp}/app", "--policy", "{tmp}/p.yml"),
+        2,
+        ("p.yml: file is not UTF-8 text",),
+        ("codec",),
+    ),
+    Case(
+        "config-is-directory",
+        "a directory named .ospo.yml is an input error, not a tree checked without its "
+        "configuration",
+        tree({"app/.ospo.yml/x": "", "app/main.c": "int main;\n"}),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml: a directory, not a file",),
+    ),
+    Case(
+        "config-is-directory-scan",
+        "scan stops the same way on a directory named .ospo.yml, writing nothing",
+        tree({"app/.ospo.yml/x": "", "app/main.c": "int main;\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        2,
+        (".ospo.yml: a directory, not a file",),
+        then=nothing_at("inv.json"),
+    ),
+    Case(
+        "config-dangling-symlink",
+        ".ospo.yml linking to nothing is an input error, not a tree without configuration",
+        lambda tmp: (
+            write(tmp, {"app/main.c": "int main;\n"}),
+            (tmp / "app" / ".ospo.yml").symlink_to(tmp / "gone.yml"),
+        ),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml: a symbolic link to nothing",),
+    ),
+    Case(
+        "config-fifo",
+        "a named pipe called .ospo.yml is refused without being opened (that would wait)",
+        lambda tmp: (write(tmp, {"app/main.c": "int main;\n"}), os.mkfifo(tmp / "app/.ospo.yml")),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml: a named pipe (FIFO), not a file",),
+    ),
+    Case(
+        "waivers-is-directory",
+        "a directory at .ospo/waivers.yml is an input error: the waivers are not dropped silently",
+        app(_dot_ospo__waivers_dot_yml__x=""),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml: a directory, not a file",),
+    ),
     # --- item 5: YAML alias bombs and document size --------------------------------------
     Case(
         "alias-bomb-config",
