@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 
 if TYPE_CHECKING:  # subprocess is imported when git really runs: a scan outside git skips it
     import subprocess
@@ -116,14 +117,43 @@ def parse_json(text: str, path: str, error: type[InputError] = InputError) -> An
     input error here, not a RecursionError that ends the run.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise error(
             f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno
         ) from None
+    except _DuplicateKey as exc:
+        raise error(
+            f"the key {quote(exc.key)} is written twice in one object: JSON readers keep "
+            "one of the two in silence, so what this document says is not known",
+            path=path,
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise error(
+            f"holds an integer of more than {sys.get_int_max_str_digits():,} digits, more "
+            "than ospo reads",
+            path=path,
+        ) from None
     except RecursionError:
         raise error(TOO_DEEP, path=path) from None
     check_nesting(data, path, error)
+    return data
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return data
 
 

@@ -380,6 +380,78 @@ CASES = (
         2,
         ("waivers.yml: a directory, not a file",),
     ),
+    # --- JSON that parses two ways ------------------------------------------------------
+    Case(
+        "sbom-duplicate-key",
+        "a CycloneDX component naming its licenses twice (GPL, then MIT) is refused: read "
+        "as the last one it would pass the gate in silence",
+        tree(
+            {
+                "s.cdx.json": cyclonedx("pkg:npm/x@1").replace(
+                    '"bom-ref": "x"',
+                    '"bom-ref": "x", "licenses": [{"license": {"id": "GPL-3.0-only"}}], '
+                    '"licenses": [{"license": {"id": "MIT"}}]',
+                )
+            }
+        ),
+        ("check", "--sbom", "{tmp}/s.cdx.json"),
+        2,
+        ("s.cdx.json: the key 'licenses' is written twice",),
+    ),
+    Case(
+        "inventory-duplicate-key",
+        "an inventory naming a key twice is refused the same way",
+        tree({"inv.json": '{"schema_version": "1.0", "schema_version": "1.0"}'}),
+        ("check", "--inventory", "{tmp}/inv.json"),
+        2,
+        ("inv.json: the key 'schema_version' is written twice",),
+    ),
+    Case(
+        "lock-duplicate-key",
+        "a package-lock.json naming a package twice is one issue naming the key; the scan goes on",
+        tree(
+            {
+                "app/package-lock.json": '{"lockfileVersion": 3, "packages": {'
+                '"node_modules/a": {"version": "1.0.0"}, "node_modules/a": {"version": "2.0.0"}}}',
+                "app/Cargo.lock": "version = 3\n",
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("package-lock.json", "'node_modules/a' is written twice"),
+    ),
+    Case(
+        "sbom-huge-integer",
+        "an SBOM holding an integer of 5,000 digits is an input error (exit 2), not an "
+        "internal error",
+        tree(
+            {
+                "s.cdx.json": cyclonedx("pkg:npm/x@1").replace(
+                    '"version": 1', '"version": ' + "9" * 5000
+                )
+            }
+        ),
+        ("check", "--sbom", "{tmp}/s.cdx.json"),
+        2,
+        ("s.cdx.json: holds an integer of more than 4,300 digits",),
+        ("internal error", "set_int_max_str_digits"),
+    ),
+    Case(
+        "inventory-huge-integer",
+        "an inventory holding such an integer is an input error too",
+        tree({"inv.json": '{"schema_version": ' + "9" * 5000 + "}"}),
+        ("check", "--inventory", "{tmp}/inv.json"),
+        2,
+        ("inv.json: holds an integer of more than 4,300 digits",),
+    ),
+    Case(
+        "lock-huge-integer",
+        "a lock file holding such an integer is one issue saying so",
+        tree({"app/package-lock.json": '{"lockfileVersion": ' + "9" * 5000 + "}"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("package-lock.json", "more than 4,300 digits"),
+    ),
     # --- item 5: YAML alias bombs and document size --------------------------------------
     Case(
         "alias-bomb-config",
