@@ -760,6 +760,70 @@ CASES = (
         0,
         never_says=("not a day",),
     ),
+    Case(
+        "waiver-range-unreadable",
+        "a waiver whose vers: range does not parse is refused with file, line and key: "
+        "matching would take it as covering every version",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("    decision:", "    versions: vers:npm/>>>1\n    decision:")
+        ),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:2:", "waivers.0.versions", "'vers:npm/>>>1' is not a version range"),
+    ),
+    Case(
+        "waiver-range-pypi-commas",
+        "a PEP 440 range written in a vers: range (>=1,<2) is refused the same way",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("    decision:", "    versions: vers:pypi/>=1,<2\n    decision:")
+        ),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.0.versions", "not a version range"),
+    ),
+    Case(
+        "waiver-range-readable",
+        "a well-formed vers: range is read as before",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("    decision:", "    versions: vers:npm/>=1.0.0|<2.0.0\n    decision:")
+        ),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("not a version range",),
+    ),
+    Case(
+        "decide-range-unreadable",
+        "ospo decide refuses to record such a range and leaves no waivers file",
+        tree({}),
+        (
+            "decide",
+            "--rule",
+            "license/review",
+            "--component",
+            "pkg:npm/a",
+            "--versions",
+            "vers:npm/>>>1",
+            "--decision",
+            "approve",
+            "--approver",
+            "Ada",
+            "--role",
+            "legal",
+            "--reason",
+            "reviewed",
+            "--waivers",
+            "{tmp}/w.yml",
+        ),
+        2,
+        ("w.yml: the decision is not valid: waivers.0.versions",),
+        then=nothing_at("w.yml"),
+    ),
     # --- item 12: broken installed packages ------------------------------------------
     Case(
         "env-garbage-metadata",
