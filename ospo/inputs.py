@@ -359,7 +359,11 @@ def load_yaml_text(
 def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
     """Raise ``error`` if the node tree under ``root`` nests too deeply, expands to too
     many nodes or holds an alias inside the node it names. Each node is looked at once:
-    the expanded size of a node named by many aliases is counted, not walked again."""
+    the expanded size of a node named by many aliases is counted, not walked again. A
+    mapping key that is not a scalar is refused too: no document ospo reads has one, and
+    what is built from the tree takes keys for strings."""
+    import yaml
+
     size: dict[int, int] = {}
     ancestors: set[int] = set()
     stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
@@ -388,6 +392,15 @@ def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
             )
         if depth >= MAX_NESTING:
             raise error(TOO_DEEP, path=path, line=int(node.start_mark.line) + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise error(
+                        "a key of a mapping is itself a list or a mapping (YAML's '? ' "
+                        "complex key); ospo reads only plain keys",
+                        path=path,
+                        line=int(key_node.start_mark.line) + 1,
+                    )
         ancestors.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children)

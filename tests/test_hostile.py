@@ -551,6 +551,37 @@ CASES = (
         never_says=("written twice",),
     ),
     Case(
+        "complex-key-policy",
+        "a policy with a list as a mapping key ('? [a, b]') is an input error with its "
+        "line, not an internal error",
+        tree({"app/.ospo.yml": CONFIG, "p.yml": "version: 1\nname: x\n? [a, b]\n: x\n"}),
+        ("check", "{tmp}/app", "--policy", "{tmp}/p.yml"),
+        2,
+        ("p.yml:3:", "a key of a mapping is itself a list or a mapping"),
+        ("internal error", "unhashable"),
+    ),
+    Case(
+        "complex-key-config",
+        "a mapping as a key deeper in .ospo.yml is refused the same way, with its line",
+        app(_dot_ospo_dot_yml=CONFIG + "scan:\n  ? {a: 1}\n  : 1\n"),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:6:", "a key of a mapping is itself a list or a mapping"),
+    ),
+    Case(
+        "complex-key-pnpm-lock",
+        "a pnpm-lock.yaml with such a key is one manifest issue naming its line",
+        tree(
+            {
+                "app/pnpm-lock.yaml": "lockfileVersion: '9.0'\npackages:\n  ? [a]\n"
+                "  : {resolution: {integrity: x}}\n"
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("pnpm-lock.yaml", "line 3", "a key of a mapping"),
+    ),
+    Case(
         "huge-config",
         "a YAML document larger than 8 MiB is refused before it is parsed",
         app(_dot_ospo_dot_yml=CONFIG + "#" + "x" * (9 * 1024 * 1024) + "\n"),
