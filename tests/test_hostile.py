@@ -263,6 +263,23 @@ CASES = (
         then=inert_file("p.md"),
     ),
     Case(
+        "escapes-in-file-name-markdown",
+        "a file name holding a carriage return and an escape sequence is shown escaped in "
+        "check's Markdown (a pull-request comment), its HTML made inert",
+        app(**{"src__a\rb<i>c</i>\x1b[1m.c": GPL_FILE}),
+        ("check", "{tmp}/app", "--format", "markdown"),
+        1,
+        never_says=(*ESCAPES, "<i>"),
+    ),
+    Case(
+        "escapes-in-file-name-text",
+        "the same file name is shown escaped in check's text report",
+        app(**{"src__a\rb<i>c</i>\x1b[1m.c": GPL_FILE}),
+        ("check", "{tmp}/app"),
+        1,
+        never_says=ESCAPES,
+    ),
+    Case(
         "escapes-in-error-path",
         "an error naming a file whose name holds an escape sequence prints it escaped",
         tree({}),

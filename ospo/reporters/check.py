@@ -214,13 +214,14 @@ class MarkdownReporter(Reporter):
 
 
 def _md(text: str) -> str:
-    """Escape text for a Markdown table cell (and keep HTML from package names inert)."""
+    """Escape text for a Markdown table cell (and keep HTML from package names inert, and
+    control characters shown, not obeyed)."""
     escaped = (
-        text.replace("\\", "\\\\")
+        printable(text.replace("\n", " "))
+        .replace("\\", "\\\\")
         .replace("|", "\\|")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
-        .replace("\n", " ")
     )
     for char in "`*_[]":
         escaped = escaped.replace(char, "\\" + char)
