@@ -599,6 +599,38 @@ CASES = (
         then=issue_for("pnpm-lock.yaml", "line 3", "a key of a mapping"),
     ),
     Case(
+        "config-license-unparsable",
+        "product.license that is not an expression ('MIT AND (((') is refused with its "
+        "line: every file would be judged against it",
+        app(_dot_ospo_dot_yml=CONFIG.replace("LicenseRef-Acme-Proprietary", "MIT AND (((")),
+        ("check", "{tmp}/app"),
+        2,
+        (".ospo.yml:3:", "product.license: 'MIT AND (((' is not an SPDX license expression"),
+    ),
+    Case(
+        "config-license-unknown-id",
+        "product.license naming no known license (a LicenseRef- without its prefix) is "
+        "refused, saying how to write one's own",
+        app(_dot_ospo_dot_yml=CONFIG.replace("LicenseRef-Acme-Proprietary", "Acme-Proprietary")),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        2,
+        (".ospo.yml:3:", "unknown license id(s): Acme-Proprietary", "LicenseRef-NAME"),
+        then=nothing_at("inv.json"),
+    ),
+    Case(
+        "config-license-or-later",
+        "an expression with an SPDX exception and an or-later form is read as before",
+        app(
+            _dot_ospo_dot_yml=CONFIG.replace(
+                "LicenseRef-Acme-Proprietary", "GPL-2.0+ WITH Classpath-exception-2.0 OR MIT"
+            ),
+            main_dot_c="int main;\n",
+        ),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("not an SPDX license expression",),
+    ),
+    Case(
         "huge-config",
         "a YAML document larger than 8 MiB is refused before it is parsed",
         app(_dot_ospo_dot_yml=CONFIG + "#" + "x" * (9 * 1024 * 1024) + "\n"),
