@@ -148,18 +148,24 @@ def tidy_message(message: str) -> str:
 #: Source"), and the lone surrogates that stand for bytes of a name that is not UTF-8.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _UNPRINTABLE_IN_LINES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)"
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)"
 )
 
 
 def printable(text: str, *, lines: bool = False) -> str:
-    """``text`` with every unprintable character written as its Python escape (``\\x1b``,
+    """``text`` with every unprintable character written as its escape (``\\u001b``,
     ``\\n``, ``\\u202e``), so that a value from someone else's file (a package name, a
     version, a file name) shows what it holds and does nothing else. With ``lines``, line
-    breaks (LF, CRLF) and tabs are kept: for text of several lines, such as a license."""
+    breaks (LF, CRLF), tabs and form feeds (the page breaks of license texts such as the
+    GPL's) are kept: for text of several lines, such as a license."""
     pattern = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
     return pattern.sub(_escape, text)
 
 
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _escape(found: re.Match[str]) -> str:
-    return found.group().encode("unicode_escape").decode("ascii")
+    # the \uXXXX form is the same escape in JSON and in Python: a JSON document printed
+    # through this stays the same document
+    return "".join(_SHORT_ESCAPES.get(c) or f"\\u{ord(c):04x}" for c in found.group())

@@ -32,18 +32,27 @@ _CHUNK = 1024 * 1024
 
 
 def read_input_text(
-    path: Path, what: str, error: type[InputError] = InputError, *, limit: int = MAX_INPUT_CHARS
+    path: Path,
+    what: str,
+    error: type[InputError] = InputError,
+    *,
+    limit: int = MAX_INPUT_CHARS,
+    undecodable: str = "strict",
+    newline: str | None = None,
 ) -> str:
     """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read.
 
     At most ``limit`` characters are read: a larger file, or a device that never ends
     (``/dev/zero``), is an error; so is a NUL character, which no text document holds. A
     UTF-8 byte order mark (what some Windows tools write first) is not part of the text.
+    ``undecodable`` is how bytes that are not UTF-8 are decoded (``open``'s ``errors``):
+    by default they are an error. ``newline`` is ``open``'s: by default every line end is
+    read as ``\\n``; ``""`` keeps them as written.
     """
     chunks: list[str] = []
     size = 0
     try:
-        with open(path, encoding="utf-8-sig") as handle:
+        with open(path, encoding="utf-8-sig", errors=undecodable, newline=newline) as handle:
             while chunk := handle.read(_CHUNK):
                 if "\0" in chunk:
                     raise error(f"{what} is binary, not text (it holds a NUL byte)", path=str(path))

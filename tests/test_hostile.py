@@ -187,7 +187,7 @@ def inert_file(name: str, *, html: bool = False) -> Callable[[Path], None]:
 
     def check(tmp: Path) -> None:
         text = (tmp / name).read_text(encoding="utf-8")
-        assert "\\x1b" in text, text[:2000]
+        assert "\\u001b" in text, text[:2000]
         assert not [e for e in ESCAPES if e in text], text[:2000]
         assert "\n✗ license/denied: forged" not in text
         if html:
@@ -280,12 +280,28 @@ CASES = (
         never_says=ESCAPES,
     ),
     Case(
+        "escapes-in-signoff-status",
+        "a sign-off in .ospo/signoffs.yml whose name, ticket and conditions hold escape "
+        "sequences and a forged line is listed escaped by ospo signoff",
+        app(
+            main_dot_c="int main;\n",
+            _dot_ospo__signoffs_dot_yml="version: 1\nsignoffs:\n  - role: legal\n"
+            '    name: "Ada\\e[31m\\nForged: yes"\n    decision: approve-with-conditions\n'
+            '    conditions: "c\\e]0;x\\a"\n    ticket: "T\\r1"\n'
+            "    date: '2026-01-01'\n    digest: sha256:" + "0" * 64 + "\n"
+            "    product: app\n    release: r1\n",
+        ),
+        ("signoff", "{tmp}/app", "--role", "product", "--name", "Bob", "--decision", "approve"),
+        0,
+        never_says=(*ESCAPES, "\nForged: yes"),
+    ),
+    Case(
         "escapes-in-error-path",
         "an error naming a file whose name holds an escape sequence prints it escaped",
         tree({}),
         ("check", "--sbom", "{tmp}/a\x1b[31mred\u202e.json"),
         2,
-        ("a\\x1b[31mred\\u202e.json", "does not exist"),
+        ("a\\u001b[31mred\\u202e.json", "does not exist"),
         ESCAPES,
     ),
     Case(
@@ -396,6 +412,31 @@ CASES = (
         ("check", "{tmp}/app"),
         2,
         ("waivers.yml: a directory, not a file",),
+    ),
+    Case(
+        "spdx-tag-value-crlf",
+        "an SPDX tag-value document with Windows line ends is read as with Unix ones: its "
+        "GPL dependency is judged",
+        tree(
+            {
+                "s.spdx": "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n"
+                "DocumentName: x\nDocumentNamespace: http://example.com/x\nCreator: Tool: x\n"
+                "Created: 2020-01-01T00:00:00Z\n\nPackageName: p\nSPDXID: SPDXRef-p\n"
+                "PackageDownloadLocation: NOASSERTION\n\nPackageName: a\nSPDXID: SPDXRef-a\n"
+                "PackageDownloadLocation: NOASSERTION\n"
+                "ExternalRef: PACKAGE-MANAGER purl pkg:npm/a@1\n"
+                "PackageLicenseDeclared: GPL-3.0-only\n\n"
+                "Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-p\n"
+                "Relationship: SPDXRef-p DEPENDS_ON SPDXRef-a\n".replace("\n", "\r\n")
+            }
+        ),
+        ("check", "--sbom", "{tmp}/s.spdx", "--format", "json", "-o", "{tmp}/out.json"),
+        1,
+        then=lambda tmp: (
+            None
+            if "pkg:npm/a@1" in (tmp / "out.json").read_text(encoding="utf-8")
+            else pytest.fail("the GPL dependency was not judged")
+        ),
     ),
     # --- JSON that parses two ways ------------------------------------------------------
     Case(
@@ -999,6 +1040,21 @@ CASES = (
         ("check", "{tmp}/app", "--format", "sarif", "-o", "{tmp}/out.sarif"),
         1,
         then=sarif_uri("src/a%20b%25%23.c"),
+    ),
+    Case(
+        "notice-check-dev-zero",
+        "notice --check /dev/zero is an input error at once, not a read that fills memory",
+        tree({"s.cdx.json": cyclonedx("pkg:npm/x@1")}),
+        ("notice", "--sbom", "{tmp}/s.cdx.json", "--check", "/dev/zero"),
+        2,
+        ("/dev/zero: the NOTICE is binary",),
+    ),
+    Case(
+        "notice-check-not-utf8",
+        "a committed NOTICE that is not UTF-8 is not what ospo writes: stale (exit 1)",
+        tree({"s.cdx.json": cyclonedx("pkg:npm/x@1"), "NOTICE": "caf\xe9".encode("latin-1")}),
+        ("notice", "--sbom", "{tmp}/s.cdx.json", "--check", "{tmp}/NOTICE"),
+        1,
     ),
     Case(
         "sbom-dev-zero",
