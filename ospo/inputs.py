@@ -39,6 +39,7 @@ def read_input_text(
     limit: int = MAX_INPUT_CHARS,
     undecodable: str = "strict",
     newline: str | None = None,
+    regular_only: bool = False,
 ) -> str:
     """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read.
 
@@ -47,11 +48,18 @@ def read_input_text(
     UTF-8 byte order mark (what some Windows tools write first) is not part of the text.
     ``undecodable`` is how bytes that are not UTF-8 are decoded (``open``'s ``errors``):
     by default they are an error. ``newline`` is ``open``'s: by default every line end is
-    read as ``\\n``; ``""`` keeps them as written.
+    read as ``\\n``; ``""`` keeps them as written. With ``regular_only`` (a file found in a
+    tree or an environment, not one the user named), anything but a regular file is an
+    error before it is opened: a named pipe would be waited on for ever.
     """
     chunks: list[str] = []
     size = 0
     try:
+        if regular_only:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):
+                kind = "directory" if stat.S_ISDIR(mode) else special_kind(mode)
+                raise error(f"{what} is a {kind}, not a regular file", path=str(path))
         with open(path, encoding="utf-8-sig", errors=undecodable, newline=newline) as handle:
             while chunk := handle.read(_CHUNK):
                 if "\0" in chunk:

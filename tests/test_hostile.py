@@ -999,6 +999,41 @@ CASES = (
         then=issue_for("src/pipe", "named pipe"),
     ),
     Case(
+        "fifo-root-package-json",
+        "a named pipe called package.json at the root is an issue; the workspace reader does "
+        "not wait on it for ever",
+        lambda tmp: (fifo_tree(tmp), os.mkfifo(tmp / "app" / "package.json")),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("package.json", "named pipe"),
+    ),
+    Case(
+        "fifo-env-metadata",
+        "--env: a named pipe as a dist-info's METADATA is an issue naming it, not a hang",
+        lambda tmp: (
+            write(tmp, {"app/main.c": "int main;\n", "site/x-1.0.dist-info/RECORD": ""}),
+            os.mkfifo(tmp / "site" / "x-1.0.dist-info" / "METADATA"),
+        ),
+        ("scan", "{tmp}/app", "--env", "{tmp}/site", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("x-1.0.dist-info/METADATA", "named pipe (FIFO), not a regular file"),
+    ),
+    Case(
+        "fifo-init-pyproject",
+        "ospo init on a tree whose pyproject.toml is a named pipe says so and goes on",
+        lambda tmp: (
+            write(tmp, {"app/main.c": "int main;\n"}),
+            os.mkfifo(tmp / "app/pyproject.toml"),
+        ),
+        ("init", "{tmp}/app", "--profile", "binary"),
+        0,
+        then=lambda tmp: (
+            None
+            if (tmp / "app" / ".ospo.yml").is_file()
+            else pytest.fail("init wrote no configuration")
+        ),
+    ),
+    Case(
         "go-sum-malformed-line",
         "a go.sum line that is not module, version and hash is an issue naming its line",
         tree(
