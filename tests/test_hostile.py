@@ -1034,6 +1034,19 @@ CASES = (
         ),
     ),
     Case(
+        "fifo-signoffs",
+        "ospo signoff on a tree whose .ospo/signoffs.yml is a named pipe stops with exit 2 "
+        "naming it, instead of waiting for a writer",
+        lambda tmp: (
+            write(tmp, {"app/.ospo.yml": CONFIG, "app/main.c": "int main;\n"}),
+            (tmp / "app" / ".ospo").mkdir(),
+            os.mkfifo(tmp / "app" / ".ospo" / "signoffs.yml"),
+        ),
+        ("signoff", "{tmp}/app", "--role", "legal", "--name", "Ada", "--decision", "approve"),
+        2,
+        ("signoffs.yml: a named pipe (FIFO), not a file",),
+    ),
+    Case(
         "go-sum-malformed-line",
         "a go.sum line that is not module, version and hash is an issue naming its line",
         tree(
