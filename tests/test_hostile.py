@@ -438,6 +438,53 @@ CASES = (
             else pytest.fail("the GPL dependency was not judged")
         ),
     ),
+    # --- numbers where strings are -----------------------------------------------------
+    Case(
+        "npm-version-number",
+        "a package-lock.json version written as a number is one issue naming the key, not a "
+        "component whose version was dropped in silence",
+        tree(
+            {
+                "app/package-lock.json": '{"lockfileVersion": 3, "packages": '
+                '{"node_modules/left-pad": {"version": 1.3, "license": "WTFPL"}}}'
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for(
+            "package-lock.json",
+            "packages['node_modules/left-pad'].version should be a string, not a number",
+        ),
+    ),
+    Case(
+        "cargo-version-number",
+        "a Cargo.lock version written as a TOML float is refused the same way",
+        tree({"app/Cargo.lock": 'version = 3\n[[package]]\nname = "a"\nversion = 1.0\n'}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("Cargo.lock", "[[package]] #1 version should be a string"),
+    ),
+    Case(
+        "composer-version-list",
+        "a composer.lock version that is a list is refused, naming the package",
+        tree({"app/composer.lock": '{"packages": [{"name": "a/b", "version": [1]}]}'}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("composer.lock", "a/b version should be a string, not a list"),
+    ),
+    Case(
+        "yarn-berry-version-list",
+        "a yarn.lock (berry) version that is a list is refused, not written as '[1]'",
+        tree(
+            {
+                "app/yarn.lock": '__metadata:\n  version: 6\n"a@npm:^1":\n  version: [1]\n'
+                '  resolution: "a@npm:1.0.0"\n'
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("yarn.lock", "version should be a string, not a list"),
+    ),
     # --- JSON that parses two ways ------------------------------------------------------
     Case(
         "sbom-duplicate-key",
