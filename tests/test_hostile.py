@@ -97,6 +97,23 @@ def assert_inert(text: str) -> None:
     assert not [e for e in ESCAPES if e in text], text
 
 
+def unreadable_tree(tmp: Path) -> None:
+    write(tmp, {"app/main.c": "int main;\n", "app/secret.c": GPL_FILE, "app/Cargo.lock": ""})
+    os.chmod(tmp / "app" / "secret.c", 0)
+    os.chmod(tmp / "app" / "Cargo.lock", 0)
+
+
+def unreadable_kept_apart(tmp: Path) -> None:
+    """The readable file is in the inventory; a file permissions keep ospo from is an issue
+    naming it (as root, which permissions do not stop, it is read like any other)."""
+    inventory_lists("main.c", tmp)
+    if os.geteuid() == 0:
+        inventory_lists("secret.c", tmp)
+        return
+    issue_for("secret.c", "Permission denied")(tmp)
+    issue_for("Cargo.lock", "Permission denied")(tmp)
+
+
 def inventory_lists(rel: str, tmp: Path) -> None:
     data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
     assert rel in {f["path"] for f in data["files"]}
@@ -1092,6 +1109,15 @@ CASES = (
         ("signoff", "{tmp}/app", "--role", "legal", "--name", "Ada", "--decision", "approve"),
         2,
         ("signoffs.yml: a named pipe (FIFO), not a file",),
+    ),
+    Case(
+        "unreadable-files",
+        "a source file and a lock file with no read permission cost only themselves: the "
+        "scan ends with exit 0 and the rest is in the inventory",
+        unreadable_tree,
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=unreadable_kept_apart,
     ),
     Case(
         "go-sum-malformed-line",
