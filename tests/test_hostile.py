@@ -114,6 +114,34 @@ def unreadable_kept_apart(tmp: Path) -> None:
     issue_for("Cargo.lock", "Permission denied")(tmp)
 
 
+def pom(artifact: str, parent: str = "", dependencies: str = "") -> str:
+    return (
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        f"{parent}<groupId>org.example</groupId><artifactId>{artifact}</artifactId>"
+        f"<version>1.0</version><dependencies>{dependencies}</dependencies></project>"
+    )
+
+
+def pom_with_parent_at(tmp: Path) -> None:
+    """A pom whose relativePath names a parent outside the tree by its absolute path."""
+    secret = "<dependency><groupId>org.secret</groupId><artifactId>leaked</artifactId>"
+    secret += "<version>9.9</version></dependency>"
+    parent = (
+        "<parent><groupId>org.example</groupId><artifactId>outside</artifactId>"
+        f"<version>1.0</version><relativePath>{tmp}/outside/pom.xml</relativePath></parent>"
+    )
+    write(tmp, {"outside/pom.xml": pom("outside", dependencies=secret)})
+    write(tmp, {"app/pom.xml": pom("app", parent=parent)})
+
+
+def no_component(word: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
+        assert not [c for c in data["components"] if word in c["purl"]], data["components"]
+
+    return check
+
+
 def inventory_lists(rel: str, tmp: Path) -> None:
     data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
     assert rel in {f["path"] for f in data["files"]}
@@ -501,6 +529,51 @@ CASES = (
         ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
         0,
         then=issue_for("yarn.lock", "version should be a string, not a list"),
+    ),
+    # --- includes that leave the tree --------------------------------------------------
+    Case(
+        "requirements-include-absolute",
+        "-r /etc/hostname in a requirements file is an issue (outside the scanned tree): no "
+        "file of the machine is read, nor quoted in the inventory",
+        tree({"app/requirements.txt": "-r /etc/hostname\nfoo==1\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("requirements.txt", "line 1", "outside the scanned tree"),
+    ),
+    Case(
+        "requirements-include-symlink-out",
+        "-r through a symbolic link that leads out of the tree is refused the same way",
+        lambda tmp: (
+            write(tmp, {"app/requirements.txt": "-r other.txt\nfoo==1\n", "out.txt": "leaked\n"}),
+            (tmp / "app" / "other.txt").symlink_to(tmp / "out.txt"),
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=lambda tmp: (
+            issue_for("requirements.txt", "outside the scanned tree")(tmp),
+            no_component("leaked")(tmp),
+        ),
+    ),
+    Case(
+        "requirements-include-inside",
+        "-r of a file inside the tree is still followed",
+        tree({"app/requirements.txt": "-r sub/more.txt\n", "app/sub/more.txt": "bar==2\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=lambda tmp: (
+            None
+            if "pkg:pypi/bar@2" in (tmp / "inv.json").read_text(encoding="utf-8")
+            else pytest.fail("the included requirement is missing")
+        ),
+    ),
+    Case(
+        "maven-relative-path-absolute",
+        "a pom whose <relativePath> is an absolute path out of the tree does not inherit from "
+        "that file",
+        pom_with_parent_at,
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=no_component("leaked"),
     ),
     # --- JSON that parses two ways ------------------------------------------------------
     Case(
