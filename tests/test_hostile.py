@@ -647,6 +647,44 @@ CASES = (
         0,
         then=issue_for("package-lock.json", "more than 4,300 digits"),
     ),
+    # --- outputs -----------------------------------------------------------------------
+    Case(
+        "output-dir-missing-second",
+        "scan -o into an existing directory with --cyclonedx into a missing one stops with "
+        "exit 2 before scanning and writes neither",
+        tree({"app/main.c": "int main;\n"}),
+        (
+            "scan",
+            "{tmp}/app",
+            "-o",
+            "{tmp}/inv.json",
+            "--cyclonedx",
+            "{tmp}/missing/bom.json",
+            "-q",
+        ),
+        2,
+        ("missing: output directory does not exist",),
+        then=nothing_at("inv.json"),
+    ),
+    Case(
+        "output-same-file-twice",
+        "-o and --cyclonedx naming the same file is a usage error: the second would replace "
+        "the first in silence",
+        tree({"app/main.c": "int main;\n"}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/out.json", "--cyclonedx", "{tmp}/out.json", "-q"),
+        2,
+        ("out.json: two outputs name the same file",),
+        then=nothing_at("out.json"),
+    ),
+    Case(
+        "output-is-directory-spdx",
+        "--spdx naming a directory is refused before the scan, naming it",
+        tree({"app/main.c": "int main;\n", "outdir/keep": ""}),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "--spdx", "{tmp}/outdir", "-q"),
+        2,
+        ("outdir",),
+        then=nothing_at("inv.json"),
+    ),
     # --- item 5: YAML alias bombs and document size --------------------------------------
     Case(
         "alias-bomb-config",
