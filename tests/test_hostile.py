@@ -341,6 +341,25 @@ CASES = (
         never_says=(*ESCAPES, "\nForged: yes"),
     ),
     Case(
+        "escapes-in-sarif-message",
+        "a file name with a bidi override and an escape sequence is escaped in SARIF's "
+        "message text (code scanning shows it); the artifact URI still names the file",
+        app(**{"src__evil\u202egnp.c\x1b[8m.c": GPL_FILE}),
+        ("check", "{tmp}/app", "--format", "sarif", "-o", "{tmp}/out.sarif"),
+        1,
+        then=lambda tmp: (
+            assert_inert(
+                " ".join(
+                    r["message"]["text"]
+                    for r in json.loads((tmp / "out.sarif").read_text(encoding="utf-8"))["runs"][0][
+                        "results"
+                    ]
+                )
+            ),
+            sarif_uri("src/evil%E2%80%AEgnp.c%1B%5B8m.c")(tmp),
+        ),
+    ),
+    Case(
         "escapes-in-error-path",
         "an error naming a file whose name holds an escape sequence prints it escaped",
         tree({}),
@@ -394,6 +413,24 @@ CASES = (
         ("check", "--sbom", "{tmp}/s.cdx.json", "--fail-on", "error"),
         0,
         never_says=("Unexpected UTF-8 BOM",),
+    ),
+    Case(
+        "sbom-spdx-yaml",
+        "an SPDX document in YAML is refused naming the formats ospo reads, not with a JSON "
+        "parser's 'Expecting value'",
+        tree({"s.spdx.yaml": "spdxVersion: SPDX-2.3\nSPDXID: SPDXRef-DOCUMENT\n"}),
+        ("check", "--sbom", "{tmp}/s.spdx.yaml"),
+        2,
+        ("s.spdx.yaml: not an SBOM in a format ospo reads", "SPDX 2.2/2.3 tag-value"),
+        ("Expecting value",),
+    ),
+    Case(
+        "sbom-empty-file",
+        "an empty SBOM file is refused the same way",
+        tree({"s.json": ""}),
+        ("check", "--sbom", "{tmp}/s.json"),
+        2,
+        ("s.json: not an SBOM in a format ospo reads",),
     ),
     Case(
         "sbom-utf16",
