@@ -142,6 +142,22 @@ def no_component(word: str) -> Callable[[Path], None]:
     return check
 
 
+def git_repo(tmp: Path) -> None:
+    """A clone with one commit, for ``ospo health``."""
+    import subprocess
+
+    write(tmp, {"repo/README": "hello\n"})
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Ada",
+        "GIT_AUTHOR_EMAIL": "ada@example.com",
+        "GIT_COMMITTER_NAME": "Ada",
+        "GIT_COMMITTER_EMAIL": "ada@example.com",
+    }
+    for command in (["init", "-q"], ["add", "README"], ["commit", "-q", "-m", "first"]):
+        subprocess.run(["git", "-C", str(tmp / "repo"), *command], check=True, env=env)
+
+
 def inventory_lists(rel: str, tmp: Path) -> None:
     data = json.loads((tmp / "inv.json").read_text(encoding="utf-8"))
     assert rel in {f["path"] for f in data["files"]}
@@ -1324,6 +1340,33 @@ CASES = (
         tree({"s.cdx.json": cyclonedx("pkg:npm/x@1"), "NOTICE": "caf\xe9".encode("latin-1")}),
         ("notice", "--sbom", "{tmp}/s.cdx.json", "--check", "{tmp}/NOTICE"),
         1,
+    ),
+    Case(
+        "health-as-of-year-9999",
+        "health --as-of 9999-12-31 is a usage error naming the days it measures, not an "
+        "internal error (the windows reach past the last day Python knows)",
+        git_repo,
+        ("health", "{tmp}/repo", "--as-of", "9999-12-31"),
+        2,
+        ("'9999-12-31' is not between 1971-01-01 and 9998-12-31",),
+        ("internal error",),
+    ),
+    Case(
+        "health-as-of-year-1",
+        "health --as-of 0001-01-01 is refused the same way",
+        git_repo,
+        ("health", "{tmp}/repo", "--as-of", "0001-01-01"),
+        2,
+        ("is not between 1971-01-01 and 9998-12-31",),
+        ("internal error",),
+    ),
+    Case(
+        "health-as-of-last-day",
+        "health --as-of 9998-12-31, the last day it measures, is measured",
+        git_repo,
+        ("health", "{tmp}/repo", "--as-of", "9998-12-31", "--format", "json"),
+        0,
+        never_says=("internal error",),
     ),
     Case(
         "sbom-dev-zero",
