@@ -377,8 +377,9 @@ def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
     """Raise ``error`` if the node tree under ``root`` nests too deeply, expands to too
     many nodes or holds an alias inside the node it names. Each node is looked at once:
     the expanded size of a node named by many aliases is counted, not walked again. A
-    mapping key that is not a scalar is refused too: no document ospo reads has one, and
-    what is built from the tree takes keys for strings."""
+    mapping key that is not a scalar is refused too (no document ospo reads has one, and
+    what is built from the tree takes keys for strings), and so is a key written twice in
+    one mapping."""
     import yaml
 
     size: dict[int, int] = {}
@@ -410,14 +411,27 @@ def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
         if depth >= MAX_NESTING:
             raise error(TOO_DEEP, path=path, line=int(node.start_mark.line) + 1)
         if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
             for key_node, _ in node.value:
+                line = int(key_node.start_mark.line) + 1
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise error(
                         "a key of a mapping is itself a list or a mapping (YAML's '? ' "
                         "complex key); ospo reads only plain keys",
                         path=path,
-                        line=int(key_node.start_mark.line) + 1,
+                        line=line,
                     )
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                named = (key_node.tag, key_node.value)
+                if named in seen:
+                    raise error(
+                        f"the key {key_node.value!r} is written twice (the first time on "
+                        f"line {seen[named]}): YAML would keep the last one in silence",
+                        path=path,
+                        line=line,
+                    )
+                seen[named] = line
         ancestors.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children)

@@ -824,6 +824,50 @@ CASES = (
         ("waivers.yml:5:", "the key 'decision' is written twice (the first time on line 4)"),
     ),
     Case(
+        "duplicate-key-pnpm-lock",
+        "a pnpm-lock.yaml naming a package twice is one issue with both lines: YAML would "
+        "keep the second in silence",
+        tree(
+            {
+                "app/pnpm-lock.yaml": "lockfileVersion: '9.0'\npackages:\n"
+                "  a@1.0.0:\n    resolution: {integrity: sha512-AAAA}\n"
+                "  a@1.0.0:\n    resolution: {integrity: sha512-BBBB}\n"
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for(
+            "pnpm-lock.yaml", "line 5", "'a@1.0.0' is written twice (the first time on line 3)"
+        ),
+    ),
+    Case(
+        "duplicate-key-flow-mapping",
+        "a key written twice inside one flow mapping ({a: 1, a: 2}) of a policy is refused too",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "p.yml": "version: 1\nname: x\nroles: {license: [legal], license: [product]}\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/p.yml"),
+        2,
+        ("p.yml:3:", "'license' is written twice"),
+    ),
+    Case(
+        "duplicate-key-workflow",
+        "a GitHub workflow naming a job twice is one issue; the scan goes on",
+        tree(
+            {
+                "app/.github/workflows/ci.yml": "on: push\njobs:\n  a:\n    runs-on: x\n"
+                "    steps: [{uses: actions/checkout@v4}]\n  a:\n    runs-on: y\n"
+                "    steps: [{uses: evil/action@v1}]\n"
+            }
+        ),
+        ("scan", "{tmp}/app", "-o", "{tmp}/inv.json", "-q"),
+        0,
+        then=issue_for("ci.yml", "'a' is written twice"),
+    ),
+    Case(
         "merge-key-override",
         "a key a merge (<<) brings in may be overridden: that is no duplicate",
         app(
