@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -84,6 +85,28 @@ def store_location(given: str | None, config: ProjectConfig) -> str | None:
     return given or os.environ.get(URL_VARIABLE) or config.cache
 
 
+def check_outputs(*paths: Path | None) -> None:
+    """Raise :class:`~ospo.errors.InputError` if an output asked for cannot be written (a
+    directory, a missing directory) or two outputs name the same file (the second would
+    replace the first in silence). The CLI asks before it scans."""
+    from ospo.atomic import check_destination
+    from ospo.errors import InputError
+
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path is None:
+            continue
+        check_destination(path)
+        if os.path.abspath(path).startswith(("/dev/", "/proc/")) or (
+            path.exists() and not path.is_file()
+        ):
+            continue  # a device or descriptor is written into, not replaced
+        key = os.path.realpath(path)
+        if key in seen:
+            raise InputError(f"two outputs name the same file ({seen[key]})", path=str(path))
+        seen[key] = path
+
+
 def write_outputs(
     inventory: Inventory,
     *,
@@ -106,6 +129,8 @@ def write_outputs(
         return []  # nothing asked for: import no reporter
     from ospo.atomic import atomic_write_text
     from ospo.errors import InputError
+
+    check_outputs(inventory_path, cyclonedx_path, spdx_path)
     from ospo.reporters.base import RenderOptions, Reporter
 
     jobs: list[tuple[str, Path, Reporter]] = []
@@ -139,9 +164,6 @@ def write_outputs(
         jobs.append((spdx.title, spdx_path, spdx))
     options = RenderOptions()
     planned = [(title, where, job.render(inventory, options)) for title, where, job in jobs]
-    for _title, where, _text in planned:
-        if where.is_dir():
-            raise InputError("output path is a directory; give a file name", path=str(where))
     for _title, where, text in planned:
         atomic_write_text(where, text)
     return [(title, where) for title, where, _ in planned]
@@ -189,12 +211,13 @@ def check_inventory(
     """
     from ospo import inventory_json
     from ospo.evaluation import Severity
+    from ospo.inputs import tree_document
     from ospo.policy import evaluate, load_waivers, resolve_profile
     from ospo.policy.waivers import DEFAULT_WAIVERS
 
     policy = settings_policy(settings, root)
     waivers_path = settings.waivers_path
-    if waivers_path is None and root is not None and (root / DEFAULT_WAIVERS).is_file():
+    if waivers_path is None and root is not None and tree_document(root / DEFAULT_WAIVERS):
         waivers_path = root / DEFAULT_WAIVERS
     waivers = load_waivers(waivers_path) if waivers_path is not None else ()
     baseline = inventory_json.load(settings.baseline_path) if settings.baseline_path else None

@@ -63,6 +63,19 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def check_destination(path: Path) -> None:
+    """Raise :class:`InputError` if ``path`` cannot be an output: a directory, or a new file
+    in a directory that does not exist. Asked before a run's work, so that the work is not
+    done for nothing and no other output is written before the error."""
+    if _in_place(path) and not path.is_dir():
+        return
+    if path.is_dir():
+        raise InputError("output path is a directory; give a file name", path=str(path))
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError("output directory does not exist", path=str(directory))
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 

@@ -82,12 +82,32 @@ class ProjectConfig:
 
 
 def find_config(root: Path) -> Path | None:
-    """Return the configuration file at the scan root, if there is one."""
+    """Return the configuration file at the scan root, if there is one; raise ConfigError
+    for one that is not a file (a directory, a link to nothing)."""
+    from ospo.errors import ConfigError
+    from ospo.inputs import tree_document
+
     for name in CONFIG_NAMES:
         candidate = root / name
-        if candidate.is_file():
+        if tree_document(candidate, ConfigError):
             return candidate
     return None
+
+
+def _check_outbound(expression: str, path: Path, line: int | None) -> None:
+    """Raise ConfigError if the product's license is not an SPDX expression: every file
+    and component is judged against it, so a typo would change every verdict in silence."""
+    from ospo import licensing
+    from ospo.errors import ConfigError, quote
+
+    checked = licensing.check(expression)
+    if not checked.valid:
+        raise ConfigError(
+            f"product.license: {quote(expression)} is not an SPDX license expression "
+            f"({checked.errors[0]}); a license of your own is written LicenseRef-NAME",
+            path=str(path),
+            line=line,
+        )
 
 
 def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
@@ -95,10 +115,13 @@ def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
     path = explicit or find_config(root)
     if path is None:
         return ProjectConfig()
-    from ospo.documents import load_yaml  # with its memo's cache: not for a tree without one
+    # with its memo's cache: not for a tree without one
+    from ospo.documents import line_of, load_yaml_document
 
-    data = load_yaml(path, "config.schema.json")
+    data, lines = load_yaml_document(path, "config.schema.json")
     product = data.get("product", {})
+    if product.get("license"):
+        _check_outbound(str(product["license"]), path, line_of(lines, ["product", "license"]))
     scan = data.get("scan", {})
     excludes = tuple(
         ExcludeRule(pattern=e["path"], reason=e.get("reason", "excluded by configuration"))

@@ -37,7 +37,8 @@ class OspoError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = self.path if self.line is None else f"{self.path}:{self.line}"
+            path = printable(self.path)
+            where = path if self.line is None else f"{path}:{self.line}"
             where += ": "
         return f"{where}{self.message}"
 
@@ -135,6 +136,36 @@ def quote(value: Any) -> str:
 
 
 def tidy_message(message: str) -> str:
-    """A message fit to print: redacted and cut to :data:`MESSAGE_LIMIT` characters. Every
-    error and every scan issue goes through it, whatever it quotes."""
-    return cap(redact(message), MESSAGE_LIMIT)
+    """A message fit to print: redacted, its unprintable characters escaped (line breaks
+    kept, see :func:`printable`) and cut to :data:`MESSAGE_LIMIT` characters. Every error
+    and every scan issue goes through it, whatever it quotes."""
+    return cap(printable(redact(message), lines=True), MESSAGE_LIMIT)
+
+
+#: Characters a terminal, a log viewer or a rendered document acts on instead of showing
+#: them: C0 and C1 controls (ESC starts colour and cursor sequences, CR rewrites a line),
+#: DEL, the bidirectional overrides and isolates that reorder what is read ("Trojan
+#: Source"), and the lone surrogates that stand for bytes of a name that is not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE_IN_LINES = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)"
+)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with every unprintable character written as its escape (``\\u001b``,
+    ``\\n``, ``\\u202e``), so that a value from someone else's file (a package name, a
+    version, a file name) shows what it holds and does nothing else. With ``lines``, line
+    breaks (LF, CRLF), tabs and form feeds (the page breaks of license texts such as the
+    GPL's) are kept: for text of several lines, such as a license."""
+    pattern = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
+    return pattern.sub(_escape, text)
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(found: re.Match[str]) -> str:
+    # the \uXXXX form is the same escape in JSON and in Python: a JSON document printed
+    # through this stays the same document
+    return "".join(_SHORT_ESCAPES.get(c) or f"\\u{ord(c):04x}" for c in found.group())

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ospo.errors import printable
+
 
 class Severity(StrEnum):
     """How much a finding weighs: a violation, a decision to make, or a note."""
@@ -88,6 +90,13 @@ class Finding:
     waiver: WaiverRef | None = None
     status: BaselineStatus | None = None  # with a baseline
     obligations: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # a message quotes file names and package names from someone else's tree: every
+        # format (SARIF, JUnit, JSON, the packet) then shows their control characters and
+        # bidi overrides escaped instead of obeying them
+        for name in ("message", "how_to_fix"):
+            object.__setattr__(self, name, printable(getattr(self, name), lines=True))
 
     def key(self) -> tuple[str, str, str, str]:
         """Identity across releases: rule, package (without version), path, license."""

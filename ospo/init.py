@@ -208,12 +208,24 @@ def detect(root: Path, *, read_license_file: bool = True) -> ProjectFacts:
 def _read_toml(path: Path) -> dict[str, Any] | None:
     import tomllib
 
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
+    try:
+        return tomllib.loads(_metadata_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read the project's metadata: {exc}", path=path.name) from None
+
+
+def _metadata_text(path: Path) -> str:
+    """The text of a metadata file of the project: a regular file, bounded."""
+    from ospo.inputs import read_input_text
+
+    try:
+        return read_input_text(path, "the file", regular_only=True)
+    except InputError as exc:
+        raise InputError(
+            f"cannot read the project's metadata: {exc.message}", path=path.name
+        ) from None
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -271,10 +283,10 @@ def _trove() -> dict[str, str | None]:
 
 def _package_json(root: Path) -> tuple[str | None, str | None, str] | None:
     path = root / "package.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
+    try:
+        data = json.loads(_metadata_text(path))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"cannot read the project's metadata: {exc}", path=path.name) from None
     if not isinstance(data, dict):

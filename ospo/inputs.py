@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ospo.errors import InputError
+from ospo.errors import InputError, quote
 
 if TYPE_CHECKING:  # subprocess is imported when git really runs: a scan outside git skips it
     import subprocess
@@ -30,17 +32,35 @@ _CHUNK = 1024 * 1024
 
 
 def read_input_text(
-    path: Path, what: str, error: type[InputError] = InputError, *, limit: int = MAX_INPUT_CHARS
+    path: Path,
+    what: str,
+    error: type[InputError] = InputError,
+    *,
+    limit: int = MAX_INPUT_CHARS,
+    undecodable: str = "strict",
+    newline: str | None = None,
+    regular_only: bool = False,
 ) -> str:
     """Return the UTF-8 text of ``path``; raise ``error`` saying what could not be read.
 
     At most ``limit`` characters are read: a larger file, or a device that never ends
-    (``/dev/zero``), is an error; so is a NUL character, which no text document holds.
+    (``/dev/zero``), is an error; so is a NUL character, which no text document holds. A
+    UTF-8 byte order mark (what some Windows tools write first) is not part of the text.
+    ``undecodable`` is how bytes that are not UTF-8 are decoded (``open``'s ``errors``):
+    by default they are an error. ``newline`` is ``open``'s: by default every line end is
+    read as ``\\n``; ``""`` keeps them as written. With ``regular_only`` (a file found in a
+    tree or an environment, not one the user named), anything but a regular file is an
+    error before it is opened: a named pipe would be waited on for ever.
     """
     chunks: list[str] = []
     size = 0
     try:
-        with open(path, encoding="utf-8") as handle:
+        if regular_only:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode):
+                kind = "directory" if stat.S_ISDIR(mode) else special_kind(mode)
+                raise error(f"{what} is a {kind}, not a regular file", path=str(path))
+        with open(path, encoding="utf-8-sig", errors=undecodable, newline=newline) as handle:
             while chunk := handle.read(_CHUNK):
                 if "\0" in chunk:
                     raise error(f"{what} is binary, not text (it holds a NUL byte)", path=str(path))
@@ -55,9 +75,55 @@ def read_input_text(
         raise error(f"{what} does not exist", path=str(path)) from None
     except IsADirectoryError:
         raise error(f"{what} is a directory, not a file", path=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{what} is not UTF-8 text ({exc.reason} at byte {exc.start:,}"
+            f"{'; it looks like UTF-16' if _utf16(path) else ''})",
+            path=str(path),
+        ) from None
+    except OSError as exc:
         raise error(f"cannot read {what}: {exc}", path=str(path)) from None
     return "".join(chunks)
+
+
+def _utf16(path: Path) -> bool:
+    """Whether ``path`` starts with a UTF-16 byte order mark."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) in (b"\xff\xfe", b"\xfe\xff")
+    except OSError:
+        return False
+
+
+def special_kind(mode: int) -> str:
+    """What a file of ``mode`` that is neither a regular file nor a directory is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def tree_document(path: Path, error: type[InputError] = InputError) -> bool:
+    """Whether the tree holds the document ``path`` that ospo looks for by name
+    (``.ospo.yml``, the waivers file): False when nothing is there. Something there that is
+    not a regular file (a directory, a link to nothing, a named pipe) raises ``error``:
+    passing over it would change the verdict in silence, and opening a pipe waits for ever.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise error("a symbolic link to nothing, not a file", path=str(path)) from None
+        return False
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=str(path)) from None
+    if stat.S_ISREG(mode):
+        return True
+    kind = "directory" if stat.S_ISDIR(mode) else special_kind(mode)
+    raise error(f"a {kind}, not a file", path=str(path))
 
 
 def parse_json(text: str, path: str, error: type[InputError] = InputError) -> Any:
@@ -68,14 +134,43 @@ def parse_json(text: str, path: str, error: type[InputError] = InputError) -> An
     input error here, not a RecursionError that ends the run.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise error(
             f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno
         ) from None
+    except _DuplicateKey as exc:
+        raise error(
+            f"the key {quote(exc.key)} is written twice in one object: JSON readers keep "
+            "one of the two in silence, so what this document says is not known",
+            path=path,
+        ) from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise error(
+            f"holds an integer of more than {sys.get_int_max_str_digits():,} digits, more "
+            "than ospo reads",
+            path=path,
+        ) from None
     except RecursionError:
         raise error(TOO_DEEP, path=path) from None
     check_nesting(data, path, error)
+    return data
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return data
 
 
@@ -281,7 +376,12 @@ def load_yaml_text(
 def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
     """Raise ``error`` if the node tree under ``root`` nests too deeply, expands to too
     many nodes or holds an alias inside the node it names. Each node is looked at once:
-    the expanded size of a node named by many aliases is counted, not walked again."""
+    the expanded size of a node named by many aliases is counted, not walked again. A
+    mapping key that is not a scalar is refused too (no document ospo reads has one, and
+    what is built from the tree takes keys for strings), and so is a key written twice in
+    one mapping."""
+    import yaml
+
     size: dict[int, int] = {}
     ancestors: set[int] = set()
     stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
@@ -310,6 +410,28 @@ def _check_yaml_nodes(root: Any, path: str, error: type[InputError]) -> None:
             )
         if depth >= MAX_NESTING:
             raise error(TOO_DEEP, path=path, line=int(node.start_mark.line) + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key_node, _ in node.value:
+                line = int(key_node.start_mark.line) + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise error(
+                        "a key of a mapping is itself a list or a mapping (YAML's '? ' "
+                        "complex key); ospo reads only plain keys",
+                        path=path,
+                        line=line,
+                    )
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                named = (key_node.tag, key_node.value)
+                if named in seen:
+                    raise error(
+                        f"the key {key_node.value!r} is written twice (the first time on "
+                        f"line {seen[named]}): YAML would keep the last one in silence",
+                        path=path,
+                        line=line,
+                    )
+                seen[named] = line
         ancestors.add(key)
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in children)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ospo.errors import tidy_message
+from ospo.errors import printable, tidy_message
 
 if TYPE_CHECKING:  # the policy engine's part, imported by the stages that judge
     from ospo.evaluation import Evaluation
@@ -159,6 +159,9 @@ class Component:
     #: move; None where the source has no such reference.
     pinned: bool | None = None
 
+    def __post_init__(self) -> None:
+        _printable_fields(self, "name", "version")
+
 
 def go_module_hash(value: object) -> str | None:
     """Return ``value`` if it is a Go module hash as go.sum writes it (``h1:`` and the base64
@@ -184,6 +187,19 @@ class Subject:
     vcs_revision: str | None = None
     declared_license: str | None = None
     profile: str | None = None
+
+    def __post_init__(self) -> None:
+        _printable_fields(self, "name", "version")
+
+
+def _printable_fields(document: object, *names: str) -> None:
+    """Escape the unprintable characters of a name or version taken from someone else's
+    file (:func:`~ospo.errors.printable`): no ecosystem allows them, and every output that
+    shows the value (a terminal, a NOTICE, a packet) would act on them."""
+    for name in names:
+        value = getattr(document, name)
+        if isinstance(value, str):
+            object.__setattr__(document, name, printable(value))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

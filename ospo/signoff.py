@@ -319,9 +319,11 @@ def read_signoffs(path: Path) -> tuple[Signoff, ...]:
     """Read and validate the sign-offs file (none when it does not exist).
 
     Raise :class:`~ospo.errors.ConfigError` naming the file and the line when it is not
-    valid.
+    valid, and naming it when it is not a regular file.
     """
-    if not path.exists():
+    from ospo.inputs import tree_document
+
+    if not tree_document(path, ConfigError):  # a named pipe would be waited on for ever
         return ()
     from ospo.documents import line_of, load_yaml_document
 

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Jinja2 templates shipped in ``templates/``; HTML and XML are always autoescaped."""
+"""Jinja2 templates shipped in ``templates/``; HTML and XML are always autoescaped, and
+every value a template prints has its unprintable characters escaped."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ospo.errors import printable
 from ospo.resources import data_dir
 
 
@@ -19,11 +21,24 @@ def _environment(search: tuple[Path, ...] = ()) -> Any:
         # an organisation's own directories first; what they lack comes from the shipped ones
         loader=FileSystemLoader([*map(str, search), str(data_dir("templates"))]),
         autoescape=_autoescape,
+        finalize=_finalize,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def _finalize(value: Any) -> Any:
+    """A value as a template prints it: a package name, version or copyright holder from
+    someone else's file cannot colour a terminal, rewrite a line or reorder the text of a
+    NOTICE or packet (see :func:`ospo.errors.printable`); line breaks are kept."""
+    if not isinstance(value, str):
+        return value
+    from markupsafe import Markup
+
+    shown = printable(value, lines=True)
+    return Markup(shown) if isinstance(value, Markup) else shown
 
 
 def _autoescape(template_name: str | None) -> bool:

@@ -240,7 +240,7 @@ def test_bad_documents_are_input_errors(tmp_path: Path, content: str, message: s
 def test_binary_file_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "inv.json"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
-    with pytest.raises(InputError, match="cannot read inventory"):
+    with pytest.raises(InputError, match="inventory file is not UTF-8 text"):
         inventory_json.load(path)
     with pytest.raises(InputError, match="does not exist"):
         inventory_json.load(tmp_path / "missing.json")

@@ -427,7 +427,7 @@ def test_a_committed_notice_that_is_not_there_is_an_input_error(tmp_path: Path) 
     (tmp_path / "tree").mkdir()
     proc = run_ospo("notice", tmp_path / "tree", "--check", tmp_path / "NOTICE")
     assert proc.returncode == 2
-    assert "cannot read the NOTICE" in proc.stderr
+    assert "NOTICE: the NOTICE does not exist" in proc.stderr
     proc = run_ospo("notice", "-o", tmp_path / "a", "--check", tmp_path / "b")
     assert proc.returncode == 2
     assert "either -o or --check" in proc.stderr

@@ -22,7 +22,7 @@ from ospo.cli.params import (
     DateType,
     FailOnType,
 )
-from ospo.errors import ExitCode, InputError
+from ospo.errors import ExitCode, InputError, printable
 
 if TYPE_CHECKING:
     from ospo.evaluation import Severity
@@ -145,7 +145,7 @@ def check(
         inventory, settings, root=root if root.is_dir() else None, partial=files is not None
     )
     for issue in judged.scan.issues[len(inventory.scan.issues) :]:
-        say(f"ospo: note: {issue.path}: {issue.message}", err=True)
+        say(f"ospo: note: {printable(str(issue.path))}: {printable(issue.message)}", err=True)
     _emit(judged, fmt, output)
     assert judged.evaluation is not None
     return int(ExitCode.GATE_FAILED if judged.evaluation.verdict == "fail" else ExitCode.PASS)
@@ -160,7 +160,8 @@ def read_or_scan(
     no_cache: bool = False,
 ) -> Inventory:
     """The inventory to judge: read from ``inventory_path`` or ``sbom_path`` when given,
-    else made by scanning ``root`` (only ``files`` when given); scan warnings are said."""
+    else made by scanning ``root`` (only ``files`` when given); scan warnings, and what an
+    SBOM's reader noted (packages it passed over), are said."""
     if inventory_path and sbom_path:
         raise click.UsageError("give either --inventory or --sbom, not both")
     if inventory_path is not None:
@@ -170,7 +171,10 @@ def read_or_scan(
     if sbom_path is not None:
         from ospo.sbom import load_sbom
 
-        return load_sbom(sbom_path)
+        imported = load_sbom(sbom_path)
+        for issue in imported.scan.issues:
+            say(f"ospo: note: {printable(str(issue.path))}: {printable(issue.message)}", err=True)
+        return imported
     from ospo.api import ScanSettings, scan_tree
 
     outcome = scan_tree(

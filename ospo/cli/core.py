@@ -19,7 +19,7 @@ from typing import IO, Any, NamedTuple
 
 import click
 
-from ospo.errors import ExitCode, OspoError, interruption
+from ospo.errors import ExitCode, OspoError, interruption, printable
 
 #: Settings every ospo command shares: ``-h`` as well as ``--help``, help up to 100 columns.
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -46,7 +46,9 @@ class OspoClickException(click.ClickException):
         return cls(str(exc), int(exc.exit_code))
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"ospo: error: {self.format_message()}", err=True, file=file)
+        click.echo(
+            f"ospo: error: {printable(self.format_message(), lines=True)}", err=True, file=file
+        )
         if self.hint:
             click.echo(f"ospo: {self.hint}", err=True, file=file)
 
@@ -121,5 +123,7 @@ class OspoGroup(LazyGroup):
 
 
 def say(text: str, *, err: bool = False, end: str = "\n") -> None:
-    """Print ``text`` to stdout (or stderr), then ``end``."""
-    click.echo(text + end, err=err, nl=False)
+    """Print ``text`` to stdout (or stderr), then ``end``; whatever a value in it holds, no
+    escape sequence, lone carriage return or bidi override reaches the terminal
+    (:func:`~ospo.errors.printable`; line breaks stay, and JSON stays the same JSON)."""
+    click.echo(printable(text, lines=True) + end, err=err, nl=False)

@@ -24,7 +24,8 @@ from ospo.errors import ExitCode, InputError
 @click.option(
     "--as-of",
     "as_of",
-    type=DateType(),
+    # git's dates are Unix times; the windows reach a year back and a day forward
+    type=DateType(within=(date(1971, 1, 1), date(9998, 12, 31))),
     help="Measure as of the end of this day (UTC) [default: today].",
 )
 @click.option(

@@ -92,14 +92,11 @@ def notice(
     policy = settings_policy(CheckSettings(policy_path=policy_path), root)
     built = build_notice(inventory, policy, profile=profile, root=root if root.is_dir() else None)
     if check_path is not None:
-        try:
-            committed = check_path.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise InputError(
-                f"cannot read the NOTICE: {exc.strerror}", path=str(check_path)
-            ) from exc
-        except UnicodeDecodeError:
-            committed = ""  # not what ospo writes: stale
+        from ospo.inputs import read_input_text
+
+        # bounded (--check /dev/zero ends at once); bytes that are not UTF-8 are not what
+        # ospo writes, so such a NOTICE is stale
+        committed = read_input_text(check_path, "the NOTICE", undecodable="replace", newline="")
         diff = compare(committed, built, fmt)
         if diff is None:
             say(f"ospo: {check_path} is up to date ({len(built.components)} components)", err=True)

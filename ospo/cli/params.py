@@ -132,9 +132,13 @@ class ShardType(click.ParamType[tuple[int, int]]):
 
 
 class DateType(click.ParamType[date]):
-    """A day, written ``YYYY-MM-DD``."""
+    """A day, written ``YYYY-MM-DD``; with ``within``, one of the days from the first to the
+    last of that pair."""
 
     name = "date"
+
+    def __init__(self, within: tuple[date, date] | None = None) -> None:
+        self.within = within
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
@@ -143,9 +147,13 @@ class DateType(click.ParamType[date]):
         try:
             if len(text) != 10 or text[4] != "-" or text[7] != "-":
                 raise ValueError
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             self.fail(f"{text!r} is not a date (YYYY-MM-DD)", param, ctx)
+        if self.within is not None and not self.within[0] <= day <= self.within[1]:
+            first, last = self.within
+            self.fail(f"{text!r} is not between {first} and {last}", param, ctx)
+        return day
 
 
 class SpdxExpressionType(click.ParamType[str]):

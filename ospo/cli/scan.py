@@ -153,10 +153,11 @@ def _scan(
     config_path: Path | None,
     quiet: bool,
 ) -> int:
-    from ospo.api import ScanSettings, scan_tree, write_outputs
+    from ospo.api import ScanSettings, check_outputs, scan_tree, write_outputs
 
     if shard is not None:
         _check_shard(no_cache, cache_read_only, (output, cyclonedx, spdx))
+    check_outputs(output, cyclonedx, spdx)  # before the scan, not after its work
     settings = ScanSettings(
         jobs=jobs or os.cpu_count() or 1,
         use_cache=not no_cache,

@@ -21,7 +21,7 @@ from ospo.cli.params import (
     ProfileType,
     SignoffType,
 )
-from ospo.errors import ExitCode, InputError
+from ospo.errors import ExitCode, InputError, printable
 
 if TYPE_CHECKING:
     from ospo.evaluation import Role
@@ -153,7 +153,7 @@ def signoff(
     )
     say(
         f"Recorded sign-off {result.count} in {target}: {role.value} {decision.value} "
-        f"({result.record.name}) for {judged.subject.name} {result.release}"
+        f"({printable(result.record.name)}) for {judged.subject.name} {result.release}"
     )
     _show(result.status)
     if result.archived is not None:
@@ -186,11 +186,15 @@ def _show(status: SignoffStatus) -> None:
         if entry.decision is None:
             say(f"  {entry.role.value:<12} not signed")
             continue
-        line = f"  {entry.role.value:<12} {entry.decision.value} — {entry.name}, {entry.date}"
+        # names, tickets and conditions come from signoffs.yml, which a pull request may change
+        line = (
+            f"  {entry.role.value:<12} {entry.decision.value} — {printable(entry.name or '')}, "
+            f"{entry.date}"
+        )
         if entry.ticket:
-            line += f", {entry.ticket}"
+            line += f", {printable(entry.ticket)}"
         if entry.conditions:
-            line += f"; conditions: {entry.conditions}"
+            line += f"; conditions: {printable(entry.conditions)}"
         if not entry.valid:
             line += " (signed for another digest: the release changed since; sign again)"
         say(line)

@@ -12,6 +12,7 @@ import yaml
 from ospo.atomic import atomic_write_text, locked
 from ospo.documents import load_yaml
 from ospo.errors import ConfigError
+from ospo.policy.waivers import load_waivers
 
 _HEADER = (
     "# Decisions of the Open Source Review Board, applied by `ospo check`.\n"
@@ -42,7 +43,7 @@ def _append(path: Path, entry: dict[str, Any]) -> int:
     staged = path.with_name(f".{path.name}.new")
     staged.write_text(text, encoding="utf-8")
     try:
-        load_yaml(staged, "waivers.schema.json")
+        load_waivers(staged)  # the schema, and the days and ranges it cannot check
     except ConfigError as exc:
         staged.unlink(missing_ok=True)
         raise ConfigError(f"the decision is not valid: {exc.message}", path=str(path)) from None

@@ -106,6 +106,8 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
         for key in ("date", "expires"):
             if item.get(key):
                 _check_day(str(item[key]), f"waivers.{index}.{key}", path, line)
+        if item.get("versions"):
+            _check_range(item["versions"], f"waivers.{index}.versions", path, line)
         waivers.append(
             Waiver(
                 rule=item["rule"],
@@ -134,6 +136,23 @@ def _check_day(text: str, where: str, path: Path, line: int | None) -> None:
     except ValueError:
         raise ConfigError(
             f"{where}: {quote(text)} is not a day of the calendar (YYYY-MM-DD)",
+            path=str(path),
+            line=line,
+        ) from None
+
+
+def _check_range(text: str, where: str, path: Path, line: int | None) -> None:
+    """Raise ConfigError if ``text`` is not a ``vers:`` range univers can read: matching
+    takes a version it cannot compare as inside the range, so a waiver with a range that
+    does not parse would cover every version of the package."""
+    from univers.version_range import VersionRange
+
+    try:
+        VersionRange.from_string(text)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # univers raises several unrelated types
+        raise ConfigError(
+            f"{where}: {quote(text)} is not a version range ({quote(str(exc))}); write it as "
+            "vers:TYPE/CONSTRAINTS, e.g. vers:npm/>=1.0.0|<2.0.0",
             path=str(path),
             line=line,
         ) from None

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ospo import __version__
-from ospo.errors import OspoError
+from ospo.errors import OspoError, printable
 from ospo.evaluation import Evaluation, Finding, GateVerdict, Severity
 from ospo.model import Inventory
 from ospo.reporters.base import RenderOptions, Reporter
@@ -136,7 +136,8 @@ class CheckTextReporter(Reporter):
         ev = evaluation_of(inventory)
         counts = _counts(ev)
         lines = [
-            f"{inventory.subject.name}: {ev.verdict.upper()} — policy {ev.policy}, profile "
+            f"{printable(inventory.subject.name)}: {ev.verdict.upper()} — policy "
+            f"{printable(ev.policy)}, profile "
             f"{ev.profile}, failing on {ev.fail_on.value}"
             f"{' (new findings only)' if ev.only_new else ''}",
             f"{_many(counts['error'], 'error')}, {_many(counts['warning'], 'warning')}, "
@@ -151,9 +152,9 @@ class CheckTextReporter(Reporter):
             for f in group:
                 status = f" [{f.status}]" if f.status else ""
                 mark = "✗" if ev.counts(f) else "-"
-                lines.append(f"  {mark} {f.rule}{status}: {_subject_of(f)}")
-                lines.append(f"      {f.message}")
-                lines.append(f"      how to fix: {f.how_to_fix}")
+                lines.append(f"  {mark} {f.rule}{status}: {printable(_subject_of(f))}")
+                lines.append(f"      {printable(f.message)}")
+                lines.append(f"      how to fix: {printable(f.how_to_fix)}")
         waived = [f for f in ev.findings if f.waived]
         if waived:
             lines += ["", "Waived by OSRB decisions:"]
@@ -161,13 +162,12 @@ class CheckTextReporter(Reporter):
                 w = f.waiver
                 who = f"{w.approver} ({w.role})" if w else "?"
                 ticket = f", {w.ticket}" if w and w.ticket else ""
-                lines.append(
-                    f"  ~ {f.rule}: {_subject_of(f)} — {who}{ticket}: {w.reason if w else ''}"
-                )
+                said = printable(f"{_subject_of(f)} — {who}{ticket}: {w.reason if w else ''}")
+                lines.append(f"  ~ {f.rule}: {said}")
         if ev.resolved:
             lines += ["", f"Resolved since the baseline: {len(ev.resolved)}"]
             for f in ev.resolved:
-                lines.append(f"  + {f.rule}: {_subject_of(f)}")
+                lines.append(f"  + {f.rule}: {printable(_subject_of(f))}")
         return "\n".join(lines) + "\n"
 
 
@@ -214,13 +214,14 @@ class MarkdownReporter(Reporter):
 
 
 def _md(text: str) -> str:
-    """Escape text for a Markdown table cell (and keep HTML from package names inert)."""
+    """Escape text for a Markdown table cell (and keep HTML from package names inert, and
+    control characters shown, not obeyed)."""
     escaped = (
-        text.replace("\\", "\\\\")
+        printable(text.replace("\n", " "))
+        .replace("\\", "\\\\")
         .replace("|", "\\|")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
-        .replace("\n", " ")
     )
     for char in "`*_[]":
         escaped = escaped.replace(char, "\\" + char)

@@ -54,15 +54,17 @@ def load_sbom(path: Path) -> Inventory:
     for reader in readers:
         if reader.sniff(source):
             return reader.read(source)
+    formats = ", ".join(r.title for r in readers)
+    if not source.head.startswith(("{", "[", '"')) and not source.head[:1].isdigit():
+        # neither JSON nor XML nor tag-value: SPDX's YAML or RDF, or no SBOM at all; a JSON
+        # parser's "Expecting value" would not say so
+        raise InputError(f"not an SBOM in a format ospo reads ({formats})", path=str(path))
     data = source.json()  # not JSON: says so, with the line
     if not isinstance(data, dict):
         raise InputError("not an SBOM (a JSON object was expected)", path=str(path))
     if "schema_version" in data and "files" in data:
         raise InputError("this is an ospo inventory: use --inventory", path=str(path))
-    raise InputError(
-        "not an SBOM in a format ospo reads (" + ", ".join(r.title for r in readers) + ")",
-        path=str(path),
-    )
+    raise InputError(f"not an SBOM in a format ospo reads ({formats})", path=str(path))
 
 
 __all__ = [

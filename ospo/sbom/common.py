@@ -136,6 +136,16 @@ def checked_evidence(expression: str, source: LicenseSource, location: str) -> L
     )
 
 
+def without_purl_note(names: list[str]) -> str:
+    """The scan issue's words for packages an SBOM lists without a purl: how many, and the
+    first ten names. Such packages are passed through, never silently."""
+    return (
+        f"{len(names)} package(s) without a purl are not components: "
+        + ", ".join(names[:10])
+        + (" …" if len(names) > 10 else "")
+    )
+
+
 def purl_problem(purl: str) -> str | None:
     """Why ``purl`` from an SBOM being read is not a package URL, or None if it is one.
     Readers refuse such a component: what is read in is written out again, and every

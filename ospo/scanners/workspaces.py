@@ -105,7 +105,10 @@ def _strings(value: object) -> list[str]:
 
 
 def _read(path: Path, parse: Callable[[str], object]) -> object:
+    from ospo.inputs import read_input_text
+
     try:
-        return parse(path.read_text(encoding="utf-8"))
+        # a named pipe called package.json would be waited on for ever
+        return parse(read_input_text(path, "manifest", regular_only=True))
     except Exception:  # a manifest that cannot be read names no member; its scanner reports it
         return None

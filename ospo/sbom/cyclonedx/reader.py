@@ -27,8 +27,10 @@ from ospo.merge import effective_of
 from ospo.model import (
     Component,
     Inventory,
+    IssueKind,
     LicenseSource,
     ScanInfo,
+    ScanIssue,
     Scope,
     Subject,
     Tool,
@@ -49,6 +51,7 @@ from ospo.sbom.common import (
     checked_evidence,
     purl_problem,
     qualified_name,
+    without_purl_note,
 )
 
 
@@ -131,17 +134,29 @@ def _build(data: dict[str, Any], path: Path) -> Inventory:
         product_ref = None
     direct_refs = set(edges.get(product_ref, ())) if product_ref else set()
     out = []
+    without = []
     for comp in components:
         purl = comp.get("purl")
-        if not purl or comp.get("type") in ("file", "application"):
+        if comp.get("type") in ("file", "application"):
+            continue
+        if not purl:
+            without.append(str(comp.get("name") or comp.get("bom-ref") or "?"))
             continue
         _check_purl(comp, purl, path)
         out.append(_component(comp, purl, edges, purl_of, direct_refs, product_ref))
     tools = _tools(metadata)
+    notes = [without_purl_note(sorted(without))] if without else []
     return Inventory(
         subject=subject,
         components=tuple(sorted(out, key=lambda c: c.purl)),
-        scan=ScanInfo(tools=tools, timestamp=metadata.get("timestamp")),
+        scan=ScanInfo(
+            tools=tools,
+            timestamp=metadata.get("timestamp"),
+            issues=tuple(
+                ScanIssue(kind=IssueKind.MANIFEST, path=str(path), message=f"CycloneDX: {n}")
+                for n in notes
+            ),
+        ),
     )
 
 

@@ -54,6 +54,7 @@ from ospo.sbom.common import (
     VCS_REVISION_COMMENT,
     VENDORED_SOURCE_INFO,
     checked_evidence,
+    without_purl_note,
 )
 from ospo.sbom.spdx2.validation import false_alarm
 
@@ -313,11 +314,7 @@ def _inventory(document: Any, path: Path, notes: list[str]) -> Inventory:
         purls.pop(product.spdx_id, None)
     without = sorted(p.name for i, p in packages.items() if i not in purls and p is not product)
     if without:
-        notes.append(
-            f"{len(without)} package(s) without a purl are not components: "
-            + ", ".join(without[:10])
-            + (" …" if len(without) > 10 else "")
-        )
+        notes.append(without_purl_note(without))
 
     children: dict[str, list[tuple[str, Scope]]] = {}
     for rel in document.relationships:

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from ospo.errors import InputError, quote
 from ospo.model import Inventory, IssueKind, ScanInfo, ScanIssue, Scope, Subject, Tool
 from ospo.sbom.base import SbomInput, SbomReader
-from ospo.sbom.common import purl_problem
+from ospo.sbom.common import purl_problem, without_purl_note
 from ospo.sbom.spdx3 import DECLARED_AS
 from ospo.sbom.spdx3.validation import CONTEXTS, first_error
 
@@ -195,11 +195,7 @@ class _Reader:
             if i not in purls and i != product_id
         )
         if without:
-            notes.append(
-                f"{len(without)} package(s) without a purl are not components: "
-                + ", ".join(without[:10])
-                + (" …" if len(without) > 10 else "")
-            )
+            notes.append(without_purl_note(without))
         declared, concluded, children = self.relationships(packages)
         graph, direct, scopes = component_graph(children, list(purls), product_id)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from ospo.errors import InputError
+from ospo.inputs import read_input_text
 from ospo.model import IssueKind, LicenseEvidence, LicenseSource, ScanIssue
 from ospo.resources import data_dir
 from ospo.scanners.environments.base import (
@@ -122,9 +123,9 @@ def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
     ``METADATA`` if that cannot be read or names no distribution."""
     metadata = dist_info / "METADATA"
     try:
-        text = metadata.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        return _broken(metadata, f"cannot read: {exc.strerror or exc}")
+        text = read_input_text(metadata, "METADATA", regular_only=True, undecodable="replace")
+    except InputError as exc:
+        return _broken(metadata, exc.message)
     meta = HeaderParser().parsestr(text)
     name = meta.get("Name")
     if not name or not isinstance(name, str) or not name.strip():
@@ -214,8 +215,10 @@ def _python_package(dist_info: Path) -> InstalledPackage | ScanIssue:
 def _editable_source(dist_info: Path) -> Path | None:
     """The directory an editable install (PEP 660, ``direct_url.json``) points at."""
     try:
-        data = json.loads((dist_info / "direct_url.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(
+            read_input_text(dist_info / "direct_url.json", "direct_url.json", regular_only=True)
+        )
+    except (InputError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("dir_info"), dict):
         return None
@@ -233,8 +236,10 @@ def _recorded_files(dist_info: Path) -> frozenset[str]:
     """The paths a distribution installed, as its ``RECORD`` lists them (relative to
     site-packages); empty when there is no RECORD."""
     try:
-        text = (dist_info / "RECORD").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_input_text(
+            dist_info / "RECORD", "RECORD", regular_only=True, undecodable="replace"
+        )
+    except InputError:
         return frozenset()
     return frozenset(
         row[0].removeprefix("./") for row in csv.reader(text.splitlines()) if row and row[0]

@@ -35,7 +35,15 @@ from ospo.scanners.lockfiles.components import (
     make_component,
 )
 from ospo.scanners.lockfiles.hashes import hex_hash
-from ospo.scanners.lockfiles.reading import array, load_toml, sibling, table, tables, text
+from ospo.scanners.lockfiles.reading import (
+    array,
+    load_toml,
+    sibling,
+    string,
+    table,
+    tables,
+    text,
+)
 
 #: Cargo.lock records no license (each crate's Cargo.toml does; cargo metadata shows them).
 NO_LICENSE_IN_CARGO_LOCK = (
@@ -151,8 +159,10 @@ class CargoLockScanner(ManifestScanner):
             raise InputError("not a Cargo lock file: no [[package]]", path=rel)
         entries = tables(data.get("package"), "[[package]]", rel)
         keys: list[tuple[str, str, str | None]] = []
-        for entry in entries:
-            name, version = text(entry.get("name")), text(entry.get("version"))
+        for number, entry in enumerate(entries, 1):
+            where = f"[[package]] #{number}"
+            name = string(entry.get("name"), f"{where} name", rel)
+            version = string(entry.get("version"), f"{where} version", rel)
             if name is None or version is None:
                 raise InputError("a [[package]] has no name or version", path=rel)
             keys.append((name, version, text(entry.get("source"))))

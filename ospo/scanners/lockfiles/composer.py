@@ -31,7 +31,7 @@ from ospo.scanners.lockfiles.components import (
 )
 from ospo.scanners.lockfiles.hashes import hex_hash
 from ospo.scanners.lockfiles.package_json import exact_version
-from ospo.scanners.lockfiles.reading import array, load_json, sibling, table, text
+from ospo.scanners.lockfiles.reading import array, load_json, sibling, string, table, text
 
 _PLATFORM = re.compile(
     r"^(php(-64bit|-ipv6|-zts|-debug)?|hhvm|composer(-plugin-api|-runtime-api)?|ext-.+|lib-.+)$"
@@ -68,7 +68,7 @@ class ComposerLockScanner(ManifestScanner):
         packages = []
         for entry, scope in entries:
             name = str(entry["name"]).lower()
-            version = text(entry.get("version"))
+            version = string(entry.get("version"), f"{name} version", rel)
             requires = {
                 providers[dep.lower()]
                 for dep in table(entry.get("require"), f"{name} require", rel)

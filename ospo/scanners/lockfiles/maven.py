@@ -176,9 +176,10 @@ def _dependencies(element: Element | None) -> list[dict[str, str]]:
 
 
 def _inside(path: str) -> str | None:
-    """Return the normalised relative path; None if it leads out of the tree."""
+    """Return the normalised relative path; None if it leads out of the tree (up, or from
+    the root of the file system)."""
     norm = posixpath.normpath(path)
-    return None if norm == ".." or norm.startswith("../") else norm
+    return None if norm == ".." or norm.startswith(("../", "/")) else norm
 
 
 def maven_purl(group: str, artifact: str, version: str | None, extra: dict[str, str]) -> str:

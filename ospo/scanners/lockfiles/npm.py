@@ -26,7 +26,7 @@ from ospo.scanners.lockfiles.base import ManifestScanner
 from ospo.scanners.lockfiles.components import NO_LICENSE_IN_LOCK, LockedPackage, add_root, assemble
 from ospo.scanners.lockfiles.hashes import integrity_hashes
 from ospo.scanners.lockfiles.package_json import declared_dependencies, read_declared
-from ospo.scanners.lockfiles.reading import load_json, sibling, table, text
+from ospo.scanners.lockfiles.reading import load_json, sibling, string, table
 from ospo.scanners.purls import npm_purl
 
 _LOCK_NAMES = frozenset({"package-lock.json", "npm-shrinkwrap.json"})
@@ -109,8 +109,8 @@ def _from_packages(
             continue
         where = f"packages[{path!r}]"
         entry = table(entry, where, rel)
-        name = text(entry.get("name")) or _package_name(path)
-        version = text(entry.get("version"))
+        name = string(entry.get("name"), f"{where}.name", rel) or _package_name(path)
+        version = string(entry.get("version"), f"{where}.version", rel)
         if entry.get("dev"):
             scope = Scope.DEV
         elif entry.get("optional") or entry.get("devOptional"):
@@ -160,7 +160,7 @@ def _from_v1(
     result = []
     for path, entry in flat.items():
         name = _package_name(path)
-        version = text(entry.get("version"))
+        version = string(entry.get("version"), f"{path}.version", rel)
         if version and version.startswith("npm:"):  # an alias: npm:real-name@version
             target = version[4:]
             at = target.find("@", 1)

@@ -84,6 +84,15 @@ def tables(value: Any, where: str, rel: str) -> list[dict[str, Any]]:
     return [table(item, f"{where} #{i}", rel) for i, item in enumerate(array(value, where, rel), 1)]
 
 
+def string(value: Any, where: str, rel: str) -> str | None:
+    """Return ``value`` stripped if it is a non-empty string, None if it is missing or empty;
+    raise ``InputError`` if it is something else (a version written as a number or a list
+    is not one a registry knows: read as none, the package would lose it in silence)."""
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{where} should be a string, not {_kind(value)}", path=rel)
+    return text(value)
+
+
 def text(value: Any) -> str | None:
     """Return ``value`` stripped if it is a non-empty string, else None."""
     return value.strip() if isinstance(value, str) and value.strip() else None

@@ -198,19 +198,24 @@ def _strip_comment(line: str) -> str:
 def _include_path(root: Path, rel: str, target: str, number: int) -> str:
     base = PurePosixPath(rel).parent
     joined = PurePosixPath(*(base / target).parts)
+    outside = InputError(
+        f"-r {target}: the included file is outside the scanned tree", path=rel, line=number
+    )
+    # an absolute path, or a symbolic link out of the tree, would read any file of the
+    # machine (and quote it in issues): only the tree's own files are read
+    if joined.is_absolute():
+        raise outside
     parts: list[str] = []
     for part in joined.parts:
         if part == "..":
             if not parts:
-                raise InputError(
-                    f"-r {target}: the included file is outside the scanned tree",
-                    path=rel,
-                    line=number,
-                )
+                raise outside
             parts.pop()
         elif part != ".":
             parts.append(part)
     resolved = "/".join(parts)
+    if not (root / resolved).resolve().is_relative_to(root.resolve()):
+        raise outside
     if not (root / resolved).is_file():
         raise InputError(f"-r {target}: the included file does not exist", path=rel, line=number)
     return resolved

@@ -23,7 +23,7 @@ from ospo.scanners.lockfiles.base import ManifestScanner
 from ospo.scanners.lockfiles.components import NO_LICENSE_IN_LOCK, LockedPackage, add_root, assemble
 from ospo.scanners.lockfiles.hashes import integrity_hashes
 from ospo.scanners.lockfiles.package_json import read_declared
-from ospo.scanners.lockfiles.reading import load_yaml, read_text, sibling, table, text
+from ospo.scanners.lockfiles.reading import load_yaml, read_text, sibling, string, table, text
 from ospo.scanners.purls import npm_purl
 
 _PAIR = re.compile(r'^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+("(?:[^"\\]|\\.)*"|[^\s"]\S*)$')
@@ -205,6 +205,8 @@ def _berry(data: Any, rel: str) -> tuple[list[LockedPackage], dict[str, str], di
         version = entry.get("version")
         if version is None:
             raise InputError(f"{where} has no version", path=rel)
+        if isinstance(version, (list, dict)):  # a number is YAML's reading of 1.0 and kept
+            string(version, f"{where}.version", rel)
         required, optional = edges(entry, where)
         packages.append(
             LockedPackage(

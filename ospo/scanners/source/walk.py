@@ -28,6 +28,7 @@ from ospo.inputs import (
     enclosing_git,
     git,
     git_all,
+    special_kind,
 )
 from ospo.model import Exclusion
 
@@ -124,7 +125,7 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
         elif stat.S_ISDIR(mode):
             skipped.append(rel)  # a git submodule: scan it on its own
         else:
-            special.append((rel, _special_kind(mode)))
+            special.append((rel, special_kind(mode)))
     excluded = tuple(
         Exclusion(pattern=r.pattern, reason=r.reason, files=counts[i])
         for i, r in enumerate(excludes)
@@ -143,16 +144,6 @@ def _list_files(root: Path, excludes: Sequence[ExcludeRule]) -> Listing:
         stats=stats,
         special=tuple(sorted(special)),
     )
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "special file"
 
 
 def _git_files(root: Path) -> tuple[list[str], list[str], str | None] | None:
