@@ -170,6 +170,18 @@ def _message(error: Any) -> str:
     return message
 
 
+def line_in(path: Path, key_path: Sequence[Any]) -> int | None:
+    """Return the 1-based line of ``key_path`` (or of its nearest parent) in the YAML file
+    at ``path``, read and found valid before; None if it cannot be read again."""
+    import yaml
+
+    try:
+        text = read_input_text(path, "file", ConfigError, limit=MAX_YAML_CHARS)
+        return _line_of(yaml.compose(text, Loader=_loader()), key_path)
+    except (ConfigError, yaml.YAMLError):
+        return None
+
+
 def _line_of(node: Any, key_path: Sequence[Any]) -> int | None:
     """Return the 1-based line of the YAML node at ``key_path`` (or of its nearest parent)."""
     if node is None:

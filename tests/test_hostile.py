@@ -891,6 +891,67 @@ CASES = (
         ("internal error", "unhashable"),
     ),
     Case(
+        "policy-override-typo",
+        "a license a policy overrides that neither SPDX nor ScanCode knows ('Apache2.0') is an "
+        "input error with its line and the closest id: it silently changed nothing",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "p.yml": "version: 1\nname: x\nextends: default\nlicenses:\n  overrides:\n"
+                "    LicenseRef-Acme-Proprietary: proprietary\n    Apache2.0: permissive\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/p.yml"),
+        2,
+        ("p.yml:7:", "'Apache2.0' is a license neither SPDX nor ScanCode knows", "'Apache-2.0'"),
+    ),
+    Case(
+        "policy-override-unknown-scancode-ref",
+        "a LicenseRef-scancode- name ScanCode does not have is refused too; the organisation's "
+        "own LicenseRef- and ScanCode's keys are taken",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "p.yml": "version: 1\nname: x\nextends: default\nlicenses:\n  overrides:\n"
+                "    json: permissive\n    LicenseRef-scancode-no-such-license: permissive\n",
+            }
+        ),
+        ("check", "{tmp}/app", "--policy", "{tmp}/p.yml"),
+        2,
+        ("p.yml:7:", "'LicenseRef-scancode-no-such-license'"),
+    ),
+    Case(
+        "policy-elect-last-typo",
+        "a typo among the licenses an OR elects last is refused with the line of the list",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "p.yml": "version: 1\nname: x\nextends: default\nlicenses:\n"
+                "  elect_last: [BSD-4-Clause, BSD-4-Clase-UC]\n",
+            }
+        ),
+        ("policy", "validate", "{tmp}/p.yml"),
+        2,
+        ("p.yml:5:", "'BSD-4-Clase-UC'", "did you mean 'BSD-4-Clause-UC'?"),
+    ),
+    Case(
+        "policy-override-known-names",
+        "an override of an SPDX id, a ScanCode key, a ScanCode LicenseRef and the "
+        "organisation's own LicenseRef is a valid policy",
+        tree(
+            {
+                "app/.ospo.yml": CONFIG,
+                "p.yml": "version: 1\nname: x\nextends: default\nlicenses:\n  overrides:\n"
+                "    MIT: permissive\n    json: use-restricted\n"
+                "    LicenseRef-scancode-ms-limited-community: use-restricted\n"
+                "    LicenseRef-Acme-Proprietary: proprietary\n",
+            }
+        ),
+        ("policy", "validate", "{tmp}/p.yml"),
+        0,
+        never_says=("neither SPDX nor ScanCode",),
+    ),
+    Case(
         "complex-key-config",
         "a mapping as a key deeper in .ospo.yml is refused the same way, with its line",
         app(_dot_ospo_dot_yml=CONFIG + "scan:\n  ? {a: 1}\n  : 1\n"),

@@ -256,7 +256,7 @@ PROFILE_ROWS = [
     ("MS-LPL", BINARY, Linkage.DYNAMIC, DENY, "MS-LPL s.3(F) Platform Limitation"),
     ("MS-LPL", SAAS, Linkage.DYNAMIC, DENY, "the restriction binds use"),
     ("MS-LPL", INTERNAL, Linkage.DYNAMIC, REVIEW, "internal use is still use: the OSRB decides"),
-    ("LicenseRef-scancode-ms-limited-public", BINARY, Linkage.DYNAMIC, DENY, "the same s.3(F)"),
+    ("LicenseRef-scancode-ms-lpl", BINARY, Linkage.DYNAMIC, DENY, "ScanCode's name of MS-LPL"),
     ("MIT OR MS-LPL", BINARY, Linkage.DYNAMIC, OBLIGATIONS, "the choice of MIT"),
     # a warranty disclaimer for nuclear use restricts nothing; "not licensed for" it does
     # (SPDX: BSD-3-Clause-No-Nuclear-Warranty "has a disclaimer ... instead of the

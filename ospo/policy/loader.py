@@ -52,6 +52,8 @@ def load_policy(path: Path | None = None) -> Policy:
         data = load_yaml(current, "policy.schema.json")
         if not isinstance(data, dict):
             raise ConfigError("a policy must be a mapping of keys", path=str(current))
+        if resolved != default_policy_path().resolve():  # the shipped one is tested
+            _check_license_names(data, current)
         chain.append((current, data))
         parent = data.get("extends")
         if parent is None:
@@ -70,6 +72,46 @@ def load_policy(path: Path | None = None) -> Policy:
         sources=tuple(str(p) for p, _ in chain),
         data=merged,
     )
+
+
+def _check_license_names(data: Mapping[str, Any], path: Path) -> None:
+    """Refuse a license a policy names in ``licenses.overrides`` or ``licenses.elect_last``
+    that neither SPDX nor ScanCode knows: a typo there ("Apache2.0") silently changed
+    nothing. A ``LicenseRef-`` of the organisation's own is taken as written."""
+    licenses = data.get("licenses")
+    if not isinstance(licenses, Mapping):
+        return
+    named = [("overrides", str(key)) for key in licenses.get("overrides") or {}]
+    named += [("elect_last", str(key)) for key in licenses.get("elect_last") or []]
+    if not named:
+        return
+    from ospo.licensedb import license_table
+
+    table = license_table()
+    for where, name in named:
+        own = name.lower().startswith("licenseref-") and not name.lower().startswith(
+            "licenseref-scancode-"
+        )
+        if own or table.lookup(name) is not None:
+            continue
+        import difflib
+
+        from ospo.documents import line_in
+
+        spdx_ids = {info.spdx.lower(): info.spdx for info in table.by_spdx.values()}
+        close = difflib.get_close_matches(name.lower(), list(spdx_ids), n=1)
+        hint = (
+            f"did you mean {spdx_ids[close[0]]!r}?"
+            if close
+            else "name a license of your own LicenseRef-…"
+        )
+        raise ConfigError(
+            f"licenses.{where}: {name!r} is a license neither SPDX nor ScanCode knows; {hint}",
+            path=str(path),
+            line=line_in(
+                path, ["licenses", where, name] if where == "overrides" else ["licenses", where]
+            ),
+        )
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
