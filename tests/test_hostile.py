@@ -1228,6 +1228,33 @@ CASES = (
         ("waivers.yml:2:", "waivers.0.versions", "'vers:npm/>>>1' is not a version range"),
     ),
     Case(
+        "waiver-license-not-spdx",
+        "a waiver for a license written so that no SPDX expression reads it ('Apache 2.0') is "
+        "refused with file, line and key: it matched nothing and was only reported unused",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace("    decision:", "    license: Apache 2.0\n    decision:")
+        ),
+        ("check", "{tmp}/app"),
+        2,
+        ("waivers.yml:2:", "waivers.0.license", "'Apache 2.0' is not an SPDX license expression"),
+    ),
+    Case(
+        "waiver-license-expression",
+        "a waiver for an SPDX expression, a deprecated id or a LicenseRef- is read as before",
+        app(
+            _dot_ospo__waivers_dot_yml=WAIVER.format(
+                date="2024-01-01", expires="2030-01-01"
+            ).replace(
+                "    decision:", "    license: (MIT OR GPL-2.0+) AND LicenseRef-Acme\n    decision:"
+            )
+        ),
+        ("check", "{tmp}/app"),
+        0,
+        never_says=("not an SPDX license expression",),
+    ),
+    Case(
         "waiver-range-pypi-commas",
         "a PEP 440 range written in a vers: range (>=1,<2) is refused the same way",
         app(

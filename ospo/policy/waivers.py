@@ -108,6 +108,8 @@ def load_waivers(path: Path) -> tuple[Waiver, ...]:
                 _check_day(str(item[key]), f"waivers.{index}.{key}", path, line)
         if item.get("versions"):
             _check_range(item["versions"], f"waivers.{index}.versions", path, line)
+        if item.get("license") is not None:
+            _check_license(str(item["license"]), f"waivers.{index}.license", path, line)
         waivers.append(
             Waiver(
                 rule=item["rule"],
@@ -139,6 +141,19 @@ def _check_day(text: str, where: str, path: Path, line: int | None) -> None:
             path=str(path),
             line=line,
         ) from None
+
+
+def _check_license(text: str, where: str, path: Path, line: int | None) -> None:
+    """Raise ConfigError if ``text`` is not an SPDX expression: a waiver for a license it
+    cannot name matches no finding, and would only be reported unused."""
+    checked = licensing.check(text)
+    if not checked.valid:
+        raise ConfigError(
+            f"{where}: {quote(text)} is not an SPDX license expression "
+            f"({quote('; '.join(checked.errors))})",
+            path=str(path),
+            line=line,
+        )
 
 
 def _check_range(text: str, where: str, path: Path, line: int | None) -> None:
