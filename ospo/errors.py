@@ -156,8 +156,8 @@ def printable(text: str, *, lines: bool = False) -> str:
     """``text`` with every unprintable character written as its escape (``\\u001b``,
     ``\\n``, ``\\u202e``), so that a value from someone else's file (a package name, a
     version, a file name) shows what it holds and does nothing else. With ``lines``, line
-    breaks (LF, CRLF), tabs and form feeds (the page breaks of license texts such as the
-    GPL's) are kept: for text of several lines, such as a license."""
+    breaks (LF, CRLF), tabs and form feeds (the page breaks of long license texts) are
+    kept: for text of several lines, such as a license."""
     pattern = _UNPRINTABLE_IN_LINES if lines else _UNPRINTABLE
     return pattern.sub(_escape, text)
 
