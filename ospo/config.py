@@ -94,34 +94,21 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
-def _check_outbound(expression: str, path: Path, line: int | None) -> None:
-    """Raise ConfigError if the product's license is not an SPDX expression: every file
-    and component is judged against it, so a typo would change every verdict in silence."""
-    from ospo import licensing
-    from ospo.errors import ConfigError, quote
-
-    checked = licensing.check(expression)
-    if not checked.valid:
-        raise ConfigError(
-            f"product.license: {quote(expression)} is not an SPDX license expression "
-            f"({checked.errors[0]}); a license of your own is written LicenseRef-NAME",
-            path=str(path),
-            line=line,
-        )
-
-
 def load_config(root: Path, explicit: Path | None = None) -> ProjectConfig:
     """Load ``.ospo.yml`` from ``root`` (or ``explicit``); defaults when there is none."""
     path = explicit or find_config(root)
     if path is None:
         return ProjectConfig()
     # with its memo's cache: not for a tree without one
-    from ospo.documents import line_of, load_yaml_document
+    from ospo.documents import line_of, load_yaml_document, require_expression
 
     data, lines = load_yaml_document(path, "config.schema.json")
     product = data.get("product", {})
     if product.get("license"):
-        _check_outbound(str(product["license"]), path, line_of(lines, ["product", "license"]))
+        # every file and component is judged against it: a typo would change every verdict
+        require_expression(
+            str(product["license"]), "product.license", path, line_of(lines, ["product", "license"])
+        )
     scan = data.get("scan", {})
     excludes = tuple(
         ExcludeRule(pattern=e["path"], reason=e.get("reason", "excluded by configuration"))

@@ -170,6 +170,21 @@ def _message(error: Any) -> str:
     return message
 
 
+def require_expression(text: str, where: str, path: Path, line: int | None) -> None:
+    """Raise ConfigError naming ``where`` (a key) if ``text``, a license a configuration
+    file names, is not an SPDX license expression."""
+    from ospo import licensing
+
+    checked = licensing.check(text)
+    if not checked.valid:
+        raise ConfigError(
+            f"{where}: {quote(text)} is not an SPDX license expression "
+            f"({checked.errors[0]}); a license of your own is written LicenseRef-NAME",
+            path=str(path),
+            line=line,
+        )
+
+
 def line_in(path: Path, key_path: Sequence[Any]) -> int | None:
     """Return the 1-based line of ``key_path`` (or of its nearest parent) in the YAML file
     at ``path``, read and found valid before; None if it cannot be read again."""
